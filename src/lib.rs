@@ -1,0 +1,110 @@
+//! Find and remove verbatim repeated passages in text.
+//!
+//! textdedup keeps the first copy of repeated text and removes the later
+//! ones, within one document or across a corpus, deterministically. It is
+//! built for the data pipelines that clean web text before it is indexed or
+//! used to train language models: scraped pages with paragraphs pasted
+//! twice, licence texts, navigation boilerplate, quoted e-mail replies.
+//!
+//! # Overview
+//!
+//! - [`dedup_str`]: one call, default settings.
+//! - [`Deduper`]: a configured, reusable, `Send + Sync` engine; a
+//!   [`Corpus`] carries cross-document state.
+//! - Low-level building blocks for custom pipelines: [`split`] (paragraphs
+//!   with memchr) and [`fingerprint`] (normalization and xxh3-128).
+//!
+//! Every position is a byte offset into the original document, every range
+//! half-open ([`Span`]). Output is always built from the original bytes;
+//! normalization only decides what counts as equal.
+//!
+//! # Example: one document
+//!
+//! ```
+//! let text = "Breaking news.\nThe minister said the talks would resume.\n\
+//!             The minister said the talks would resume.\n";
+//! assert_eq!(
+//!     textdedup::dedup_str(text),
+//!     "Breaking news.\nThe minister said the talks would resume.\n",
+//! );
+//! ```
+//!
+//! # Example: where the first copy is
+//!
+//! ```
+//! use textdedup::Deduper;
+//!
+//! let text = b"header line, long enough\nbody\nheader line, long enough\n";
+//! let report = Deduper::default().dedup(text);
+//! let removal = report.removals()[0];
+//! assert_eq!(removal.span().range(), 30..55);
+//! assert_eq!(removal.first().start(), 0);
+//! assert_eq!(report.stats().bytes_removed, 25);
+//! ```
+//!
+//! # Example: a corpus
+//!
+//! ```
+//! use textdedup::{Config, Corpus, Deduper, DocId, Normalize, Split};
+//!
+//! let deduper = Deduper::new(
+//!     Config::new().split(Split::BlankLines).normalize(Normalize::Whitespace),
+//! )?;
+//! let mut corpus = Corpus::new();
+//! let docs = [
+//!     "Intro to the first page.\n\nCopyright 2026 Example Corp. All rights reserved.\n",
+//!     "Another page.\n\nCopyright  2026 Example Corp.\nAll rights reserved.\n",
+//! ];
+//! let reports: Vec<_> = docs.iter().map(|d| deduper.dedup_in(&mut corpus, d.as_bytes())).collect();
+//! assert!(reports[0].removals().is_empty());
+//! assert_eq!(reports[1].kept_str()?, "Another page.\n\n");
+//! assert_eq!(reports[1].removals()[0].first().doc(), DocId::new(0));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Crate features
+//!
+//! - `parallel` (default): rayon-powered batch entry points.
+//!
+//! # Guarantees
+//!
+//! - **Never panics on input.** Invalid UTF-8, NUL bytes, CR/LF mixes and
+//!   empty documents are ordinary input. When the input is valid UTF-8 the
+//!   kept text is too.
+//! - **First copy kept.** The first occurrence is the one with the smallest
+//!   (document index, byte offset); it is always kept.
+//! - **Deterministic.** The same input and configuration give the same
+//!   report, run after run.
+//! - **Stable fingerprints.** A paragraph's [`fingerprint::Fingerprint`] is
+//!   xxh3-128 of its normalized content; golden vectors pin the values, and
+//!   changing them is a breaking change, announced in the release notes.
+//! - **Collisions.** Paragraph mode trusts 128-bit fingerprints: two
+//!   different paragraphs share one with probability 2^-128. Among `n`
+//!   distinct paragraphs the chance of any collision is about
+//!   `n² / 2^129`: for 10^12 paragraphs, about 1.5 × 10^-15.
+//!
+//! # Complexity
+//!
+//! Paragraph mode runs in linear time: memchr finds line ends, each line is
+//! hashed once, and each paragraph costs one hash table operation. Memory is
+//! 32 bytes per *distinct* paragraph plus table overhead (see [`Corpus`]),
+//! independent of how many copies there are.
+
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+#![warn(missing_debug_implementations)]
+#![forbid(unsafe_code)]
+
+mod config;
+mod dedup;
+pub mod fingerprint;
+mod report;
+mod span;
+pub mod split;
+
+pub use config::{Config, ConfigError, Scope, DEFAULT_MIN_PARAGRAPH_LEN};
+pub use dedup::{dedup_str, Corpus, Deduper};
+pub use fingerprint::Normalize;
+pub use report::{DocId, DocReport, Origin, Removal, Stats};
+pub use span::Span;
+pub use split::Split;

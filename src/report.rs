@@ -1,0 +1,247 @@
+//! What a deduplication pass found: removals, kept text and counts.
+
+use std::borrow::Cow;
+use std::io;
+use std::ops::AddAssign;
+
+use crate::span::Span;
+
+/// The position of a document in a corpus, counted from 0 in the order the
+/// documents were given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(u64);
+
+impl DocId {
+    /// The document with index `index`.
+    #[inline]
+    pub const fn new(index: u64) -> DocId {
+        DocId(index)
+    }
+
+    /// The document's index in its corpus.
+    #[inline]
+    pub const fn index(self) -> u64 {
+        self.0
+    }
+}
+
+/// Where the first copy of some removed text starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// The document holding the first copy.
+    doc: DocId,
+    /// The byte offset of the first copy in that document.
+    start: usize,
+}
+
+impl Origin {
+    #[inline]
+    pub(crate) fn new(doc: DocId, start: usize) -> Origin {
+        Origin { doc, start }
+    }
+
+    /// The document that holds the first copy.
+    #[inline]
+    pub fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    /// The byte offset where the first copy starts in that document.
+    #[inline]
+    pub fn start(&self) -> usize {
+        self.start
+    }
+}
+
+/// One span of a document that is a later copy of earlier text.
+///
+/// In paragraph mode a removal covers one or more whole paragraphs,
+/// terminators included. Consecutive removed paragraphs are merged into one
+/// removal when their first copies are consecutive in the same document and
+/// hold the same bytes, so `[first.start, first.start + span.len())` in the
+/// first document is an earlier copy of the whole span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Removal {
+    /// The removed bytes in this document.
+    span: Span,
+    /// Where the first copy of those bytes starts.
+    first: Origin,
+}
+
+impl Removal {
+    #[inline]
+    pub(crate) fn new(span: Span, first: Origin) -> Removal {
+        Removal { span, first }
+    }
+
+    /// The removed bytes, as a span of this document.
+    #[inline]
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    /// Where the first copy starts.
+    #[inline]
+    pub fn first(&self) -> Origin {
+        self.first
+    }
+
+    /// Grows the span to `end` (the caller checked the first copies line up).
+    #[inline]
+    pub(crate) fn extend_to(&mut self, end: usize) {
+        self.span.end = end;
+    }
+}
+
+/// Counts for one document or, added up, for a corpus.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Stats {
+    /// Documents counted (1 for a single report).
+    pub documents: u64,
+    /// Bytes of input.
+    pub bytes_in: u64,
+    /// Bytes in removed spans.
+    pub bytes_removed: u64,
+    /// Non-blank paragraphs seen.
+    pub paragraphs: u64,
+    /// Paragraphs removed as later copies.
+    pub paragraphs_removed: u64,
+}
+
+impl AddAssign for Stats {
+    fn add_assign(&mut self, o: Stats) {
+        self.documents += o.documents;
+        self.bytes_in += o.bytes_in;
+        self.bytes_removed += o.bytes_removed;
+        self.paragraphs += o.paragraphs;
+        self.paragraphs_removed += o.paragraphs_removed;
+    }
+}
+
+/// The result of deduplicating one document; borrows the document.
+///
+/// The report is the "find" answer: it lists what would be removed and
+/// builds the kept text only when asked ([`DocReport::kept_bytes`],
+/// [`DocReport::write_kept`]). Removals are sorted by start, never overlap,
+/// and never touch each other (adjacent ones are merged when their first
+/// copies line up, and otherwise kept apart only because their first copies
+/// differ).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocReport<'t> {
+    /// The document, so kept text can be built without copying it first.
+    text: &'t [u8],
+    /// This document's position in its corpus.
+    doc: DocId,
+    /// Later copies found in this document, sorted by start.
+    removals: Vec<Removal>,
+    /// Counts for this document.
+    stats: Stats,
+}
+
+impl<'t> DocReport<'t> {
+    pub(crate) fn new(text: &'t [u8], doc: DocId, removals: Vec<Removal>, stats: Stats) -> Self {
+        DocReport {
+            text,
+            doc,
+            removals,
+            stats,
+        }
+    }
+
+    /// The document this report is about.
+    #[inline]
+    pub fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    /// The document's text.
+    #[inline]
+    pub fn text(&self) -> &'t [u8] {
+        self.text
+    }
+
+    /// The later copies found, sorted by start, non-overlapping.
+    #[inline]
+    pub fn removals(&self) -> &[Removal] {
+        &self.removals
+    }
+
+    /// Counts for this document.
+    #[inline]
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// The spans that are kept: the gaps between removals, in order.
+    ///
+    /// Kept spans and removed spans, merged in order, tile the document.
+    pub fn kept_spans(&self) -> impl Iterator<Item = Span> + '_ {
+        let mut pos = 0;
+        let mut removals = self.removals.iter();
+        let len = self.text.len();
+        core::iter::from_fn(move || loop {
+            match removals.next() {
+                Some(r) => {
+                    let gap = Span::new(pos, r.span.start);
+                    pos = r.span.end;
+                    if !gap.is_empty() {
+                        return Some(gap);
+                    }
+                }
+                None => {
+                    let gap = Span::new(pos, len);
+                    pos = len;
+                    return (!gap.is_empty()).then_some(gap);
+                }
+            }
+        })
+    }
+
+    /// The number of bytes kept.
+    #[inline]
+    pub fn kept_len(&self) -> usize {
+        self.text.len() - self.stats.bytes_removed as usize
+    }
+
+    /// The document without its removed spans; borrowed when nothing was removed.
+    ///
+    /// # Complexity
+    ///
+    /// Linear in the document's length; allocates only when something was
+    /// removed.
+    pub fn kept_bytes(&self) -> Cow<'t, [u8]> {
+        if self.removals.is_empty() {
+            return Cow::Borrowed(self.text);
+        }
+        let mut out = Vec::with_capacity(self.kept_len());
+        for span in self.kept_spans() {
+            out.extend_from_slice(&self.text[span]);
+        }
+        Cow::Owned(out)
+    }
+
+    /// The kept text as a string.
+    ///
+    /// # Errors
+    ///
+    /// When the document was not valid UTF-8. Removals never split a UTF-8
+    /// character, so this never fails on a report made from a `&str`.
+    pub fn kept_str(&self) -> Result<Cow<'t, str>, core::str::Utf8Error> {
+        Ok(match self.kept_bytes() {
+            Cow::Borrowed(b) => Cow::Borrowed(core::str::from_utf8(b)?),
+            Cow::Owned(v) => Cow::Owned(String::from_utf8(v).map_err(|e| e.utf8_error())?),
+        })
+    }
+
+    /// Writes the kept text to `out` without building it in memory.
+    ///
+    /// # Errors
+    ///
+    /// Any error from `out`.
+    pub fn write_kept<W: io::Write>(&self, mut out: W) -> io::Result<()> {
+        for span in self.kept_spans() {
+            out.write_all(&self.text[span])?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,251 @@
+//! Splitting a document into paragraphs with memchr.
+//!
+//! [`segments`] cuts a byte string into [`Segment`]s. Segments are
+//! contiguous and non-empty, and concatenating them yields the original
+//! text. Each segment is either a [`SegmentKind::Paragraph`], a candidate for
+//! deduplication, or [`SegmentKind::Blank`], white space that is never a
+//! duplicate and is always kept.
+//!
+//! A *line* ends after `\n`; its terminator is `\n` or `\r\n` and belongs to
+//! the line. The last line of a text may have no terminator. A lone `\r`
+//! (not followed by `\n`) is ordinary content. A line is *blank* when every
+//! byte of it is ASCII white space (space, `\t`, `\n`, `\x0B`, `\x0C`,
+//! `\r`).
+
+use core::iter::FusedIterator;
+
+use crate::span::Span;
+
+/// How a document is cut into paragraphs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Split {
+    /// A paragraph is one line, with its terminator. Blank lines are
+    /// [`SegmentKind::Blank`] segments of one line each. This is the default.
+    #[default]
+    Lines,
+    /// A paragraph is a maximal run of non-blank lines, ending with the
+    /// terminator of its last line. A maximal run of blank lines between (or
+    /// around) paragraphs is one [`SegmentKind::Blank`] segment.
+    BlankLines,
+}
+
+/// What a [`Segment`] holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SegmentKind {
+    /// Text that can be a duplicate.
+    Paragraph,
+    /// White space only: never a duplicate, always kept.
+    Blank,
+}
+
+/// One piece of a document: a paragraph or a run of blank lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Segment {
+    /// The whole segment, terminator included.
+    span: Span,
+    /// Where the content stops and the terminator (`\n` or `\r\n`) starts.
+    content_end: usize,
+    /// Paragraph or blank.
+    kind: SegmentKind,
+}
+
+impl Segment {
+    /// The whole segment, including its line terminator.
+    #[inline]
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    /// The content: the segment without its final line terminator.
+    #[inline]
+    pub fn content(&self) -> Span {
+        Span::new(self.span.start, self.content_end)
+    }
+
+    /// Whether this is a paragraph or a blank run.
+    #[inline]
+    pub fn kind(&self) -> SegmentKind {
+        self.kind
+    }
+}
+
+/// Cuts `text` into segments according to `split`.
+///
+/// # Complexity
+///
+/// Linear time, `O(text.len())`, and no allocation: lines are found with
+/// `memchr`, and each line is scanned only up to its first non-blank byte.
+///
+/// # Examples
+///
+/// ```
+/// use textdedup::split::{segments, SegmentKind, Split};
+///
+/// let text = b"one\r\n\r\ntwo";
+/// let got: Vec<_> = segments(text, Split::Lines)
+///     .map(|s| (&text[s.content().range()], s.kind()))
+///     .collect();
+/// assert_eq!(got, [
+///     (&b"one"[..], SegmentKind::Paragraph),
+///     (&b""[..], SegmentKind::Blank),
+///     (&b"two"[..], SegmentKind::Paragraph),
+/// ]);
+/// ```
+pub fn segments(text: &[u8], split: Split) -> Segments<'_> {
+    Segments {
+        text,
+        pos: 0,
+        split,
+    }
+}
+
+/// An iterator over the [`Segment`]s of a text, made by [`segments`].
+///
+/// Segments are contiguous, non-empty, and concatenate to the input.
+#[derive(Clone, Debug)]
+pub struct Segments<'t> {
+    /// The text being split.
+    text: &'t [u8],
+    /// Where the next segment starts.
+    pos: usize,
+    /// Lines or blank-line separated blocks.
+    split: Split,
+}
+
+/// One line: `[start, content_end)` is the content, `[content_end, end)` the terminator.
+#[derive(Clone, Copy)]
+struct Line {
+    content_end: usize,
+    end: usize,
+    blank: bool,
+}
+
+#[inline]
+fn is_blank_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+impl<'t> Segments<'t> {
+    /// Reads the line that starts at `start`.
+    #[inline]
+    fn line_at(&self, start: usize) -> Line {
+        let rest = &self.text[start..];
+        let (content_end, end) = match memchr::memchr(b'\n', rest) {
+            Some(i) => {
+                let nl = start + i;
+                let content_end = if i > 0 && rest[i - 1] == b'\r' {
+                    nl - 1
+                } else {
+                    nl
+                };
+                (content_end, nl + 1)
+            }
+            None => (self.text.len(), self.text.len()),
+        };
+        let blank = self.text[start..content_end]
+            .iter()
+            .all(|&b| is_blank_byte(b));
+        Line {
+            content_end,
+            end,
+            blank,
+        }
+    }
+}
+
+impl Iterator for Segments<'_> {
+    type Item = Segment;
+
+    #[inline]
+    fn next(&mut self) -> Option<Segment> {
+        let start = self.pos;
+        if start >= self.text.len() {
+            return None;
+        }
+        let first = self.line_at(start);
+        let kind = if first.blank {
+            SegmentKind::Blank
+        } else {
+            SegmentKind::Paragraph
+        };
+        let mut last = first;
+        if self.split == Split::BlankLines {
+            while last.end < self.text.len() {
+                let next = self.line_at(last.end);
+                if next.blank != first.blank {
+                    break;
+                }
+                last = next;
+            }
+        }
+        self.pos = last.end;
+        Some(Segment {
+            span: Span::new(start, last.end),
+            content_end: if first.blank {
+                last.end
+            } else {
+                last.content_end
+            },
+            kind,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.text.len() - self.pos;
+        (usize::from(left > 0), Some(left))
+    }
+}
+
+impl FusedIterator for Segments<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str, split: Split) -> Vec<(&str, &str, SegmentKind)> {
+        segments(text.as_bytes(), split)
+            .map(|s| (&text[s.span()], &text[s.content()], s.kind()))
+            .collect()
+    }
+
+    use SegmentKind::{Blank as B, Paragraph as P};
+
+    #[test]
+    fn lines_table() {
+        assert_eq!(kinds("", Split::Lines), []);
+        assert_eq!(kinds("a", Split::Lines), [("a", "a", P)]);
+        assert_eq!(kinds("a\n", Split::Lines), [("a\n", "a", P)]);
+        assert_eq!(
+            kinds("a\r\nb\r", Split::Lines),
+            [("a\r\n", "a", P), ("b\r", "b\r", P)]
+        );
+        assert_eq!(
+            kinds("\n \n\ta\n", Split::Lines),
+            [("\n", "\n", B), (" \n", " \n", B), ("\ta\n", "\ta", P)]
+        );
+        assert_eq!(kinds("a\rb\n", Split::Lines), [("a\rb\n", "a\rb", P)]);
+    }
+
+    #[test]
+    fn blank_lines_table() {
+        assert_eq!(
+            kinds("a\nb\n\n \nc\r\nd", Split::BlankLines),
+            [("a\nb\n", "a\nb", P), ("\n \n", "\n \n", B), ("c\r\nd", "c\r\nd", P)]
+        );
+        assert_eq!(
+            kinds("\n\na\n", Split::BlankLines),
+            [("\n\n", "\n\n", B), ("a\n", "a", P)]
+        );
+        assert_eq!(kinds("  ", Split::BlankLines), [("  ", "  ", B)]);
+    }
+
+    #[test]
+    fn size_hint_is_honest() {
+        let text = b"a\nb\nc";
+        let it = segments(text, Split::Lines);
+        let (lo, hi) = it.size_hint();
+        let n = it.count();
+        assert!(lo <= n && n <= hi.unwrap());
+    }
+}
