@@ -36,7 +36,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for removal in report.removals() {
         let span = removal.span();
         let preview = String::from_utf8_lossy(&text[span]);
-        let preview: String = preview.lines().next().unwrap_or("").chars().take(60).collect();
+        let preview: String = preview
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(60)
+            .collect();
         eprintln!(
             "  removed bytes {}..{} (copy of the text at byte {}): {preview}...",
             span.start,

@@ -62,7 +62,6 @@ impl Fingerprint {
     pub fn as_u128(self) -> u128 {
         self.0
     }
-
 }
 
 /// True for the characters that [`Normalize::Loose`] removes.

@@ -231,7 +231,11 @@ mod tests {
     fn blank_lines_table() {
         assert_eq!(
             kinds("a\nb\n\n \nc\r\nd", Split::BlankLines),
-            [("a\nb\n", "a\nb", P), ("\n \n", "\n \n", B), ("c\r\nd", "c\r\nd", P)]
+            [
+                ("a\nb\n", "a\nb", P),
+                ("\n \n", "\n \n", B),
+                ("c\r\nd", "c\r\nd", P)
+            ]
         );
         assert_eq!(
             kinds("\n\na\n", Split::BlankLines),
