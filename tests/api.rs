@@ -1,0 +1,81 @@
+//! The public API's shape: auto traits, defaults, errors.
+
+use std::panic::{RefUnwindSafe, UnwindSafe};
+
+use textdedup::split::{Segment, Segments};
+use textdedup::*;
+
+fn assert_traits<T: Send + Sync + UnwindSafe + RefUnwindSafe>() {}
+
+#[test]
+fn public_types_are_send_sync_unwind_safe() {
+    assert_traits::<Deduper>();
+    assert_traits::<Corpus>();
+    assert_traits::<Config>();
+    assert_traits::<ConfigError>();
+    assert_traits::<DocReport<'static>>();
+    assert_traits::<Removal>();
+    assert_traits::<Origin>();
+    assert_traits::<Stats>();
+    assert_traits::<Span>();
+    assert_traits::<Segment>();
+    assert_traits::<Segments<'static>>();
+    assert_traits::<fingerprint::Fingerprinter>();
+}
+
+#[test]
+fn defaults_are_documented_values() {
+    let c = Config::default();
+    assert_eq!(c.get_split(), Split::Lines);
+    assert_eq!(c.get_normalize(), Normalize::Exact);
+    assert_eq!(c.get_scope(), Scope::Corpus);
+    assert_eq!(c.get_min_len(), DEFAULT_MIN_PARAGRAPH_LEN);
+    assert_eq!(DEFAULT_MIN_PARAGRAPH_LEN, 16);
+}
+
+#[test]
+fn kept_text_is_borrowed_when_nothing_is_removed() {
+    let text = "nothing repeats here\nat all\n";
+    let report = Deduper::default().dedup_str(text);
+    assert!(matches!(report.kept_bytes(), std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(
+        report.kept_str().unwrap(),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}
+
+#[test]
+fn kept_str_errors_on_invalid_utf8() {
+    let report = Deduper::default().dedup(b"\xFF\n");
+    assert!(report.kept_str().is_err());
+    assert_eq!(&*report.kept_bytes(), b"\xFF\n");
+}
+
+#[test]
+fn scope_document_forgets_between_documents() {
+    let deduper = Deduper::new(Config::new().scope(Scope::Document)).unwrap();
+    let mut corpus = Corpus::new();
+    let line = b"a line long enough to count\n";
+    assert!(deduper.dedup_in(&mut corpus, line).removals().is_empty());
+    let second = deduper.dedup_in(&mut corpus, line);
+    assert!(second.removals().is_empty());
+    assert_eq!(second.doc(), DocId::new(1));
+}
+
+#[test]
+fn stats_add_up() {
+    let deduper = Deduper::default();
+    let mut corpus = Corpus::with_capacity(16);
+    let mut total = Stats::default();
+    for doc in [
+        "a line long enough to count\n",
+        "a line long enough to count\nand more text here\n",
+    ] {
+        total += deduper.dedup_in(&mut corpus, doc.as_bytes()).stats();
+    }
+    assert_eq!(total.documents, 2);
+    assert_eq!(total.bytes_in, 28 + 47);
+    assert_eq!(total.bytes_removed, 28);
+    assert_eq!(total.paragraphs, 3);
+    assert_eq!(total.paragraphs_removed, 1);
+}
