@@ -1,1 +1,207 @@
-fn main() {}
+//! Paragraph-mode throughput against a naive `HashSet` dedup.
+//!
+//! ```text
+//! cargo bench --bench paragraphs
+//! cargo bench --bench paragraphs -- --save-baseline before   # on the old code
+//! cargo bench --bench paragraphs -- --baseline before        # on the new code
+//! ```
+//!
+//! Input: about 64 MiB of generated news-like text, one paragraph per line,
+//! 50 to 800 bytes each, 30% of paragraphs repeats of an earlier one.
+
+use std::collections::HashSet;
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use textdedup::{Config, Corpus, Deduper};
+
+/// SplitMix64: small, fixed, good enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the",
+    "minister",
+    "said",
+    "talks",
+    "would",
+    "resume",
+    "in",
+    "Moscow",
+    "on",
+    "Tuesday",
+    "after",
+    "two",
+    "days",
+    "of",
+    "negotiations",
+    "between",
+    "officials",
+    "including",
+    "peace",
+    "proposal",
+    "European",
+    "input",
+    "security",
+    "guarantees",
+    "president",
+    "envoy",
+    "draft",
+    "deal",
+    "Kremlin",
+    "raised",
+    "doubts",
+    "about",
+    "acceptance",
+    "and",
+    "a",
+    "to",
+    "with",
+    "2026",
+    "percent",
+    "markets",
+    "reported",
+    "growth",
+    "energy",
+    "prices",
+    "rose",
+    "fell",
+];
+
+/// Paragraph lines; returns the text and the paragraph start offsets.
+fn news_text(target: usize, seed: u64) -> (Vec<u8>, Vec<usize>) {
+    let mut rng = Rng(seed);
+    let mut text = Vec::with_capacity(target + 1024);
+    let mut starts = Vec::new();
+    while text.len() < target {
+        let start = text.len();
+        if starts.len() > 10 && rng.below(100) < 30 {
+            let i = rng.below(starts.len() as u64) as usize;
+            let (s, e) = (
+                starts[i],
+                text[starts[i]..].iter().position(|&b| b == b'\n').unwrap(),
+            );
+            text.extend_from_within(s..s + e + 1);
+        } else {
+            let len = 50 + rng.below(751) as usize;
+            while text.len() - start < len {
+                text.extend_from_slice(WORDS[rng.below(WORDS.len() as u64) as usize].as_bytes());
+                text.push(b' ');
+            }
+            text.truncate(start + len - 2);
+            text.extend_from_slice(b".\n");
+        }
+        starts.push(start);
+    }
+    (text, starts)
+}
+
+/// The naive peer: a `HashSet<Vec<u8>>` of lines, std's default hasher,
+/// first copy kept.
+fn naive_hashset(text: &[u8], out: &mut Vec<u8>) {
+    let mut seen = HashSet::new();
+    out.clear();
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        let content = line.strip_suffix(b"\n").unwrap_or(line);
+        if seen.insert(content.to_vec()) {
+            out.extend_from_slice(line);
+        }
+    }
+}
+
+/// One document, with the seen-table reused between runs as a pipeline
+/// does (`Corpus::clear` keeps the allocation).
+fn textdedup_one(deduper: &Deduper, scratch: &mut Corpus, text: &[u8], out: &mut Vec<u8>) {
+    scratch.clear();
+    out.clear();
+    deduper.dedup_in(scratch, text).write_kept(out).unwrap();
+}
+
+/// One document through the one-shot entry point: a fresh table each time.
+fn textdedup_fresh(deduper: &Deduper, text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    deduper.dedup(text).write_kept(out).unwrap();
+}
+
+/// The corpus from an empty state, as a one-off job runs it.
+fn textdedup_corpus(deduper: &Deduper, docs: &[&[u8]], out: &mut Vec<u8>) {
+    let mut corpus = Corpus::new();
+    out.clear();
+    for doc in docs {
+        deduper
+            .dedup_in(&mut corpus, doc)
+            .write_kept(&mut *out)
+            .unwrap();
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let (text, starts) = news_text(64 << 20, 42);
+    // The same bytes as 16,000 documents, cut at paragraph boundaries.
+    let per_doc = starts.len().div_ceil(16_000);
+    let mut docs: Vec<&[u8]> = Vec::new();
+    for chunk in starts.chunks(per_doc) {
+        let end = starts
+            .get(starts.partition_point(|&s| s <= chunk[chunk.len() - 1]))
+            .copied()
+            .unwrap_or(text.len());
+        docs.push(&text[chunk[0]..end]);
+    }
+    assert_eq!(docs.iter().map(|d| d.len()).sum::<usize>(), text.len());
+
+    // Every paragraph is at least 50 bytes and there are no blank lines, so
+    // with a minimum length of 1 the three must agree exactly.
+    let deduper = Deduper::new(Config::new().min_len(1)).unwrap();
+    let mut expected = Vec::new();
+    naive_hashset(&text, &mut expected);
+    let mut out = Vec::new();
+    let mut scratch = Corpus::new();
+    textdedup_one(&deduper, &mut scratch, &text, &mut out);
+    assert_eq!(out, expected);
+    textdedup_fresh(&deduper, &text, &mut out);
+    assert_eq!(out, expected);
+    textdedup_corpus(&deduper, &docs, &mut out);
+    assert_eq!(out, expected);
+    let removed = text.len() - expected.len();
+    assert!(
+        removed * 100 / text.len() >= 20,
+        "about 30% of paragraphs repeat"
+    );
+
+    // Outputs go to a reused buffer in every contender, so none of them
+    // pays for fresh pages on each run.
+    let mut group = c.benchmark_group("paragraphs");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("textdedup", |b| {
+        b.iter(|| textdedup_one(&deduper, &mut scratch, black_box(&text), &mut out))
+    });
+    group.bench_function("textdedup_fresh_table", |b| {
+        b.iter(|| textdedup_fresh(&deduper, black_box(&text), &mut out))
+    });
+    group.bench_function("corpus", |b| {
+        b.iter(|| textdedup_corpus(&deduper, black_box(&docs), &mut out))
+    });
+    group.bench_function("naive_hashset", |b| {
+        b.iter(|| naive_hashset(black_box(&text), &mut out))
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = bench
+}
+criterion_main!(benches);

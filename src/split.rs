@@ -57,7 +57,8 @@ impl Segment {
         self.span
     }
 
-    /// The content: the segment without its final line terminator.
+    /// The content: a paragraph without its final line terminator. A blank
+    /// segment has no terminator of its own: its content is all of it.
     #[inline]
     pub fn content(&self) -> Span {
         Span::new(self.span.start, self.content_end)
@@ -88,7 +89,7 @@ impl Segment {
 ///     .collect();
 /// assert_eq!(got, [
 ///     (&b"one"[..], SegmentKind::Paragraph),
-///     (&b""[..], SegmentKind::Blank),
+///     (&b"\r\n"[..], SegmentKind::Blank),
 ///     (&b"two"[..], SegmentKind::Paragraph),
 /// ]);
 /// ```
