@@ -108,3 +108,8 @@ pub use fingerprint::Normalize;
 pub use report::{DocId, DocReport, Origin, Removal, Stats};
 pub use span::Span;
 pub use split::Split;
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
