@@ -62,4 +62,4 @@ fn normalized_forms_are_pinned_too() {
     assert_eq!(String::from_utf8(out).unwrap(), GOLDEN_LOOSE_64);
 }
 
-include!("golden_values.rs");
+include!("golden/values.rs");

@@ -1,9 +1,7 @@
 //! The paragraph pass over one document.
 
-use std::collections::hash_map::Entry;
-
 use crate::config::Config;
-use crate::dedup::table::{FirstSeen, Table};
+use crate::dedup::table::{FirstSeen, SeenSet};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::report::{DocId, DocReport, Origin, Removal, Stats};
 use crate::span::Span;
@@ -22,7 +20,7 @@ const BATCH: usize = 64;
 /// Time is linear in `text.len()` plus one table operation per paragraph.
 pub(crate) fn dedup_paragraphs<'t>(
     config: &Config,
-    seen: &mut Table,
+    seen: &mut SeenSet,
     doc: DocId,
     text: &'t [u8],
 ) -> DocReport<'t> {
@@ -76,22 +74,18 @@ struct Resolver<'t> {
 }
 
 impl Resolver<'_> {
-    fn resolve(&mut self, seen: &mut Table, batch: &[(Fingerprint, Span)]) {
+    fn resolve(&mut self, seen: &mut SeenSet, batch: &[(Fingerprint, Span)]) {
         for &(fp, span) in batch {
-            let first = match seen.entry(fp) {
-                Entry::Vacant(slot) => {
-                    slot.insert(FirstSeen {
-                        doc: self.doc.index(),
-                        start: span.start as u64,
-                    });
-                    continue;
-                }
-                Entry::Occupied(slot) => *slot.get(),
+            let here = FirstSeen {
+                doc: self.doc.index(),
+                start: span.start as u64,
             };
-            self.remove(
-                span,
-                Origin::new(DocId::new(first.doc), first.start as usize),
-            );
+            if let Some(first) = seen.first_or_insert(fp, here) {
+                self.remove(
+                    span,
+                    Origin::new(DocId::new(first.doc), first.start as usize),
+                );
+            }
         }
     }
 

@@ -42,8 +42,90 @@ impl Hasher for PassThrough {
     }
 }
 
-/// Fingerprint to first occurrence.
+/// Fingerprint to first occurrence, for one shard.
 pub(crate) type Table = HashMap<Fingerprint, FirstSeen, BuildHasherDefault<PassThrough>>;
+
+/// How many shards the seen-set is cut into.
+///
+/// Sharding by fingerprint lets a batch resolve first occurrences on every
+/// core at once (each shard on its own, in corpus order) with an answer
+/// that does not depend on scheduling. 64 shards keep 16 cores busy with
+/// room for imbalance, and cost nothing while they are empty.
+pub(crate) const SHARDS: usize = 64;
+
+/// The shard that owns a fingerprint: its top six bits, which the
+/// in-shard hash (the low 64 bits) does not use.
+#[inline]
+pub(crate) fn shard_of(fp: Fingerprint) -> usize {
+    (fp.as_u128() >> 122) as usize
+}
+
+/// The seen-set: fingerprint to first occurrence, sharded.
+#[derive(Clone, Debug)]
+pub(crate) struct SeenSet {
+    /// `SHARDS` tables; a fingerprint lives in `shards[shard_of(fp)]`.
+    shards: Vec<Table>,
+}
+
+impl Default for SeenSet {
+    fn default() -> SeenSet {
+        SeenSet {
+            shards: (0..SHARDS).map(|_| Table::default()).collect(),
+        }
+    }
+}
+
+impl SeenSet {
+    /// The first occurrence of `fp`, or `None` after recording `here` as it.
+    #[inline]
+    pub(crate) fn first_or_insert(
+        &mut self,
+        fp: Fingerprint,
+        here: FirstSeen,
+    ) -> Option<FirstSeen> {
+        first_or_insert(&mut self.shards[shard_of(fp)], fp, here)
+    }
+
+    /// The shards, for resolving a batch one shard per task.
+    pub(crate) fn shards_mut(&mut self) -> &mut [Table] {
+        &mut self.shards
+    }
+
+    /// Distinct fingerprints stored.
+    pub(crate) fn len(&self) -> usize {
+        self.shards.iter().map(Table::len).sum()
+    }
+
+    /// Room for about `additional` more fingerprints, spread evenly (the
+    /// shard is a uniform function of the fingerprint), with 1/8 slack.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let per_shard = additional / SHARDS + additional / SHARDS / 8 + 1;
+        for t in &mut self.shards {
+            t.reserve(per_shard);
+        }
+    }
+
+    /// Forgets everything, keeping the allocations.
+    pub(crate) fn clear(&mut self) {
+        self.shards.iter_mut().for_each(Table::clear);
+    }
+}
+
+/// The first occurrence of `fp` in one shard, or `None` after recording `here`.
+#[inline]
+pub(crate) fn first_or_insert(
+    table: &mut Table,
+    fp: Fingerprint,
+    here: FirstSeen,
+) -> Option<FirstSeen> {
+    match table.entry(fp) {
+        std::collections::hash_map::Entry::Occupied(slot) => Some(*slot.get()),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(here);
+            None
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
