@@ -1,6 +1,7 @@
 //! The deduplication engine: [`Deduper`] (immutable, shareable) and
 //! [`Corpus`] (the mutable cross-document state).
 
+mod batch;
 mod corpus;
 mod paragraph;
 pub(crate) mod table;
@@ -9,6 +10,7 @@ pub use corpus::Corpus;
 
 use crate::config::{Config, ConfigError, Scope};
 use crate::report::{DocId, DocReport};
+use table::SeenSet;
 
 /// A configured deduplication engine.
 ///
@@ -54,15 +56,17 @@ impl Deduper {
     /// Deduplicates one document on its own: a paragraph is removed when
     /// the same (normalized) paragraph appears earlier in `text`.
     ///
-    /// The report borrows `text`; its document id is 0.
+    /// The report borrows `text`; its document id is 0. A large document
+    /// (2 MiB or more) is cut into regions fingerprinted on every core of
+    /// the current rayon pool, with the same answer (see
+    /// [`Deduper::dedup_batch`]).
     ///
     /// # Complexity
     ///
     /// Linear time in `text.len()`. Memory: 32 bytes per distinct paragraph
     /// plus hash table overhead (see [`Corpus`]), plus 32 bytes per removal.
     pub fn dedup<'t>(&self, text: &'t [u8]) -> DocReport<'t> {
-        let mut corpus = Corpus::new();
-        paragraph::dedup_paragraphs(&self.config, &mut corpus.seen, DocId::new(0), text)
+        self.dedup_one(&mut SeenSet::default(), DocId::new(0), text)
     }
 
     /// [`Deduper::dedup`] for a string.
@@ -87,7 +91,144 @@ impl Deduper {
         }
         let doc = DocId::new(corpus.documents);
         corpus.documents += 1;
-        paragraph::dedup_paragraphs(&self.config, &mut corpus.seen, doc, text)
+        self.dedup_one(&mut corpus.seen, doc, text)
+    }
+
+    /// Deduplicates a batch of documents as the next documents of a corpus,
+    /// on every thread of the current rayon pool.
+    ///
+    /// The reports are exactly those of calling [`Deduper::dedup_in`] on
+    /// each document in order, for any number of threads: which copy is
+    /// first is decided by (document, offset), never by scheduling. Run it
+    /// inside `ThreadPool::install` to choose the threads. Without the
+    /// `parallel` feature it runs on the calling thread.
+    ///
+    /// The work is done in three phases: fingerprint (per region of about
+    /// 256 KiB), resolve (per shard of the seen-set, in corpus order) and
+    /// apply (per document); see the crate docs, "Parallel batches".
+    ///
+    /// # Complexity
+    ///
+    /// Linear time in the batch's bytes, spread over the threads. Memory
+    /// beyond the corpus and the reports: 48 bytes per paragraph of the
+    /// batch that is long enough to count, and 40 bytes per later copy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::{Corpus, Deduper};
+    ///
+    /// let docs = ["a paragraph that repeats\nfirst\n", "second\na paragraph that repeats\n"];
+    /// let deduper = Deduper::default();
+    /// let batch = deduper.dedup_batch(&mut Corpus::new(), &docs);
+    /// let mut corpus = Corpus::new();
+    /// let one_by_one: Vec<_> = docs.iter().map(|d| deduper.dedup_in(&mut corpus, d.as_bytes())).collect();
+    /// assert_eq!(batch, one_by_one); // compare to sequential
+    /// assert_eq!(batch[1].removals()[0].first().start(), 0);
+    /// ```
+    pub fn dedup_batch<'t, T: AsRef<[u8]> + Sync>(
+        &self,
+        corpus: &mut Corpus,
+        docs: &'t [T],
+    ) -> Vec<DocReport<'t>> {
+        let texts: Vec<&'t [u8]> = docs.iter().map(AsRef::as_ref).collect();
+        let first = corpus.documents;
+        corpus.documents += texts.len() as u64;
+        if self.config.get_scope() == Scope::Document {
+            corpus.seen.clear();
+            let numbered: Vec<(u64, &'t [u8])> = (first..).zip(texts).collect();
+            return crate::par::map(&numbered, |&(doc, text)| {
+                self.dedup_one(&mut SeenSet::default(), DocId::new(doc), text)
+            });
+        }
+        let mut reports = Vec::with_capacity(texts.len());
+        // Batch-local document numbers are u32: cut absurdly long batches.
+        for (i, part) in texts.chunks(u32::MAX as usize).enumerate() {
+            let part_first = first + (i as u64) * u64::from(u32::MAX);
+            reports.extend(batch::dedup_batch(
+                &self.config,
+                &mut corpus.seen,
+                part_first,
+                part,
+            ));
+        }
+        reports
+    }
+
+    /// Deduplicates a stream of owned documents in bounded batches, handing
+    /// each report to `sink` in corpus order.
+    ///
+    /// Documents are gathered until they hold at least `batch_bytes` bytes
+    /// (or the stream ends), deduplicated with [`Deduper::dedup_batch`], given
+    /// to `sink` one by one, and dropped. The answer is the same for every
+    /// `batch_bytes` and every thread count.
+    ///
+    /// # Memory
+    ///
+    /// At most `batch_bytes` plus one document of text at a time, 48 bytes
+    /// per candidate paragraph of the current batch, and the corpus (37 to
+    /// 74 bytes per distinct paragraph seen so far).
+    ///
+    /// # Errors
+    ///
+    /// The first error `sink` returns; documents after it are not read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::{Corpus, Deduper};
+    ///
+    /// let docs = (0..1000).map(|i| format!("shared footer of every page\npage {i}\n").into_bytes());
+    /// let mut removed = 0;
+    /// Deduper::default().dedup_stream(&mut Corpus::new(), docs, 4096, |report| {
+    ///     removed += report.removals().len();
+    ///     Ok::<(), std::io::Error>(())
+    /// })?;
+    /// assert_eq!(removed, 999);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn dedup_stream<T, I, F, E>(
+        &self,
+        corpus: &mut Corpus,
+        docs: I,
+        batch_bytes: usize,
+        mut sink: F,
+    ) -> Result<(), E>
+    where
+        T: AsRef<[u8]> + Sync,
+        I: IntoIterator<Item = T>,
+        F: FnMut(DocReport<'_>) -> Result<(), E>,
+    {
+        let mut batch: Vec<T> = Vec::new();
+        let mut bytes = 0;
+        let mut docs = docs.into_iter().peekable();
+        while docs.peek().is_some() {
+            for doc in docs.by_ref() {
+                bytes += doc.as_ref().len();
+                batch.push(doc);
+                if bytes >= batch_bytes {
+                    break;
+                }
+            }
+            for report in self.dedup_batch(corpus, &batch) {
+                sink(report)?;
+            }
+            batch.clear();
+            bytes = 0;
+        }
+        Ok(())
+    }
+
+    /// One document against `seen`: the fused loop, or the phased one when
+    /// the document is large and threads are free.
+    fn dedup_one<'t>(&self, seen: &mut SeenSet, doc: DocId, text: &'t [u8]) -> DocReport<'t> {
+        if batch::worth_splitting(text.len()) {
+            let mut reports = batch::dedup_batch(&self.config, seen, doc.index(), &[text]);
+            if let Some(report) = reports.pop() {
+                return report;
+            }
+        }
+        paragraph::dedup_paragraphs(&self.config, seen, doc, text)
     }
 }
 

@@ -7,15 +7,44 @@ use crate::report::{DocId, DocReport, Origin, Removal, Stats};
 use crate::span::Span;
 use crate::split::{segments, SegmentKind};
 
-/// How many paragraphs are fingerprinted before their table lookups run.
+/// Phase 1 over one region of a document: calls `f` with the fingerprint
+/// and full span (in document offsets) of every paragraph that can be a
+/// duplicate (not blank, at least the minimum length), in order, and
+/// returns the number of non-blank paragraphs.
 ///
-/// Doing the lookups back to back, rather than between hashing and line
-/// splitting, lets the processor overlap their cache misses; 64 is enough
-/// to cover the latency and keeps the batch in L1.
-const BATCH: usize = 64;
+/// `region` must start and end on segment boundaries of `text` (see
+/// [`crate::dedup::batch`] for how regions are cut), so that its segments are
+/// exactly the document's segments inside it.
+pub(crate) fn for_each_candidate(
+    config: &Config,
+    fingerprinter: &mut Fingerprinter,
+    text: &[u8],
+    region: Span,
+    mut f: impl FnMut(Fingerprint, Span),
+) -> u64 {
+    let min_len = config.get_min_len().max(1);
+    let part = &text[region];
+    let mut paragraphs = 0;
+    for segment in segments(part, config.get_split()) {
+        if segment.kind() == SegmentKind::Blank {
+            continue;
+        }
+        paragraphs += 1;
+        let (fp, normalized_len) = fingerprinter.fingerprint(&part[segment.content()]);
+        if normalized_len >= min_len {
+            let span = segment.span();
+            f(
+                fp,
+                Span::new(region.start + span.start, region.start + span.end),
+            );
+        }
+    }
+    paragraphs
+}
 
 /// Deduplicates the paragraphs of `text` (document `doc`) against `seen`,
-/// recording the first occurrences it finds there.
+/// recording the first occurrences it finds there: the three phases
+/// (fingerprint, resolve, apply) fused into one streaming loop.
 ///
 /// Time is linear in `text.len()` plus one table operation per paragraph.
 pub(crate) fn dedup_paragraphs<'t>(
@@ -25,40 +54,22 @@ pub(crate) fn dedup_paragraphs<'t>(
     text: &'t [u8],
 ) -> DocReport<'t> {
     let mut fingerprinter = Fingerprinter::new(config.get_normalize());
-    let min_len = config.get_min_len().max(1);
-    let mut out = Resolver {
-        text,
-        doc,
-        removals: Vec::new(),
-        last: None,
-        stats: Stats {
-            documents: 1,
-            bytes_in: text.len() as u64,
-            ..Stats::default()
-        },
-    };
-    let mut batch: Vec<(Fingerprint, Span)> = Vec::with_capacity(BATCH);
-    for segment in segments(text, config.get_split()) {
-        if segment.kind() == SegmentKind::Blank {
-            continue;
+    let mut resolver = Resolver::new(text, doc);
+    let whole = Span::new(0, text.len());
+    let paragraphs = for_each_candidate(config, &mut fingerprinter, text, whole, |fp, span| {
+        let here = FirstSeen {
+            doc: doc.index(),
+            start: span.start as u64,
+        };
+        if let Some(first) = seen.first_or_insert(fp, here) {
+            resolver.remove(span, first.origin());
         }
-        out.stats.paragraphs += 1;
-        let (fp, normalized_len) = fingerprinter.fingerprint(&text[segment.content()]);
-        if normalized_len < min_len {
-            continue;
-        }
-        batch.push((fp, segment.span()));
-        if batch.len() == BATCH {
-            out.resolve(seen, &batch);
-            batch.clear();
-        }
-    }
-    out.resolve(seen, &batch);
-    DocReport::new(text, doc, out.removals, out.stats)
+    });
+    resolver.finish(paragraphs)
 }
 
 /// Decides, in document order, which candidate paragraphs are later copies.
-struct Resolver<'t> {
+pub(crate) struct Resolver<'t> {
     /// The document.
     text: &'t [u8],
     /// Its id.
@@ -73,20 +84,26 @@ struct Resolver<'t> {
     stats: Stats,
 }
 
-impl Resolver<'_> {
-    fn resolve(&mut self, seen: &mut SeenSet, batch: &[(Fingerprint, Span)]) {
-        for &(fp, span) in batch {
-            let here = FirstSeen {
-                doc: self.doc.index(),
-                start: span.start as u64,
-            };
-            if let Some(first) = seen.first_or_insert(fp, here) {
-                self.remove(
-                    span,
-                    Origin::new(DocId::new(first.doc), first.start as usize),
-                );
-            }
+impl<'t> Resolver<'t> {
+    /// A resolver for document `doc`, whose text is `text`.
+    pub(crate) fn new(text: &'t [u8], doc: DocId) -> Resolver<'t> {
+        Resolver {
+            text,
+            doc,
+            removals: Vec::new(),
+            last: None,
+            stats: Stats {
+                documents: 1,
+                bytes_in: text.len() as u64,
+                ..Stats::default()
+            },
         }
+    }
+
+    /// The report, given the document's count of non-blank paragraphs.
+    pub(crate) fn finish(mut self, paragraphs: u64) -> DocReport<'t> {
+        self.stats.paragraphs = paragraphs;
+        DocReport::new(self.text, self.doc, self.removals, self.stats)
     }
 
     /// True when the bytes of `span` also stand at `first`, in this document.
@@ -103,7 +120,7 @@ impl Resolver<'_> {
     /// follow each other, their first copies follow each other too, and both
     /// are byte-for-byte equal to their first copies (so the merged span's
     /// first copy holds exactly its bytes).
-    fn remove(&mut self, span: Span, first: Origin) {
+    pub(crate) fn remove(&mut self, span: Span, first: Origin) {
         self.stats.paragraphs_removed += 1;
         self.stats.bytes_removed += span.len() as u64;
         if let Some((last_span, last_first, last_exact)) = self.last {

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::fingerprint::Fingerprint;
+use crate::report::{DocId, Origin};
 
 /// Where a fingerprint was first seen, packed for the table.
 ///
@@ -14,6 +15,14 @@ pub(crate) struct FirstSeen {
     pub(crate) doc: u64,
     /// Byte offset of the first copy in that document.
     pub(crate) start: u64,
+}
+
+impl FirstSeen {
+    /// The same position as a report's [`Origin`].
+    #[inline]
+    pub(crate) fn origin(self) -> Origin {
+        Origin::new(DocId::new(self.doc), self.start as usize)
+    }
 }
 
 /// A hasher that passes a fingerprint's low 64 bits through: the key is

@@ -1,0 +1,316 @@
+//! Many documents, or one huge one, on every core, with exactly the answer
+//! of feeding the documents one by one.
+//!
+//! # Phases
+//!
+//! 1. **Fingerprint** (parallel, per work unit). The batch is cut into units
+//!    of about [`UNIT_BYTES`]: several small documents, or one region of a
+//!    large one, cut on a paragraph boundary so that its paragraphs are the
+//!    document's. Each unit splits and fingerprints its paragraphs and
+//!    buckets the candidates by shard (a stable counting sort, so each
+//!    bucket stays in corpus order). A unit needs only its own bytes.
+//! 2. **Resolve** (parallel, per shard). The seen-set is cut into 64 shards
+//!    by fingerprint. Each shard walks its buckets unit by unit, which is
+//!    corpus order, and keeps the first (document, offset) of each
+//!    fingerprint: exactly what the sequential loop decides, whatever the
+//!    scheduling. It needs only fingerprints and positions.
+//! 3. **Apply** (parallel, per document). The later copies are sorted by
+//!    (document, offset) and each document's report is built from its own,
+//!    merging runs as the sequential loop does.
+//!
+//! On a cluster the same phases are map (1), shuffle by shard and reduce
+//! (2), and map (3).
+//!
+//! What stays sequential is planning the units (a pass over document
+//! lengths, plus a `memchr` near each cut), the sort of the later copies
+//! (parallel too with rayon), and cutting that sorted list per document:
+//! each is a small fraction of the fingerprinting work.
+//!
+//! # Memory
+//!
+//! Beyond the texts and the corpus: 48 bytes per candidate paragraph of the
+//! batch (phase 1 output) and 40 bytes per later copy (phase 2 output), plus
+//! the reports.
+
+use crate::config::Config;
+use crate::dedup::paragraph::{for_each_candidate, Resolver};
+use crate::dedup::table::{first_or_insert, shard_of, FirstSeen, SeenSet, Table, SHARDS};
+use crate::fingerprint::{Fingerprint, Fingerprinter};
+use crate::par;
+use crate::report::{DocId, DocReport};
+use crate::span::Span;
+use crate::split::Split;
+
+/// The target size of a phase 1 work unit: large enough that per-unit
+/// overhead (one bucket boundary per shard) is noise, small enough that a
+/// 128 MiB batch gives hundreds of units to balance across cores.
+pub(crate) const UNIT_BYTES: usize = 256 << 10;
+
+/// A paragraph that may be a later copy.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    /// Its fingerprint.
+    fp: Fingerprint,
+    /// Its document's index within the batch.
+    doc: u32,
+    /// Its full span, terminator included.
+    span: Span,
+}
+
+/// A later copy found by phase 2.
+#[derive(Clone, Copy, Debug)]
+struct LaterCopy {
+    /// Its document's index within the batch.
+    doc: u32,
+    /// Its span.
+    span: Span,
+    /// Where its first copy is.
+    first: FirstSeen,
+}
+
+/// Phase 1 output for one unit.
+#[derive(Debug, Default)]
+struct UnitOut {
+    /// Candidates bucketed by shard, each bucket in corpus order.
+    candidates: Vec<Candidate>,
+    /// Bucket `s` is `candidates[bounds[s]..bounds[s + 1]]`.
+    bounds: Vec<usize>,
+    /// Non-blank paragraphs per document piece: (document, count).
+    paragraphs: Vec<(u32, u64)>,
+}
+
+/// A phase 1 work unit: pieces of documents, in corpus order.
+type Unit = Vec<(u32, Span)>;
+
+/// Deduplicates `texts` as the next documents of `seen`, numbered from
+/// `first_doc`, in parallel, with the sequential answer.
+pub(crate) fn dedup_batch<'t>(
+    config: &Config,
+    seen: &mut SeenSet,
+    first_doc: u64,
+    texts: &[&'t [u8]],
+) -> Vec<DocReport<'t>> {
+    dedup_batch_in_units(config, seen, first_doc, texts, UNIT_BYTES)
+}
+
+/// [`dedup_batch`] with a chosen unit size (tests use tiny ones).
+fn dedup_batch_in_units<'t>(
+    config: &Config,
+    seen: &mut SeenSet,
+    first_doc: u64,
+    texts: &[&'t [u8]],
+    unit_bytes: usize,
+) -> Vec<DocReport<'t>> {
+    let units = plan_units(texts, config.get_split(), unit_bytes);
+    let outs = par::map(&units, |unit| fingerprint_unit(config, texts, unit));
+    let mut later: Vec<LaterCopy> = par::map_mut(seen.shards_mut(), |s, table| {
+        resolve_shard(table, s, &outs, first_doc)
+    })
+    .concat();
+    par::sort_by_unique_key(&mut later, |c| (c.doc, c.span.start));
+
+    let mut paragraphs = vec![0u64; texts.len()];
+    for out in &outs {
+        for &(d, n) in &out.paragraphs {
+            paragraphs[d as usize] += n;
+        }
+    }
+    drop(outs);
+    // Each document's later copies: a contiguous run of the sorted list.
+    let mut runs = Vec::with_capacity(texts.len());
+    let mut at = 0;
+    for d in 0..texts.len() {
+        let end = at + later[at..].partition_point(|c| c.doc as usize == d);
+        runs.push((d, at..end));
+        at = end;
+    }
+    par::map(&runs, |(d, run)| {
+        let mut resolver = Resolver::new(texts[*d], DocId::new(first_doc + *d as u64));
+        for c in &later[run.clone()] {
+            resolver.remove(c.span, c.first.origin());
+        }
+        resolver.finish(paragraphs[*d])
+    })
+}
+
+/// Cuts the batch into units of about `unit_bytes`.
+fn plan_units(texts: &[&[u8]], split: Split, unit_bytes: usize) -> Vec<Unit> {
+    let unit_bytes = unit_bytes.max(1);
+    let mut units = Vec::new();
+    let mut unit = Unit::new();
+    let mut filled = 0;
+    for (d, text) in texts.iter().enumerate() {
+        let mut start = 0;
+        while start < text.len() {
+            let end = if text.len() - start > 2 * unit_bytes {
+                cut_after(text, start + unit_bytes, split)
+            } else {
+                text.len()
+            };
+            unit.push((d as u32, Span::new(start, end)));
+            filled += end - start;
+            if filled >= unit_bytes {
+                units.push(std::mem::take(&mut unit));
+                filled = 0;
+            }
+            start = end;
+        }
+    }
+    if !unit.is_empty() {
+        units.push(unit);
+    }
+    units
+}
+
+/// The first segment boundary at or after `from` where the text can be cut
+/// without changing its paragraphs, or the end of the text.
+///
+/// Lines: just after a `\n`. Blank-line paragraphs: at the start of a
+/// non-blank line whose previous line is blank.
+fn cut_after(text: &[u8], from: usize, split: Split) -> usize {
+    let is_blank = |line: &[u8]| {
+        line.iter()
+            .all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C))
+    };
+    let Some(nl) = memchr::memchr(b'\n', &text[from..]) else {
+        return text.len();
+    };
+    let mut line_start = from + nl + 1;
+    if split == Split::Lines {
+        return line_start;
+    }
+    // The line that ends just before `line_start`.
+    let prev_start = memchr::memrchr(b'\n', &text[..line_start - 1]).map_or(0, |i| i + 1);
+    let mut prev_blank = is_blank(&text[prev_start..line_start]);
+    while line_start < text.len() {
+        let line_end =
+            memchr::memchr(b'\n', &text[line_start..]).map_or(text.len(), |i| line_start + i + 1);
+        let blank = is_blank(&text[line_start..line_end]);
+        if prev_blank && !blank {
+            return line_start;
+        }
+        prev_blank = blank;
+        line_start = line_end;
+    }
+    text.len()
+}
+
+/// Phase 1 for one unit.
+fn fingerprint_unit(config: &Config, texts: &[&[u8]], unit: &Unit) -> UnitOut {
+    let mut fingerprinter = Fingerprinter::new(config.get_normalize());
+    let mut candidates = Vec::new();
+    let mut paragraphs = Vec::with_capacity(unit.len());
+    for &(d, region) in unit {
+        let n = for_each_candidate(
+            config,
+            &mut fingerprinter,
+            texts[d as usize],
+            region,
+            |fp, span| {
+                candidates.push(Candidate { fp, doc: d, span });
+            },
+        );
+        paragraphs.push((d, n));
+    }
+    // Stable counting sort by shard.
+    let mut bounds = vec![0usize; SHARDS + 1];
+    for c in &candidates {
+        bounds[shard_of(c.fp) + 1] += 1;
+    }
+    for s in 0..SHARDS {
+        bounds[s + 1] += bounds[s];
+    }
+    let mut next = bounds.clone();
+    let mut bucketed = candidates.clone();
+    for c in candidates {
+        let slot = &mut next[shard_of(c.fp)];
+        bucketed[*slot] = c;
+        *slot += 1;
+    }
+    UnitOut {
+        candidates: bucketed,
+        bounds,
+        paragraphs,
+    }
+}
+
+/// Phase 2 for one shard: walks its buckets in corpus order.
+fn resolve_shard(
+    table: &mut Table,
+    shard: usize,
+    outs: &[UnitOut],
+    first_doc: u64,
+) -> Vec<LaterCopy> {
+    let mut later = Vec::new();
+    for out in outs {
+        for c in &out.candidates[out.bounds[shard]..out.bounds[shard + 1]] {
+            let here = FirstSeen {
+                doc: first_doc + u64::from(c.doc),
+                start: c.span.start as u64,
+            };
+            if let Some(first) = first_or_insert(table, c.fp, here) {
+                later.push(LaterCopy {
+                    doc: c.doc,
+                    span: c.span,
+                    first,
+                });
+            }
+        }
+    }
+    later
+}
+
+/// True when a document is large enough, and threads are available, for
+/// the phased path to beat the fused sequential loop.
+pub(crate) fn worth_splitting(len: usize) -> bool {
+    len >= 8 * UNIT_BYTES && par::threads() > 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::paragraph::dedup_paragraphs;
+    use crate::{Normalize, Split};
+    use proptest::prelude::*;
+
+    fn sequential<'t>(config: &Config, texts: &[&'t [u8]]) -> Vec<DocReport<'t>> {
+        let mut seen = SeenSet::default();
+        texts
+            .iter()
+            .enumerate()
+            .map(|(d, t)| dedup_paragraphs(config, &mut seen, DocId::new(d as u64), t))
+            .collect()
+    }
+
+    #[test]
+    fn cuts_keep_segments() {
+        let text = b"aa\nbb\n\n\ncc\ndd\n \nee";
+        assert_eq!(cut_after(text, 0, Split::Lines), 3);
+        assert_eq!(cut_after(text, 3, Split::Lines), 6);
+        assert_eq!(cut_after(text, 0, Split::BlankLines), 8);
+        assert_eq!(cut_after(text, 8, Split::BlankLines), 16);
+        assert_eq!(cut_after(text, 17, Split::BlankLines), text.len());
+        assert_eq!(cut_after(b"no newline", 2, Split::Lines), 10);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Tiny units force cuts everywhere; the answer must not change.
+        #[test]
+        fn tiny_units_match_sequential(
+            docs in proptest::collection::vec("[ab \r\n]{0,60}", 0..5),
+            unit in 1usize..40,
+            blocks: bool,
+            loose: bool,
+        ) {
+            let config = Config::new()
+                .min_len(1)
+                .split(if blocks { Split::BlankLines } else { Split::Lines })
+                .normalize(if loose { Normalize::Loose } else { Normalize::Exact });
+            let texts: Vec<&[u8]> = docs.iter().map(|d| d.as_bytes()).collect();
+            let batch = dedup_batch_in_units(&config, &mut SeenSet::default(), 0, &texts, unit);
+            prop_assert_eq!(batch, sequential(&config, &texts));
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Batches give the one-by-one answer, for every thread count.
+
+use proptest::prelude::*;
+use rayon::ThreadPoolBuilder;
+use textdedup::{Config, Corpus, Deduper, DocReport, Normalize, Scope, Split};
+
+fn sequential<'t>(deduper: &Deduper, docs: &'t [Vec<u8>]) -> Vec<DocReport<'t>> {
+    let mut corpus = Corpus::new();
+    docs.iter()
+        .map(|d| deduper.dedup_in(&mut corpus, d))
+        .collect()
+}
+
+fn in_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+    ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
+/// Owned copies of reports, to compare runs over the same borrowed docs.
+fn summary(reports: &[DocReport<'_>]) -> Vec<(u64, Vec<(usize, usize, u64, usize)>, u64)> {
+    reports
+        .iter()
+        .map(|r| {
+            let rs = r
+                .removals()
+                .iter()
+                .map(|m| {
+                    (
+                        m.span().start,
+                        m.span().end,
+                        m.first().doc().index(),
+                        m.first().start(),
+                    )
+                })
+                .collect();
+            (r.doc().index(), rs, r.stats().paragraphs)
+        })
+        .collect()
+}
+
+fn config_strategy() -> impl Strategy<Value = Config> {
+    (any::<bool>(), any::<bool>(), any::<bool>(), 0usize..6).prop_map(
+        |(blocks, ws, doc_scope, min)| {
+            Config::new()
+                .split(if blocks {
+                    Split::BlankLines
+                } else {
+                    Split::Lines
+                })
+                .normalize(if ws {
+                    Normalize::Whitespace
+                } else {
+                    Normalize::Exact
+                })
+                .scope(if doc_scope {
+                    Scope::Document
+                } else {
+                    Scope::Corpus
+                })
+                .min_len(min)
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn batch_equals_sequential_for_any_threads(
+        docs in proptest::collection::vec("(ab|cd|\n|\r\n| |x){0,40}", 0..12),
+        config in config_strategy(),
+    ) {
+        let docs: Vec<Vec<u8>> = docs.into_iter().map(String::into_bytes).collect();
+        let deduper = Deduper::new(config).unwrap();
+        let want = summary(&sequential(&deduper, &docs));
+        for threads in [1, 2, 8] {
+            let got = in_pool(threads, || summary(&deduper.dedup_batch(&mut Corpus::new(), &docs)));
+            prop_assert_eq!(&got, &want, "{} threads", threads);
+        }
+    }
+
+    #[test]
+    fn stream_batch_size_does_not_matter(
+        docs in proptest::collection::vec("(ab|cd|\n| ){0,30}", 0..12),
+        batch_bytes in 0usize..100,
+    ) {
+        let docs: Vec<Vec<u8>> = docs.into_iter().map(String::into_bytes).collect();
+        let deduper = Deduper::new(Config::new().min_len(1)).unwrap();
+        let want = summary(&sequential(&deduper, &docs));
+        let mut got = Vec::new();
+        deduper
+            .dedup_stream(&mut Corpus::new(), docs.clone(), batch_bytes, |r| {
+                got.extend(summary(std::slice::from_ref(&r)));
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        prop_assert_eq!(got, want);
+    }
+}
+
+/// Generated lines: `n` lines, each one of `distinct` variants.
+fn lines(n: usize, distinct: u64, seed: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut x = seed;
+    for _ in 0..n {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let v = (x >> 33) % distinct;
+        out.extend_from_slice(
+            format!("line number {v} of the generated text, padded\n").as_bytes(),
+        );
+        if v % 5 == 0 {
+            // Blank lines, so blank-line paragraphs have boundaries to cut at.
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn hundred_thousand_tiny_documents() {
+    let docs: Vec<Vec<u8>> = (0..100_000u64)
+        .map(|i| format!("tiny document {}\n", i % 7_000).into_bytes())
+        .collect();
+    let deduper = Deduper::new(Config::new().min_len(1)).unwrap();
+    let want = summary(&sequential(&deduper, &docs));
+    for threads in [1, 2, 4] {
+        assert_eq!(
+            in_pool(threads, || summary(
+                &deduper.dedup_batch(&mut Corpus::new(), &docs)
+            )),
+            want
+        );
+    }
+    let removed: usize = want.iter().map(|r| r.1.len()).sum();
+    assert_eq!(removed, 93_000);
+}
+
+#[test]
+fn every_document_identical() {
+    let doc = lines(200, 1_000_000, 7);
+    let docs = vec![doc; 2_000];
+    let deduper = Deduper::default();
+    let want = summary(&sequential(&deduper, &docs));
+    let got = in_pool(2, || {
+        summary(&deduper.dedup_batch(&mut Corpus::new(), &docs))
+    });
+    assert_eq!(got, want);
+    // Every document after the first is removed whole, but for its blank
+    // lines, which are never duplicates.
+    for r in &deduper.dedup_batch(&mut Corpus::new(), &docs)[1..] {
+        assert!(r.kept_bytes().iter().all(|&b| b == b'\n'));
+        assert!(r.kept_len() > 0);
+    }
+}
+
+/// A large document takes the parallel path inside `dedup` and `dedup_in`.
+fn one_big_document(mib: usize) {
+    let text = lines(mib * (1 << 20) / 46, 200_000, 11);
+    for split in [Split::Lines, Split::BlankLines] {
+        let deduper = Deduper::new(Config::new().split(split)).unwrap();
+        let want = in_pool(1, || summary(&[deduper.dedup(&text)]));
+        for threads in [2, 3] {
+            let got = in_pool(threads, || summary(&[deduper.dedup(&text)]));
+            assert_eq!(got, want, "{threads} threads");
+        }
+        let mut corpus = Corpus::new();
+        let got = in_pool(2, || summary(&[deduper.dedup_in(&mut corpus, &text)]));
+        assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn one_32_mib_document() {
+    one_big_document(32);
+}
+
+#[test]
+#[ignore = "256 MiB: run with --ignored --release"]
+fn one_256_mib_document() {
+    one_big_document(256);
+}
