@@ -1,4 +1,5 @@
 //! Batches give the one-by-one answer, for every thread count.
+#![cfg(feature = "parallel")]
 
 use proptest::prelude::*;
 use rayon::ThreadPoolBuilder;
@@ -19,8 +20,12 @@ fn in_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
         .install(f)
 }
 
+/// A report as plain values: (doc, removals as (start, end, first doc,
+/// first start), paragraphs).
+type Summary = (u64, Vec<(usize, usize, u64, usize)>, u64);
+
 /// Owned copies of reports, to compare runs over the same borrowed docs.
-fn summary(reports: &[DocReport<'_>]) -> Vec<(u64, Vec<(usize, usize, u64, usize)>, u64)> {
+fn summary(reports: &[DocReport<'_>]) -> Vec<Summary> {
     reports
         .iter()
         .map(|r| {

@@ -9,7 +9,7 @@ use textdedup::fingerprint::{normalize_into, Fingerprint, Fingerprinter, Normali
 /// Deterministic input bytes (SplitMix64), printable ASCII with spaces and
 /// newlines so every normalization has work to do.
 fn input(len: usize) -> Vec<u8> {
-    let mut state: u64 = 0x5EED_0F_7E57;
+    let mut state: u64 = 0x005E_ED0F_7E57;
     (0..len)
         .map(|_| {
             state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -1,0 +1,82 @@
+//! Parallel batches: the same work on 1 and 2 threads (and more where the
+//! machine has them), with the answer checked against the sequential loop.
+//!
+//! ```text
+//! cargo bench --bench batch
+//! cargo bench --bench batch -- --save-baseline before   # on the old code
+//! cargo bench --bench batch -- --baseline before        # on the new code
+//! ```
+//!
+//! Inputs: a generated 128 MiB corpus of 4 KiB to 64 KiB news-like
+//! documents, and the same bytes as one 128 MiB document.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use rayon::ThreadPoolBuilder;
+use textdedup::{Corpus, Deduper};
+
+mod corpus_gen;
+
+fn bench(c: &mut Criterion) {
+    let docs = corpus_gen::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
+    let one: Vec<u8> = docs.concat();
+    let bytes = one.len() as u64;
+    let deduper = Deduper::default();
+
+    // The answer, checked once: batch == sequential, for each pool size.
+    let mut corpus = Corpus::new();
+    let sequential: Vec<_> = docs
+        .iter()
+        .map(|d| deduper.dedup_in(&mut corpus, d))
+        .collect();
+    let single = ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| deduper.dedup(&one));
+    let threads: Vec<usize> = [1, 2, 4, 8, 16]
+        .into_iter()
+        .filter(|&t| {
+            t <= std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .max(2)
+        })
+        .collect();
+    for &t in &threads {
+        let pool = ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+        assert_eq!(
+            pool.install(|| deduper.dedup_batch(&mut Corpus::new(), &docs)),
+            sequential
+        );
+        assert_eq!(pool.install(|| deduper.dedup(&one)), single);
+    }
+    let removed: u64 = sequential.iter().map(|r| r.stats().bytes_removed).sum();
+    assert!(removed > bytes / 5, "the corpus has repeats to find");
+
+    let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Bytes(bytes));
+    for &t in &threads {
+        let pool = ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+        group.bench_function(format!("paragraphs/threads{t}"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    deduper
+                        .dedup_batch(&mut Corpus::new(), black_box(&docs))
+                        .len()
+                })
+            })
+        });
+        group.bench_function(format!("one_document/threads{t}"), |b| {
+            b.iter(|| pool.install(|| deduper.dedup(black_box(&one)).removals().len()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = bench
+}
+criterion_main!(benches);
