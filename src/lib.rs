@@ -10,7 +10,9 @@
 //!
 //! - [`dedup_str`]: one call, default settings.
 //! - [`Deduper`]: a configured, reusable, `Send + Sync` engine; a
-//!   [`Corpus`] carries cross-document state.
+//!   [`Corpus`] carries cross-document state. [`Deduper::dedup_batch`] and
+//!   [`Deduper::dedup_stream`] process many documents on every core with the
+//!   one-by-one answer.
 //! - Low-level building blocks for custom pipelines: [`split`] (paragraphs
 //!   with memchr) and [`fingerprint`] (normalization and xxh3-128).
 //!
@@ -62,6 +64,41 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Example: a parallel batch
+//!
+//! ```
+//! use textdedup::{Corpus, Deduper};
+//!
+//! let docs: Vec<String> = (0..100)
+//!     .map(|i| format!("Subscribe to our newsletter for more.\nStory number {i}.\n"))
+//!     .collect();
+//! let deduper = Deduper::default();
+//! let batch = deduper.dedup_batch(&mut Corpus::new(), &docs);
+//! let mut corpus = Corpus::new();
+//! let sequential: Vec<_> = docs.iter().map(|d| deduper.dedup_in(&mut corpus, d.as_bytes())).collect();
+//! assert_eq!(batch, sequential); // compare to sequential
+//! assert_eq!(batch.iter().map(|r| r.removals().len()).sum::<usize>(), 99);
+//! ```
+//!
+//! # Parallel batches
+//!
+//! A batch runs in three phases, each a map over independent pieces:
+//!
+//! 1. **fingerprint**: regions of about 256 KiB (several small documents, or
+//!    part of a large one cut on a paragraph boundary) are split and
+//!    fingerprinted, and their candidates bucketed by shard;
+//! 2. **resolve**: the seen-set is cut into 64 shards by fingerprint, and
+//!    each shard keeps the first (document, offset) of its fingerprints,
+//!    walking its buckets in corpus order;
+//! 3. **apply**: each document's later copies become its report.
+//!
+//! Phase 2 decides which copy is first from positions alone, so the answer
+//! is the sequential one for any number of threads. Phase 1 needs only a
+//! shard's own bytes and phase 2 only fingerprints and positions: on a
+//! cluster they are a map, a shuffle by shard with a reduce, and a map.
+//! A single document of 2 MiB or more goes through the same phases inside
+//! [`Deduper::dedup`], so one huge document uses every core too.
+//!
 //! # Crate features
 //!
 //! - `parallel` (default): rayon-powered batch entry points.
@@ -74,7 +111,7 @@
 //! - **First copy kept.** The first occurrence is the one with the smallest
 //!   (document index, byte offset); it is always kept.
 //! - **Deterministic.** The same input and configuration give the same
-//!   report, run after run.
+//!   report, run after run, on any number of threads.
 //! - **Stable fingerprints.** A paragraph's [`fingerprint::Fingerprint`] is
 //!   xxh3-128 of its normalized content; golden vectors pin the values, and
 //!   changing them is a breaking change, announced in the release notes.
