@@ -54,7 +54,9 @@ fn peak_rss_bytes() -> Option<u64> {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().expect("sizes in MiB"));
+    let mut args = std::env::args()
+        .skip(1)
+        .map(|a| a.parse::<usize>().expect("sizes in MiB"));
     let total = args.next().unwrap_or(1024) << 20;
     let batch = args.next().unwrap_or(64) << 20;
     let before = peak_rss_bytes().unwrap_or(0);

@@ -47,6 +47,8 @@ pub struct Config {
     scope: Scope,
     /// Paragraphs whose normalized content is shorter are never duplicates.
     min_len: usize,
+    /// Seed of the fingerprints: 0 for plain (public) xxh3-128.
+    seed: u64,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Config {
             normalize: Normalize::Exact,
             scope: Scope::Corpus,
             min_len: DEFAULT_MIN_PARAGRAPH_LEN,
+            seed: 0,
         }
     }
 
@@ -108,6 +111,24 @@ impl Config {
     pub const fn min_len(mut self, min_len: usize) -> Config {
         self.min_len = min_len;
         self
+    }
+
+    /// Sets the seed of the paragraph fingerprints.
+    ///
+    /// The default value is 0: plain xxh3-128, the same on every machine
+    /// and in every release (golden vectors pin it), so fingerprints can be
+    /// stored and compared later. Anyone can compute them too, so text
+    /// crafted to collide could make two different paragraphs look equal, or
+    /// slow the seen-set down. When the input may be adversarial, use a
+    /// secret seed, such as [`random_seed`](crate::fingerprint::random_seed).
+    pub const fn seed(mut self, seed: u64) -> Config {
+        self.seed = seed;
+        self
+    }
+
+    /// The configured seed.
+    pub const fn get_seed(&self) -> u64 {
+        self.seed
     }
 
     /// The configured split.

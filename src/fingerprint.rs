@@ -57,11 +57,50 @@ impl Fingerprint {
         Fingerprint(xxhash_rust::xxh3::xxh3_128(bytes))
     }
 
+    /// Fingerprints bytes with a secret seed (xxh3-128 with seed).
+    ///
+    /// Seed 0 gives [`Fingerprint::of`]. Any other seed gives unrelated
+    /// values, which an adversary who does not know the seed cannot steer
+    /// into collisions; see [`random_seed`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::fingerprint::Fingerprint;
+    ///
+    /// assert_eq!(Fingerprint::of_seeded(b"abc", 0), Fingerprint::of(b"abc"));
+    /// assert_ne!(Fingerprint::of_seeded(b"abc", 7), Fingerprint::of(b"abc"));
+    /// ```
+    #[inline]
+    pub fn of_seeded(bytes: &[u8], seed: u64) -> Fingerprint {
+        if seed == 0 {
+            return Fingerprint::of(bytes);
+        }
+        Fingerprint(xxhash_rust::xxh3::xxh3_128_with_seed(bytes, seed))
+    }
+
     /// The fingerprint as an integer.
     #[inline]
     pub fn as_u128(self) -> u128 {
         self.0
     }
+}
+
+/// A seed drawn from the operating system's randomness, for seeded
+/// fingerprints that an adversary cannot predict.
+///
+/// Uses the random keys that `std` draws for `HashMap`, so it needs no
+/// dependency. Never returns 0 (which means "unseeded").
+///
+/// Use one when the text may be crafted to collide (user-submitted text,
+/// a public service): with the default seed 0 fingerprints are plain,
+/// public xxh3-128. Fingerprints made with different seeds cannot be
+/// compared, so keep the seed for as long as you keep a [`Corpus`](crate::Corpus).
+pub fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(0x7465_7874_6465_6475);
+    hasher.finish().max(1)
 }
 
 /// True for the characters that [`Normalize::Loose`] removes.
@@ -225,6 +264,8 @@ fn collapse(content: &[u8], loose: bool, out: &mut Vec<u8>) {
 pub struct Fingerprinter {
     /// Which normalization to apply.
     normalize: Normalize,
+    /// The xxh3 seed; 0 for plain xxh3-128.
+    seed: u64,
     /// Scratch space for normalized bytes, kept between calls so the
     /// normalizing paths allocate only while it grows.
     buf: Vec<u8>,
@@ -233,8 +274,15 @@ pub struct Fingerprinter {
 impl Fingerprinter {
     /// A fingerprinter for one normalization.
     pub fn new(normalize: Normalize) -> Fingerprinter {
+        Fingerprinter::with_seed(normalize, 0)
+    }
+
+    /// A fingerprinter whose fingerprints use `seed` (see
+    /// [`Fingerprint::of_seeded`]).
+    pub fn with_seed(normalize: Normalize, seed: u64) -> Fingerprinter {
         Fingerprinter {
             normalize,
+            seed,
             buf: Vec::new(),
         }
     }
@@ -249,10 +297,10 @@ impl Fingerprinter {
     #[inline]
     pub fn fingerprint(&mut self, content: &[u8]) -> (Fingerprint, usize) {
         if self.normalize == Normalize::Exact {
-            return (Fingerprint::of(content), content.len());
+            return (Fingerprint::of_seeded(content, self.seed), content.len());
         }
         normalize_into(content, self.normalize, &mut self.buf);
-        (Fingerprint::of(&self.buf), self.buf.len())
+        (Fingerprint::of_seeded(&self.buf, self.seed), self.buf.len())
     }
 }
 

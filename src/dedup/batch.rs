@@ -197,7 +197,7 @@ fn cut_after(text: &[u8], from: usize, split: Split) -> usize {
 
 /// Phase 1 for one unit.
 fn fingerprint_unit(config: &Config, texts: &[&[u8]], unit: &Unit) -> UnitOut {
-    let mut fingerprinter = Fingerprinter::new(config.get_normalize());
+    let mut fingerprinter = Fingerprinter::with_seed(config.get_normalize(), config.get_seed());
     let mut candidates = Vec::new();
     let mut paragraphs = Vec::with_capacity(unit.len());
     for &(d, region) in unit {

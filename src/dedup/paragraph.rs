@@ -53,7 +53,7 @@ pub(crate) fn dedup_paragraphs<'t>(
     doc: DocId,
     text: &'t [u8],
 ) -> DocReport<'t> {
-    let mut fingerprinter = Fingerprinter::new(config.get_normalize());
+    let mut fingerprinter = Fingerprinter::with_seed(config.get_normalize(), config.get_seed());
     let mut resolver = Resolver::new(text, doc);
     let whole = Span::new(0, text.len());
     let paragraphs = for_each_candidate(config, &mut fingerprinter, text, whole, |fp, span| {
