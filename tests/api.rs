@@ -85,9 +85,15 @@ fn seeded_fingerprints_change_values_not_answers() {
     use textdedup::fingerprint::{random_seed, Fingerprint, Fingerprinter};
     let seed = random_seed();
     assert_ne!(seed, 0);
-    assert_ne!(Fingerprint::of_seeded(b"abc", seed), Fingerprint::of(b"abc"));
+    assert_ne!(
+        Fingerprint::of_seeded(b"abc", seed),
+        Fingerprint::of(b"abc")
+    );
     let mut seeded = Fingerprinter::with_seed(Normalize::Whitespace, 99);
-    assert_eq!(seeded.fingerprint(b" a  b ").0, Fingerprint::of_seeded(b"a b", 99));
+    assert_eq!(
+        seeded.fingerprint(b" a  b ").0,
+        Fingerprint::of_seeded(b"a b", 99)
+    );
 
     let text = include_bytes!("../examples/data/article.txt");
     let plain = Deduper::default().dedup(text);
