@@ -13,6 +13,9 @@
 //!   [`Corpus`] carries cross-document state.
 //! - Low-level building blocks for custom pipelines: [`split`] (paragraphs
 //!   with memchr) and [`fingerprint`] (normalization and xxh3-128).
+//! - [`chunk`]: content-defined chunking with a Gear rolling hash (any
+//!   average from 64 bytes to 1 MiB, slices or `io::Read`, optional seed),
+//!   and [`chunk::DupFinder`] for repeated chunks across a corpus.
 //!
 //! Every position is a byte offset into the original document, every range
 //! half-open ([`Span`]). Output is always built from the original bytes;
@@ -95,6 +98,7 @@
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]
 
+pub mod chunk;
 mod config;
 mod dedup;
 pub mod fingerprint;
