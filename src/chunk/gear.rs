@@ -8,17 +8,21 @@
 //!
 //! # Why the loop is written the way it is
 //!
-//! Per byte the scalar loop does: load the byte, load its table entry,
+//! Per byte the plain loop does: load the byte, load its table entry,
 //! `h = 2h + g`, compare with the threshold, branch. Only `h = 2h + g` is on
-//! the loop-carried dependency chain, and x86 folds it into one `lea` (one
-//! cycle), so the chain allows one byte per cycle; everything else is
-//! independent work the core overlaps. What remains is instruction count:
-//! the loop below walks `chunks_exact(4)`, so there are no bounds checks
-//! (the table has 256 entries and the index is a `u8`; the block has exactly
-//! four bytes) and the loop overhead is paid once per four bytes, leaving
-//! about four micro-ops per byte. The cut test is a plain `h < threshold`
-//! compare-and-branch, which is as cheap as FastCDC's mask test and allows
-//! any average, not only powers of two.
+//! the loop-carried dependency chain, but LLVM compiles it to two dependent
+//! adds (`add h, h; add h, [table + 8 * byte]`), so the plain loop cannot go
+//! faster than two cycles per byte, whatever the width of the core.
+//!
+//! [`scan`] takes four bytes per step and folds them off the chain:
+//! `t_k = 2 t_(k-1) + g_k` depends only on the block's bytes, and the hash
+//! after byte `k` of the block is `(h << (k + 1)) + t_k`, so the chain is
+//! one shift and two adds per four bytes, and the four tests branch off it
+//! in parallel. `chunks_exact(4)` and a `u8` index into a 256-entry table
+//! remove every bounds check. What is left is throughput: about 19 ALU
+//! operations and 8 loads per four bytes. Writing the pairs the FastCDC 2020
+//! way (`4h + (2 g_0 + g_1)`) does not help: LLVM reassociates it back into a
+//! three-operation chain. See `notes/bench-chunk.md` for the figures.
 
 /// One SplitMix64 step: advances `state` and returns the next output.
 #[inline]
@@ -54,7 +58,16 @@ pub(crate) static DEFAULT_TABLE: [u64; 256] = table(0);
 #[inline(always)]
 pub(crate) fn roll(gear: &[u64; 256], h: &mut u64, bytes: &[u8]) {
     let mut x = *h;
-    for &b in bytes {
+    let mut blocks = bytes.chunks_exact(4);
+    for b in &mut blocks {
+        // Four bytes folded off the chain, then one shift and one add on it.
+        let t = (gear[b[0] as usize] << 3)
+            .wrapping_add(gear[b[1] as usize] << 2)
+            .wrapping_add(gear[b[2] as usize] << 1)
+            .wrapping_add(gear[b[3] as usize]);
+        x = (x << 4).wrapping_add(t);
+    }
+    for &b in blocks.remainder() {
         x = (x << 1).wrapping_add(gear[b as usize]);
     }
     *h = x;
@@ -65,6 +78,11 @@ pub(crate) fn roll(gear: &[u64; 256], h: &mut u64, bytes: &[u8]) {
 /// passes the test, `h` is the hash after the last byte and the answer is
 /// `None`.
 ///
+/// Four bytes per step: the loop-carried chain is one shift and one add per
+/// four bytes (`x4 = (x << 4) + t3`), and the hashes after the first three
+/// bytes are computed from `x` off the chain, so the loop is bound by its
+/// loads (two per byte), not by the latency of `h = 2h + g`.
+///
 /// # Complexity
 ///
 /// Linear in `bytes.len()`, no allocation.
@@ -74,26 +92,31 @@ pub(crate) fn scan(gear: &[u64; 256], h: &mut u64, bytes: &[u8], threshold: u64)
     let mut blocks = bytes.chunks_exact(4);
     let mut base = 0;
     for b in &mut blocks {
-        x = (x << 1).wrapping_add(gear[b[0] as usize]);
-        if x < threshold {
-            *h = x;
+        let g0 = gear[b[0] as usize];
+        let t1 = (g0 << 1).wrapping_add(gear[b[1] as usize]);
+        let t2 = (t1 << 1).wrapping_add(gear[b[2] as usize]);
+        let t3 = (t2 << 1).wrapping_add(gear[b[3] as usize]);
+        let x0 = (x << 1).wrapping_add(g0);
+        let x1 = (x << 2).wrapping_add(t1);
+        let x2 = (x << 3).wrapping_add(t2);
+        let x3 = (x << 4).wrapping_add(t3);
+        if x0 < threshold {
+            *h = x0;
             return Some(base);
         }
-        x = (x << 1).wrapping_add(gear[b[1] as usize]);
-        if x < threshold {
-            *h = x;
+        if x1 < threshold {
+            *h = x1;
             return Some(base + 1);
         }
-        x = (x << 1).wrapping_add(gear[b[2] as usize]);
-        if x < threshold {
-            *h = x;
+        if x2 < threshold {
+            *h = x2;
             return Some(base + 2);
         }
-        x = (x << 1).wrapping_add(gear[b[3] as usize]);
-        if x < threshold {
-            *h = x;
+        if x3 < threshold {
+            *h = x3;
             return Some(base + 3);
         }
+        x = x3;
         base += 4;
     }
     for &b in blocks.remainder() {
