@@ -3,10 +3,10 @@
 #![allow(dead_code)]
 
 /// SplitMix64: a tiny, fixed pseudo-random generator.
-pub struct SplitMix64(pub u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -15,14 +15,14 @@ impl SplitMix64 {
     }
 
     /// A value in `0..n`.
-    pub fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 }
 
 /// Appends `len` bytes of English-like text: words from a generated
 /// vocabulary with a skewed frequency, punctuation and line breaks.
-pub fn text_into(rng: &mut SplitMix64, len: usize, out: &mut Vec<u8>) {
+pub(crate) fn text_into(rng: &mut SplitMix64, len: usize, out: &mut Vec<u8>) {
     const SYLLABLES: [&str; 24] = [
         "the", "an", "ing", "er", "on", "re", "st", "ou", "ca", "ti", "ne", "ble", "pro", "men",
         "al", "tion", "is", "or", "de", "com", "ly", "ver", "ed", "ex",
@@ -55,7 +55,7 @@ pub fn text_into(rng: &mut SplitMix64, len: usize, out: &mut Vec<u8>) {
 }
 
 /// `len` bytes of generated text from `seed`.
-pub fn text(seed: u64, len: usize) -> Vec<u8> {
+pub(crate) fn text(seed: u64, len: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(len);
     text_into(&mut SplitMix64(seed), len, &mut out);
     out
@@ -65,7 +65,7 @@ pub fn text(seed: u64, len: usize) -> Vec<u8> {
 /// passages copied from earlier documents (or earlier in itself) are
 /// inserted at arbitrary offsets, some with a few bytes edited. Returns the
 /// documents and the number of bytes that were copied in.
-pub fn corpus_with_repeats(seed: u64, docs: usize, doc_len: usize) -> (Vec<Vec<u8>>, usize) {
+pub(crate) fn corpus_with_repeats(seed: u64, docs: usize, doc_len: usize) -> (Vec<Vec<u8>>, usize) {
     let mut rng = SplitMix64(seed);
     let mut corpus: Vec<Vec<u8>> = Vec::with_capacity(docs);
     let mut copied = 0;
