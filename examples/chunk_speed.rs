@@ -1,9 +1,16 @@
-//! Quick throughput check used while tuning the inner loop:
-//! `cargo run --release --example chunk_speed [avg] [textdedup|fastcdc|hashed]`.
+//! Chunking throughput, textdedup against the `fastcdc` crate's v2020
+//! chunker, measured so that a shared, noisy machine disturbs it as little as
+//! possible:
 //!
-//! Prints the best of 15 runs over 64 MiB of generated text, timed by the
-//! thread's on-CPU time (`/proc/thread-self/schedstat` on Linux, wall clock
-//! elsewhere), which is less disturbed by other processes on a shared machine.
+//! ```text
+//! cargo run --release --example chunk_speed [ROUNDS]
+//! ```
+//!
+//! The same 64 MiB of generated text as `benches/chunking.rs`. Every round
+//! runs every case once, in turn (so slow phases of the machine hit all cases
+//! alike), timing each by the thread's on-CPU time
+//! (`/proc/thread-self/schedstat` on Linux; wall clock elsewhere). The table
+//! shows the best round of each case and the ratio textdedup / fastcdc.
 #[path = "../benches/common/mod.rs"]
 mod common;
 
@@ -15,33 +22,58 @@ fn on_cpu_ns() -> Option<u64> {
     s.split_whitespace().next()?.parse().ok()
 }
 
-fn main() {
-    let avg: usize = std::env::args().nth(1).map_or(1024, |a| a.parse().unwrap());
-    let which = std::env::args()
-        .nth(2)
-        .unwrap_or_else(|| "textdedup".into());
-    let data = common::text(0x7E57_DA7A, 64 << 20);
-    let chunker = Chunker::new(ChunkConfig::new().avg(avg)).unwrap();
-    let mut best = f64::MAX;
-    let mut n = 0;
-    for _ in 0..15 {
-        let (c0, t0) = (on_cpu_ns(), Instant::now());
-        n = run(&which, &chunker, &data, avg);
-        let secs = match (c0, on_cpu_ns()) {
-            (Some(a), Some(b)) => (b - a) as f64 / 1e9,
-            _ => t0.elapsed().as_secs_f64(),
-        };
-        best = best.min(secs);
-    }
-    println!("{which} avg {avg}: {n} chunks, {:.0} MiB/s", 64.0 / best);
+/// Seconds spent running `f` (on-CPU time where available).
+fn timed(f: impl FnOnce() -> usize) -> (f64, usize) {
+    let (c0, t0) = (on_cpu_ns(), Instant::now());
+    let n = f();
+    let secs = match (c0, on_cpu_ns()) {
+        (Some(a), Some(b)) => (b - a) as f64 / 1e9,
+        _ => t0.elapsed().as_secs_f64(),
+    };
+    (secs, n)
 }
 
-#[inline(never)]
-fn run(which: &str, chunker: &Chunker, data: &[u8], avg: usize) -> usize {
-    let (min, max) = (avg as u32 / 4, avg as u32 * 4);
-    match which {
-        "fastcdc" => fastcdc::v2020::FastCDC::new(data, min, avg as u32, max).count(),
-        "hashed" => chunker.chunks_hashed(data).count(),
-        _ => chunker.chunks(data).count(),
+fn main() {
+    let rounds: usize = std::env::args().nth(1).map_or(15, |a| a.parse().unwrap());
+    let data = common::text(0x7E57_DA7A, 64 << 20);
+    let mib = data.len() as f64 / (1 << 20) as f64;
+    let sizes = [(64, 256, 1024), (256, 1024, 4096), (2048, 8192, 32768)];
+    let chunkers: Vec<Chunker> = sizes
+        .iter()
+        .map(|&(min, avg, max)| {
+            Chunker::new(ChunkConfig::new().min(min).avg(avg).max(max)).unwrap()
+        })
+        .collect();
+    // best[size][0: textdedup, 1: fastcdc, 2: textdedup hashed]
+    let mut best = vec![[f64::MAX; 3]; sizes.len()];
+    for _ in 0..rounds {
+        for (i, &(min, avg, max)) in sizes.iter().enumerate() {
+            let (t, _) = timed(|| chunkers[i].chunks(&data).count());
+            best[i][0] = best[i][0].min(t);
+            let (t, _) = timed(|| {
+                fastcdc::v2020::FastCDC::new(&data, min as u32, avg as u32, max as u32).count()
+            });
+            best[i][1] = best[i][1].min(t);
+            let (t, _) = timed(|| {
+                chunkers[i]
+                    .chunks_hashed(&data)
+                    .filter(|c| c.fingerprint().is_some())
+                    .count()
+            });
+            best[i][2] = best[i][2].min(t);
+        }
+    }
+    println!("best of {rounds} rounds, MiB/s (on-CPU time)");
+    println!("| avg | textdedup | fastcdc v2020 | ratio | textdedup hashed |");
+    println!("|---:|---:|---:|---:|---:|");
+    for (i, &(_, avg, _)) in sizes.iter().enumerate() {
+        let [td, fc, hashed] = best[i];
+        println!(
+            "| {avg} | {:.0} | {:.0} | {:.2}x | {:.0} |",
+            mib / td,
+            mib / fc,
+            fc / td,
+            mib / hashed
+        );
     }
 }

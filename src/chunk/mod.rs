@@ -42,8 +42,8 @@
 //! 3. If no byte passes, the chunk is `min(n, max)` bytes long.
 //!
 //! Bytes that cannot end a chunk are not tested, and of the first `min`
-//! bytes of a chunk only the last 63 are hashed (they are the window of the
-//! first possible cut point); the rest are skipped.
+//! bytes of a chunk only the last 64 are hashed (the window of the first
+//! possible cut point); the rest are skipped.
 //!
 //! The chance of a cut is `1 / (avg - min)` per byte, halved `k` times
 //! before `avg` and doubled `k` times after: the mean chunk length is
@@ -404,9 +404,15 @@ impl Chunker {
             // Continuing the hash is cheaper than restarting it.
             gear::roll(&self.gear, h, &rest[..min]);
         } else {
-            // Older bytes are shifted out before the first cut test.
-            *h = 0;
-            gear::roll(&self.gear, h, &rest[min - 63..min]);
+            // 64 steps shift out whatever `h` held: 16 whole blocks of four.
+            gear::roll(&self.gear, h, &rest[min - 64..min]);
+        }
+        if self.small == self.large {
+            // Without normalization one threshold covers the whole range.
+            return match gear::scan(&self.gear, h, &rest[min..end], self.small) {
+                Some(j) => min + j + 1,
+                None => end,
+            };
         }
         // Byte `j` ends a chunk of length `j + 1`: bytes before `mid` give
         // lengths up to `avg`, which use the harder threshold.
