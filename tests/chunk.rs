@@ -514,17 +514,20 @@ fn chunks_to_resync(chunker: &Chunker, original: &[u8], edited: &[u8], at: usize
     // Cut points before the edit are untouched.
     let before = b.iter().take_while(|&&e| e <= at).count();
     assert_eq!(&a[..before], &b[..before]);
-    let a_tail: std::collections::HashSet<isize> = a.iter().map(|&e| e as isize + delta).collect();
-    // The first cut of the edited text, past the edit, that the original
-    // has too (shifted); from there on the chunkings agree.
-    let (k, &cut) = b.iter().enumerate().skip(before).find(|&(_, &e)| {
-        e as isize > at as isize + delta.max(0) && a_tail.contains(&(e as isize))
+    // The first cut of the edited text, past the edit, from which on the
+    // cut points of both texts agree (shifted by the edit). A common cut
+    // less than 64 bytes past the edit may still be followed by different
+    // ones: the hash window there still holds edited bytes.
+    let shifted: Vec<isize> = a.iter().map(|&e| e as isize + delta).collect();
+    let k = (before..b.len()).find(|&k| {
+        let e = b[k] as isize;
+        e > at as isize + delta.max(0)
+            && shifted.len() >= b.len() - k
+            && shifted[shifted.len() - (b.len() - k)..]
+                .iter()
+                .zip(&b[k..])
+                .all(|(&x, &y)| x == y as isize)
     })?;
-    let ia = a
-        .iter()
-        .position(|&e| e as isize + delta == cut as isize)
-        .unwrap();
-    assert_eq!(a.len() - ia, b.len() - k, "tails agree");
     Some(k + 1 - before)
 }
 
