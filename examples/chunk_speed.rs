@@ -7,7 +7,7 @@
 //! ```
 //!
 //! The same 64 MiB of generated text as `benches/chunking.rs`. Every round
-//! runs every case once, in turn (so slow phases of the machine hit all cases
+//! runs every case (8 passes each), in turn (so slow phases of the machine hit all cases
 //! alike), timing each by the thread's on-CPU time
 //! (`/proc/thread-self/schedstat` on Linux; wall clock elsewhere). The table
 //! shows the best round of each case and the ratio textdedup / fastcdc.
@@ -22,19 +22,26 @@ fn on_cpu_ns() -> Option<u64> {
     s.split_whitespace().next()?.parse().ok()
 }
 
-/// Seconds spent running `f` (on-CPU time where available).
-fn timed(f: impl FnOnce() -> usize) -> (f64, usize) {
+/// Passes over the input per timing: the on-CPU clock may tick in
+/// milliseconds, so each timing covers a few hundred.
+const PASSES: usize = 8;
+
+/// Seconds per pass of `f` (on-CPU time where available).
+fn timed(mut f: impl FnMut() -> usize) -> (f64, usize) {
     let (c0, t0) = (on_cpu_ns(), Instant::now());
-    let n = f();
+    let mut n = 0;
+    for _ in 0..PASSES {
+        n = f();
+    }
     let secs = match (c0, on_cpu_ns()) {
         (Some(a), Some(b)) => (b - a) as f64 / 1e9,
         _ => t0.elapsed().as_secs_f64(),
     };
-    (secs, n)
+    (secs / PASSES as f64, n)
 }
 
 fn main() {
-    let rounds: usize = std::env::args().nth(1).map_or(15, |a| a.parse().unwrap());
+    let rounds: usize = std::env::args().nth(1).map_or(5, |a| a.parse().unwrap());
     let data = common::text(0x7E57_DA7A, 64 << 20);
     let mib = data.len() as f64 / (1 << 20) as f64;
     let sizes = [(64, 256, 1024), (256, 1024, 4096), (2048, 8192, 32768)];

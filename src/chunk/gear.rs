@@ -14,15 +14,19 @@
 //! adds (`add h, h; add h, [table + 8 * byte]`), so the plain loop cannot go
 //! faster than two cycles per byte, whatever the width of the core.
 //!
-//! [`scan`] takes four bytes per step and folds them off the chain:
-//! `t_k = 2 t_(k-1) + g_k` depends only on the block's bytes, and the hash
-//! after byte `k` of the block is `(h << (k + 1)) + t_k`, so the chain is
-//! one shift and two adds per four bytes, and the four tests branch off it
-//! in parallel. `chunks_exact(4)` and a `u8` index into a 256-entry table
-//! remove every bounds check. What is left is throughput: about 19 ALU
-//! operations and 8 loads per four bytes. Writing the pairs the FastCDC 2020
-//! way (`4h + (2 g_0 + g_1)`) does not help: LLVM reassociates it back into a
-//! three-operation chain. See `notes/bench-chunk.md` for the figures.
+//! [`scan`] takes four bytes per step and pairs them off the chain, the
+//! FastCDC 2020 idea in exact form: `t01 = 2 g0 + g1` depends only on the
+//! block's bytes, so the hash after the second byte is `4h + t01` (one `lea`)
+//! and after the fourth `4 x1 + t23` (another): two operations on the chain
+//! per four bytes instead of eight, while the hashes after the first and
+//! third bytes branch off it for their tests. Written plainly, LLVM
+//! reassociates `4h + (2 g0 + g1)` back into `(4h + 2 g0) + g1`, a
+//! three-operation chain per pair; loading and pairing the next block's
+//! table values one iteration ahead (software pipelining) makes the pairs
+//! loop variables, which it leaves alone. `chunks_exact(4)` and a `u8`
+//! index into a 256-entry table remove every bounds check. What is left is
+//! throughput: about 27 instructions per four bytes (8 loads, 4
+//! compare-and-branch pairs). See `notes/bench-chunk.md` for the figures.
 
 /// One SplitMix64 step: advances `state` and returns the next output.
 #[inline]
@@ -78,10 +82,8 @@ pub(crate) fn roll(gear: &[u64; 256], h: &mut u64, bytes: &[u8]) {
 /// passes the test, `h` is the hash after the last byte and the answer is
 /// `None`.
 ///
-/// Four bytes per step: the loop-carried chain is one shift and one add per
-/// four bytes (`x4 = (x << 4) + t3`), and the hashes after the first three
-/// bytes are computed from `x` off the chain, so the loop is bound by its
-/// loads (two per byte), not by the latency of `h = 2h + g`.
+/// Four bytes per step, with the chain cut to two operations per four
+/// bytes (see the module docs).
 ///
 /// # Complexity
 ///
@@ -91,32 +93,25 @@ pub(crate) fn scan(gear: &[u64; 256], h: &mut u64, bytes: &[u8], threshold: u64)
     let mut x = *h;
     let mut blocks = bytes.chunks_exact(4);
     let mut base = 0;
-    for b in &mut blocks {
-        let g0 = gear[b[0] as usize];
-        let t1 = (g0 << 1).wrapping_add(gear[b[1] as usize]);
-        let t2 = (t1 << 1).wrapping_add(gear[b[2] as usize]);
-        let t3 = (t2 << 1).wrapping_add(gear[b[3] as usize]);
-        let x0 = (x << 1).wrapping_add(g0);
-        let x1 = (x << 2).wrapping_add(t1);
-        let x2 = (x << 3).wrapping_add(t2);
-        let x3 = (x << 4).wrapping_add(t3);
-        if x0 < threshold {
-            *h = x0;
-            return Some(base);
+    if let Some(first) = blocks.next() {
+        // Software-pipelined: the table values of the next block are
+        // loaded and paired while this one is tested, and they enter the
+        // chain as loop variables, which keeps LLVM from reassociating
+        // `4x + (2 g0 + g1)` back into a three-operation chain.
+        let mut cur = Block::load(gear, first);
+        for b in &mut blocks {
+            let next = Block::load(gear, b);
+            if let Some(k) = cur.test(&mut x, threshold) {
+                *h = x;
+                return Some(base + k);
+            }
+            cur = next;
+            base += 4;
         }
-        if x1 < threshold {
-            *h = x1;
-            return Some(base + 1);
+        if let Some(k) = cur.test(&mut x, threshold) {
+            *h = x;
+            return Some(base + k);
         }
-        if x2 < threshold {
-            *h = x2;
-            return Some(base + 2);
-        }
-        if x3 < threshold {
-            *h = x3;
-            return Some(base + 3);
-        }
-        x = x3;
         base += 4;
     }
     for &b in blocks.remainder() {
@@ -129,6 +124,56 @@ pub(crate) fn scan(gear: &[u64; 256], h: &mut u64, bytes: &[u8], threshold: u64)
     }
     *h = x;
     None
+}
+
+/// The table values of four bytes, paired: what [`scan`] needs of a block.
+#[derive(Clone, Copy)]
+struct Block {
+    /// `G[b0]`.
+    g0: u64,
+    /// `2 G[b0] + G[b1]`: two bytes in one add on the chain.
+    t01: u64,
+    /// `G[b2]`.
+    g2: u64,
+    /// `2 G[b2] + G[b3]`.
+    t23: u64,
+}
+
+impl Block {
+    #[inline(always)]
+    fn load(gear: &[u64; 256], b: &[u8]) -> Block {
+        let (g0, g2) = (gear[b[0] as usize], gear[b[2] as usize]);
+        Block {
+            g0,
+            t01: (g0 << 1).wrapping_add(gear[b[1] as usize]),
+            g2,
+            t23: (g2 << 1).wrapping_add(gear[b[3] as usize]),
+        }
+    }
+
+    /// Rolls the block into `x`; on a cut after byte `k`, stops there and
+    /// returns `k`.
+    #[inline(always)]
+    fn test(self, x: &mut u64, threshold: u64) -> Option<usize> {
+        let x0 = (*x << 1).wrapping_add(self.g0);
+        let x1 = (*x << 2).wrapping_add(self.t01);
+        let x2 = (x1 << 1).wrapping_add(self.g2);
+        let x3 = (x1 << 2).wrapping_add(self.t23);
+        let (k, at) = if x0 < threshold {
+            (0, x0)
+        } else if x1 < threshold {
+            (1, x1)
+        } else if x2 < threshold {
+            (2, x2)
+        } else if x3 < threshold {
+            (3, x3)
+        } else {
+            *x = x3;
+            return None;
+        };
+        *x = at;
+        Some(k)
+    }
 }
 
 #[cfg(test)]
