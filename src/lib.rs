@@ -81,6 +81,9 @@
 //! - **Stable fingerprints.** A paragraph's [`fingerprint::Fingerprint`] is
 //!   xxh3-128 of its normalized content; golden vectors pin the values, and
 //!   changing them is a breaking change, announced in the release notes.
+//! - **Stable cut points.** For a given [`chunk::ChunkConfig`] (sizes,
+//!   normalization, seed) the chunk boundaries are fixed; golden vectors pin
+//!   them, and changing them is a breaking change.
 //! - **Collisions.** Paragraph mode trusts 128-bit fingerprints: two
 //!   different paragraphs share one with probability 2^-128. Among `n`
 //!   distinct paragraphs the chance of any collision is about

@@ -573,7 +573,7 @@ impl Chunk {
 
 /// The chunks of a slice: see [`Chunker::chunks`] and
 /// [`Chunker::chunks_hashed`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Chunks<'c, 't> {
     /// The chunker with its table and thresholds.
     chunker: &'c Chunker,
@@ -585,6 +585,17 @@ pub struct Chunks<'c, 't> {
     hash: u64,
     /// Whether to fingerprint each chunk.
     hashed: bool,
+}
+
+impl fmt::Debug for Chunks<'_, '_> {
+    /// Shows the position, not the input (which may be large).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Chunks")
+            .field("len", &self.bytes.len())
+            .field("pos", &self.pos)
+            .field("hashed", &self.hashed)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Chunks<'_, '_> {

@@ -10,7 +10,8 @@ impl Chunker {
     ///
     /// The cut points are exactly those of [`Chunker::chunks`] on the
     /// concatenated input, whatever sizes the reader's `read` calls return.
-    /// Offsets count from the first byte read.
+    /// Offsets count from the first byte read (modulo `usize::MAX + 1`, which
+    /// matters only past 4 GiB on 32-bit targets).
     ///
     /// # Errors
     ///
@@ -164,7 +165,8 @@ impl<'c, R: Read> StreamChunks<'c, R> {
         let fingerprint = self.hashed.then(|| Fingerprint::of(bytes));
         let chunk = Chunk::new(self.offset, len, fingerprint);
         self.start += len;
-        self.offset += len;
+        // Wraps only past `usize::MAX` bytes (4 GiB on 32-bit targets).
+        self.offset = self.offset.wrapping_add(len);
         Ok(Some((chunk, bytes)))
     }
 }
