@@ -404,8 +404,9 @@ impl Chunker {
             // Continuing the hash is cheaper than restarting it.
             gear::roll(&self.gear, h, &rest[..min]);
         } else {
-            // 64 steps shift out whatever `h` held: 16 whole blocks of four.
-            gear::roll(&self.gear, h, &rest[min - 64..min]);
+            // 64 steps shift out whatever `h` held.
+            let window: &[u8; 64] = rest[min - 64..min].try_into().unwrap_or(&[0; 64]);
+            *h = gear::hash64(&self.gear, window);
         }
         if self.small == self.large {
             // Without normalization one threshold covers the whole range.
