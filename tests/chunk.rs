@@ -532,7 +532,7 @@ fn chunks_to_resync(chunker: &Chunker, original: &[u8], edited: &[u8], at: usize
 }
 
 /// Measures resynchronization on random inserts and deletes; run with
-/// `--nocapture` to see the figures quoted in notes/bench-chunk.md.
+/// `--nocapture` to see the figures quoted in BENCHMARKS.md (chunking).
 #[test]
 fn resync_after_edits() {
     let mut rng = SplitMix64(77);

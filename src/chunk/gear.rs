@@ -26,7 +26,7 @@
 //! loop variables, which it leaves alone. `chunks_exact(4)` and a `u8`
 //! index into a 256-entry table remove every bounds check. What is left is
 //! throughput: about 27 instructions per four bytes (8 loads, 4
-//! compare-and-branch pairs). See `notes/bench-chunk.md` for the figures.
+//! compare-and-branch pairs). See BENCHMARKS.md (chunking) for the figures.
 
 /// One SplitMix64 step: advances `state` and returns the next output.
 #[inline]

@@ -53,16 +53,17 @@
 //!
 //! - **`avg` sets the granularity.** A repeat is found only when it covers
 //!   at least one whole chunk of both copies, so repeats shorter than about
-//!   `2 × avg` are mostly missed and longer ones lose about one chunk at each
+//!   `2 × avg` are often missed and longer ones lose about one chunk at each
 //!   end. For text (paragraphs of a few hundred bytes), `avg` between 256
 //!   and 1024 finds pasted paragraphs; 4 KiB to 64 KiB suits whole files and
 //!   backups, where the index size matters more.
 //! - **The index costs one entry per distinct chunk**, about 40 to 80 bytes
 //!   (see [`DupFinder`]): halving `avg` doubles it, and chunking itself is
 //!   a little slower per byte at small averages (more chunk ends).
-//! - **`min`** (default `avg / 4`) is skipped without hashing: a larger
-//!   `min` is faster and cuts fewer tiny chunks, but a chunk boundary can
-//!   then move further after an edit before it resynchronizes.
+//! - **`min`** (default `avg / 4`) is skipped without hashing, except for
+//!   its last 64 bytes (the hash window): a larger `min` is faster and cuts
+//!   fewer tiny chunks, but a chunk boundary can then move further after an
+//!   edit before it resynchronizes. Below 64 it saves no hashing at all.
 //! - **`max`** (default `4 × avg`) bounds the damage of input with no cut
 //!   point (a long run of one byte): such input is cut every `max` bytes,
 //!   at positions that are not content-defined.
