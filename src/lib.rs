@@ -15,6 +15,9 @@
 //!   one-by-one answer.
 //! - Low-level building blocks for custom pipelines: [`split`] (paragraphs
 //!   with memchr) and [`fingerprint`] (normalization and xxh3-128).
+//! - [`chunk`]: content-defined chunking with a Gear rolling hash (any
+//!   average from 64 bytes to 1 MiB, slices or `io::Read`, optional seed),
+//!   and [`chunk::DupFinder`] for repeated chunks across a corpus.
 //!
 //! Every position is a byte offset into the original document, every range
 //! half-open ([`Span`]). Output is always built from the original bytes;
@@ -115,6 +118,9 @@
 //! - **Stable fingerprints.** A paragraph's [`fingerprint::Fingerprint`] is
 //!   xxh3-128 of its normalized content; golden vectors pin the values, and
 //!   changing them is a breaking change, announced in the release notes.
+//! - **Stable cut points.** For a given [`chunk::ChunkConfig`] (sizes,
+//!   normalization, seed) the chunk boundaries are fixed; golden vectors pin
+//!   them, and changing them is a breaking change.
 //! - **Collisions.** Paragraph mode trusts 128-bit fingerprints: two
 //!   different paragraphs share one with probability 2^-128. Among `n`
 //!   distinct paragraphs the chance of any collision is about
@@ -132,6 +138,7 @@
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]
 
+pub mod chunk;
 mod config;
 mod dedup;
 pub mod fingerprint;

@@ -1,0 +1,166 @@
+//! Chunk-level duplicates across a corpus.
+
+use std::collections::hash_map::Entry;
+
+use crate::chunk::Chunker;
+use crate::dedup::table::{FirstSeen, Table};
+use crate::report::{DocId, DocReport, Origin, Removal, Stats};
+use crate::span::Span;
+
+/// Finds chunks seen before in a corpus, keeping the first occurrence.
+///
+/// Documents are fed in corpus order with [`DupFinder::find`]; each gets
+/// the next [`DocId`], from 0. Every chunk of at least `min` bytes is
+/// fingerprinted (xxh3-128); a chunk whose fingerprint was seen before,
+/// earlier in this document or in an earlier one, is reported as a
+/// [`Removal`] whose [`Origin`] is the first occurrence (smallest document
+/// index, then offset). Chunks shorter than `min` (only a document's last
+/// chunk can be) are never duplicates: a few bytes at the end of two
+/// documents are a coincidence, not a copy.
+///
+/// Consecutive repeated chunks whose first copies are consecutive in one
+/// document are merged into one removal, so `[first.start, first.start +
+/// span.len())` always holds the same bytes as the removal's span (up to
+/// a fingerprint collision, probability about 2^-128 per pair of chunks).
+///
+/// The answer is deterministic: it depends only on the documents, their
+/// order and the chunker. The [`Stats`] of each report count bytes; its
+/// paragraph counters stay 0 (see [`DupFinder::chunks`] instead).
+///
+/// # Memory
+///
+/// One 32-byte table entry per distinct chunk plus hash table overhead,
+/// 37 to 74 bytes in all (as for [`Corpus`](crate::Corpus)). No text is kept.
+///
+/// # Examples
+///
+/// ```
+/// use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
+/// use textdedup::DocId;
+///
+/// let chunker = Chunker::new(ChunkConfig::new().avg(64))?;
+/// let mut finder = DupFinder::new(chunker);
+/// let shared: String = (0..20).map(|i| format!("Sentence {i} of the copied passage. ")).collect();
+/// let a = format!("First page. {shared}");
+/// let b = format!("Second page, longer intro. {shared} The end.");
+/// assert!(finder.find(a.as_bytes()).removals().is_empty());
+/// let report = finder.find(b.as_bytes());
+/// let removal = report.removals()[0];
+/// assert_eq!(removal.first().doc(), DocId::new(0));
+/// let first = removal.first().start();
+/// assert_eq!(&b.as_bytes()[removal.span()], &a.as_bytes()[first..first + removal.span().len()]);
+/// assert!(report.stats().bytes_removed > 200);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct DupFinder {
+    /// Cuts and fingerprints each document.
+    chunker: Chunker,
+    /// Fingerprint to first occurrence.
+    seen: Table,
+    /// Documents fed so far: the next document's index.
+    documents: u64,
+    /// Chunks of at least `min` bytes seen so far.
+    chunks: u64,
+    /// Of those, chunks reported as repeats.
+    repeated: u64,
+}
+
+impl DupFinder {
+    /// A finder with an empty index.
+    pub fn new(chunker: Chunker) -> DupFinder {
+        DupFinder {
+            chunker,
+            seen: Table::default(),
+            documents: 0,
+            chunks: 0,
+            repeated: 0,
+        }
+    }
+
+    /// The chunker in use.
+    pub fn chunker(&self) -> &Chunker {
+        &self.chunker
+    }
+
+    /// Chunks `text` as the next document and reports its repeated chunks.
+    ///
+    /// # Complexity
+    ///
+    /// Linear in `text.len()` plus one table operation per chunk; the index
+    /// grows by one entry per new distinct chunk.
+    pub fn find<'t>(&mut self, text: &'t [u8]) -> DocReport<'t> {
+        let doc = DocId::new(self.documents);
+        self.documents += 1;
+        let min = self.chunker.min_len();
+        let mut removals: Vec<Removal> = Vec::new();
+        let mut stats = Stats {
+            documents: 1,
+            bytes_in: text.len() as u64,
+            ..Stats::default()
+        };
+        for chunk in self.chunker.chunks_hashed(text) {
+            if chunk.len() < min {
+                continue;
+            }
+            self.chunks += 1;
+            // `chunks_hashed` always fills the fingerprint.
+            let Some(fp) = chunk.fingerprint() else {
+                continue;
+            };
+            let first = match self.seen.entry(fp) {
+                Entry::Vacant(slot) => {
+                    slot.insert(FirstSeen {
+                        doc: doc.index(),
+                        start: chunk.offset() as u64,
+                    });
+                    continue;
+                }
+                Entry::Occupied(slot) => *slot.get(),
+            };
+            self.repeated += 1;
+            stats.bytes_removed += chunk.len() as u64;
+            let first = Origin::new(DocId::new(first.doc), first.start as usize);
+            if let Some(last) = removals.last_mut() {
+                let (span, origin) = (last.span(), last.first());
+                if span.end == chunk.offset()
+                    && origin.doc() == first.doc()
+                    && origin.start() + span.len() == first.start()
+                {
+                    last.extend_to(chunk.end());
+                    continue;
+                }
+            }
+            removals.push(Removal::new(Span::new(chunk.offset(), chunk.end()), first));
+        }
+        DocReport::new(text, doc, removals, stats)
+    }
+
+    /// The number of documents fed so far.
+    pub fn documents(&self) -> u64 {
+        self.documents
+    }
+
+    /// The number of distinct chunks remembered.
+    pub fn distinct_chunks(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// The number of chunks of at least `min` bytes seen so far.
+    pub fn chunks(&self) -> u64 {
+        self.chunks
+    }
+
+    /// The number of chunks reported as repeats so far.
+    pub fn repeated_chunks(&self) -> u64 {
+        self.repeated
+    }
+
+    /// Forgets everything; the next document is numbered 0 again.
+    pub fn clear(&mut self) {
+        self.seen.clear();
+        self.documents = 0;
+        self.chunks = 0;
+        self.repeated = 0;
+    }
+}

@@ -1,0 +1,248 @@
+//! The Gear rolling hash: its table and its inner loop. No allocation, no I/O.
+//!
+//! A Gear hash rolls one byte in with `h = (h << 1) + G[byte]`. After 64
+//! steps a byte's contribution has been shifted out of the 64-bit state, so
+//! the hash depends on the last 64 bytes only; the top bits (which the cut
+//! test looks at) depend on all 64 of them, the low bits only on the most
+//! recent ones.
+//!
+//! # Why the loop is written the way it is
+//!
+//! Per byte the plain loop does: load the byte, load its table entry,
+//! `h = 2h + g`, compare with the threshold, branch. Only `h = 2h + g` is on
+//! the loop-carried dependency chain, but LLVM compiles it to two dependent
+//! adds (`add h, h; add h, [table + 8 * byte]`), so the plain loop cannot go
+//! faster than two cycles per byte, whatever the width of the core.
+//!
+//! [`scan`] takes four bytes per step and pairs them off the chain, the
+//! FastCDC 2020 idea in exact form: `t01 = 2 g0 + g1` depends only on the
+//! block's bytes, so the hash after the second byte is `4h + t01` (one `lea`)
+//! and after the fourth `4 x1 + t23` (another): two operations on the chain
+//! per four bytes instead of eight, while the hashes after the first and
+//! third bytes branch off it for their tests. Written plainly, LLVM
+//! reassociates `4h + (2 g0 + g1)` back into `(4h + 2 g0) + g1`, a
+//! three-operation chain per pair; loading and pairing the next block's
+//! table values one iteration ahead (software pipelining) makes the pairs
+//! loop variables, which it leaves alone. `chunks_exact(4)` and a `u8`
+//! index into a 256-entry table remove every bounds check. What is left is
+//! throughput: about 27 instructions per four bytes (8 loads, 4
+//! compare-and-branch pairs). See BENCHMARKS.md (chunking) for the figures.
+
+/// One SplitMix64 step: advances `state` and returns the next output.
+#[inline]
+pub(crate) const fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The gear table for `seed`: 256 consecutive SplitMix64 outputs starting
+/// from the state `seed`.
+///
+/// Seed 0 gives the default table. The derivation is part of the stability
+/// contract: golden vectors pin the cut points it produces.
+pub(crate) const fn table(seed: u64) -> [u64; 256] {
+    let mut out = [0u64; 256];
+    let mut state = seed;
+    let mut i = 0;
+    while i < 256 {
+        out[i] = splitmix64(&mut state);
+        i += 1;
+    }
+    out
+}
+
+/// The default gear table (seed 0), built at compile time.
+pub(crate) static DEFAULT_TABLE: [u64; 256] = table(0);
+
+/// Rolls every byte of `bytes` into `h`, testing none: the warm-up before
+/// the first possible cut point.
+#[inline(always)]
+pub(crate) fn roll(gear: &[u64; 256], h: &mut u64, bytes: &[u8]) {
+    let mut x = *h;
+    let mut blocks = bytes.chunks_exact(4);
+    for b in &mut blocks {
+        // Four bytes folded off the chain, then one shift and one add on it.
+        let t = (gear[b[0] as usize] << 3)
+            .wrapping_add(gear[b[1] as usize] << 2)
+            .wrapping_add(gear[b[2] as usize] << 1)
+            .wrapping_add(gear[b[3] as usize]);
+        x = (x << 4).wrapping_add(t);
+    }
+    for &b in blocks.remainder() {
+        x = (x << 1).wrapping_add(gear[b as usize]);
+    }
+    *h = x;
+}
+
+/// The hash after the 64 bytes of `window` (from any starting state: 64
+/// steps shift it out), computed as four independent 16-byte sums so the
+/// work overlaps instead of waiting on one 64-step chain.
+#[inline(always)]
+pub(crate) fn hash64(gear: &[u64; 256], window: &[u8; 64]) -> u64 {
+    let mut acc = [0u64; 4];
+    for i in 0..16 {
+        for (j, a) in acc.iter_mut().enumerate() {
+            *a = (*a << 1).wrapping_add(gear[window[16 * j + i] as usize]);
+        }
+    }
+    (acc[0] << 48)
+        .wrapping_add(acc[1] << 32)
+        .wrapping_add(acc[2] << 16)
+        .wrapping_add(acc[3])
+}
+
+/// Rolls the bytes of `bytes` into `h` and returns the index of the first
+/// byte after which `h < threshold`, leaving `h` at that point. When no byte
+/// passes the test, `h` is the hash after the last byte and the answer is
+/// `None`.
+///
+/// Four bytes per step, with the chain cut to two operations per four
+/// bytes (see the module docs).
+///
+/// # Complexity
+///
+/// Linear in `bytes.len()`, no allocation.
+#[inline(always)]
+pub(crate) fn scan(gear: &[u64; 256], h: &mut u64, bytes: &[u8], threshold: u64) -> Option<usize> {
+    let mut x = *h;
+    let mut blocks = bytes.chunks_exact(4);
+    let mut base = 0;
+    if let Some(first) = blocks.next() {
+        // Software-pipelined: the table values of the next block are
+        // loaded and paired while this one is tested, and they enter the
+        // chain as loop variables, which keeps LLVM from reassociating
+        // `4x + (2 g0 + g1)` back into a three-operation chain.
+        let mut cur = Block::load(gear, first);
+        for b in &mut blocks {
+            let next = Block::load(gear, b);
+            if let Some(k) = cur.test(&mut x, threshold) {
+                *h = x;
+                return Some(base + k);
+            }
+            cur = next;
+            base += 4;
+        }
+        if let Some(k) = cur.test(&mut x, threshold) {
+            *h = x;
+            return Some(base + k);
+        }
+        base += 4;
+    }
+    for &b in blocks.remainder() {
+        x = (x << 1).wrapping_add(gear[b as usize]);
+        if x < threshold {
+            *h = x;
+            return Some(base);
+        }
+        base += 1;
+    }
+    *h = x;
+    None
+}
+
+/// The table values of four bytes, paired: what [`scan`] needs of a block.
+#[derive(Clone, Copy)]
+struct Block {
+    /// `G[b0]`.
+    g0: u64,
+    /// `2 G[b0] + G[b1]`: two bytes in one add on the chain.
+    t01: u64,
+    /// `G[b2]`.
+    g2: u64,
+    /// `2 G[b2] + G[b3]`.
+    t23: u64,
+}
+
+impl Block {
+    #[inline(always)]
+    fn load(gear: &[u64; 256], b: &[u8]) -> Block {
+        let (g0, g2) = (gear[b[0] as usize], gear[b[2] as usize]);
+        Block {
+            g0,
+            t01: (g0 << 1).wrapping_add(gear[b[1] as usize]),
+            g2,
+            t23: (g2 << 1).wrapping_add(gear[b[3] as usize]),
+        }
+    }
+
+    /// Rolls the block into `x`; on a cut after byte `k`, stops there and
+    /// returns `k`.
+    #[inline(always)]
+    fn test(self, x: &mut u64, threshold: u64) -> Option<usize> {
+        let x0 = (*x << 1).wrapping_add(self.g0);
+        let x1 = (*x << 2).wrapping_add(self.t01);
+        let x2 = (x1 << 1).wrapping_add(self.g2);
+        let x3 = (x1 << 2).wrapping_add(self.t23);
+        let (k, at) = if x0 < threshold {
+            (0, x0)
+        } else if x1 < threshold {
+            (1, x1)
+        } else if x2 < threshold {
+            (2, x2)
+        } else if x3 < threshold {
+            (3, x3)
+        } else {
+            *x = x3;
+            return None;
+        };
+        *x = at;
+        Some(k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitmix64_reference_values() {
+        // The first outputs of SplitMix64 from state 0, as published with the
+        // reference implementation.
+        let mut s = 0;
+        assert_eq!(splitmix64(&mut s), 0xE220_A839_7B1D_CDAF);
+        assert_eq!(splitmix64(&mut s), 0x6E78_9E6A_A1B9_65F4);
+        assert_eq!(splitmix64(&mut s), 0x06C4_5D18_8009_454F);
+    }
+
+    #[test]
+    fn default_table_is_seed_zero_and_distinct() {
+        assert_eq!(DEFAULT_TABLE, table(0));
+        assert_ne!(table(1), table(0));
+        let mut sorted = DEFAULT_TABLE.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 256);
+    }
+
+    #[test]
+    fn hash64_matches_rolling() {
+        let data: Vec<u8> = (0..64u32).map(|i| (i * 37 + 5) as u8).collect();
+        let mut h = 0xDEAD_BEEF;
+        roll(&DEFAULT_TABLE, &mut h, &data);
+        assert_eq!(hash64(&DEFAULT_TABLE, data[..].try_into().unwrap()), h);
+    }
+
+    #[test]
+    fn scan_matches_byte_at_a_time() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 + i / 13) as u8).collect();
+        for threshold in [0, 1 << 58, 1 << 60, u64::MAX] {
+            for len in [0, 1, 3, 4, 5, 8, 77, 1000] {
+                let mut h = 12345;
+                let got = scan(&DEFAULT_TABLE, &mut h, &data[..len], threshold);
+                let mut y = 12345u64;
+                let mut want = None;
+                for (i, &b) in data[..len].iter().enumerate() {
+                    y = (y << 1).wrapping_add(DEFAULT_TABLE[b as usize]);
+                    if y < threshold {
+                        want = Some(i);
+                        break;
+                    }
+                }
+                assert_eq!((got, h), (want, y), "threshold {threshold}, len {len}");
+            }
+        }
+    }
+}

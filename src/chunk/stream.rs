@@ -1,0 +1,218 @@
+//! Chunking a [`Read`] with a bounded buffer.
+
+use std::io::{self, Read};
+
+use crate::chunk::{Chunk, Chunker};
+use crate::fingerprint::Fingerprint;
+
+impl Chunker {
+    /// Chunks everything `reader` yields, with a buffer of `2 × max` bytes.
+    ///
+    /// The cut points are exactly those of [`Chunker::chunks`] on the
+    /// concatenated input, whatever sizes the reader's `read` calls return.
+    /// Offsets count from the first byte read (modulo `usize::MAX + 1`, which
+    /// matters only past 4 GiB on 32-bit targets).
+    ///
+    /// # Errors
+    ///
+    /// The iterator yields the reader's first error (other than
+    /// [`io::ErrorKind::Interrupted`], which is retried) and then ends.
+    ///
+    /// # Complexity
+    ///
+    /// Linear in the input; memory is the buffer, allocated once, plus one
+    /// `Vec` per chunk for the owned items ([`StreamChunks::next_chunk`]
+    /// lends the bytes instead).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::chunk::{ChunkConfig, Chunker};
+    ///
+    /// let chunker = Chunker::new(ChunkConfig::new().avg(64))?;
+    /// let text = "line of text that goes on for a while\n".repeat(100);
+    /// let from_slice: Vec<_> = chunker.chunks(text.as_bytes()).collect();
+    /// let mut from_reader = Vec::new();
+    /// for chunk in chunker.stream(text.as_bytes()) {
+    ///     let chunk = chunk?;
+    ///     assert_eq!(chunk.data(), &text.as_bytes()[chunk.chunk().span()]);
+    ///     from_reader.push(chunk.chunk());
+    /// }
+    /// assert_eq!(from_reader, from_slice);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn stream<R: Read>(&self, reader: R) -> StreamChunks<'_, R> {
+        StreamChunks::new(self, reader, 2 * self.max_len(), false)
+    }
+
+    /// [`Chunker::stream`] with the fingerprint of every chunk.
+    ///
+    /// # Errors
+    ///
+    /// As [`Chunker::stream`].
+    pub fn stream_hashed<R: Read>(&self, reader: R) -> StreamChunks<'_, R> {
+        StreamChunks::new(self, reader, 2 * self.max_len(), true)
+    }
+
+    /// [`Chunker::stream`] with a buffer of `capacity` bytes, raised to
+    /// `max` when smaller. A buffer close to `max` reads in smaller pieces
+    /// and moves more bytes; the cut points are the same.
+    ///
+    /// # Errors
+    ///
+    /// As [`Chunker::stream`].
+    pub fn stream_with_capacity<R: Read>(&self, reader: R, capacity: usize) -> StreamChunks<'_, R> {
+        StreamChunks::new(self, reader, capacity.max(self.max_len()), false)
+    }
+}
+
+/// The chunks of a reader: see [`Chunker::stream`].
+#[derive(Debug)]
+pub struct StreamChunks<'c, R> {
+    /// The chunker with its table and thresholds.
+    chunker: &'c Chunker,
+    /// Where the bytes come from.
+    reader: R,
+    /// The buffer; its length is its fixed capacity.
+    buf: Vec<u8>,
+    /// The first byte of `buf` not yet returned in a chunk.
+    start: usize,
+    /// One past the last byte read into `buf`.
+    filled: usize,
+    /// The stream offset of `buf[start]`.
+    offset: usize,
+    /// The reader reported the end of its input.
+    eof: bool,
+    /// An error was returned: the iterator is finished.
+    failed: bool,
+    /// The gear hash of the byte before `buf[start]`, carried across
+    /// chunks so no history needs to be kept in the buffer.
+    hash: u64,
+    /// Whether to fingerprint each chunk.
+    hashed: bool,
+}
+
+impl<'c, R: Read> StreamChunks<'c, R> {
+    fn new(chunker: &'c Chunker, reader: R, capacity: usize, hashed: bool) -> Self {
+        StreamChunks {
+            chunker,
+            reader,
+            buf: vec![0; capacity],
+            start: 0,
+            filled: 0,
+            offset: 0,
+            eof: false,
+            failed: false,
+            hash: 0,
+            hashed,
+        }
+    }
+
+    /// Reads until `max` bytes are buffered past `start` or the input ends.
+    fn fill(&mut self) -> io::Result<()> {
+        let max = self.chunker.max_len();
+        while !self.eof && self.filled - self.start < max {
+            if self.filled == self.buf.len() {
+                // Less than `max` bytes are pending and the buffer holds at
+                // least `max`: moving them to the front makes room.
+                self.buf.copy_within(self.start..self.filled, 0);
+                self.filled -= self.start;
+                self.start = 0;
+            }
+            match self.reader.read(&mut self.buf[self.filled..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The next chunk and its bytes, lent from the buffer: the allocation-free
+    /// form of the iterator.
+    ///
+    /// # Errors
+    ///
+    /// The reader's error; after one, this returns `Ok(None)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::chunk::Chunker;
+    ///
+    /// let chunker = Chunker::default();
+    /// let mut stream = chunker.stream(&b"abc"[..]);
+    /// let (chunk, bytes) = stream.next_chunk()?.unwrap();
+    /// assert_eq!((chunk.offset(), bytes), (0, &b"abc"[..]));
+    /// assert!(stream.next_chunk()?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn next_chunk(&mut self) -> io::Result<Option<(Chunk, &[u8])>> {
+        if self.failed {
+            return Ok(None);
+        }
+        if let Err(e) = self.fill() {
+            self.failed = true;
+            return Err(e);
+        }
+        let rest = &self.buf[self.start..self.filled];
+        if rest.is_empty() {
+            return Ok(None);
+        }
+        let len = self.chunker.cut(rest, &mut self.hash);
+        let bytes = &rest[..len];
+        let fingerprint = self.hashed.then(|| Fingerprint::of(bytes));
+        let chunk = Chunk::new(self.offset, len, fingerprint);
+        self.start += len;
+        // Wraps only past `usize::MAX` bytes (4 GiB on 32-bit targets).
+        self.offset = self.offset.wrapping_add(len);
+        Ok(Some((chunk, bytes)))
+    }
+}
+
+impl<R: Read> Iterator for StreamChunks<'_, R> {
+    type Item = io::Result<StreamChunk>;
+
+    fn next(&mut self) -> Option<io::Result<StreamChunk>> {
+        match self.next_chunk() {
+            Ok(Some((chunk, bytes))) => Some(Ok(StreamChunk {
+                chunk,
+                data: bytes.to_vec(),
+            })),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+impl<R: Read> core::iter::FusedIterator for StreamChunks<'_, R> {}
+
+/// A chunk from a reader, with its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamChunk {
+    /// Position, length and fingerprint, as from the slice iterators.
+    chunk: Chunk,
+    /// The chunk's bytes: the reader's data is not kept anywhere else.
+    data: Vec<u8>,
+}
+
+impl StreamChunk {
+    /// The chunk's position, length and fingerprint.
+    #[inline]
+    pub fn chunk(&self) -> Chunk {
+        self.chunk
+    }
+
+    /// The chunk's bytes.
+    #[inline]
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// The chunk's bytes, owned.
+    #[inline]
+    pub fn into_data(self) -> Vec<u8> {
+        self.data
+    }
+}
