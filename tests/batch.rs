@@ -189,3 +189,27 @@ fn one_32_mib_document() {
 fn one_256_mib_document() {
     one_big_document(256);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn chunk_batch_equals_sequential_for_any_threads(
+        docs in proptest::collection::vec(proptest::collection::vec(0u8..4, 0..3000), 0..8),
+        seed in 0u64..3,
+    ) {
+        use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
+        // Few distinct bytes and repeated documents: plenty of equal chunks.
+        let mut docs = docs;
+        if let Some(d) = docs.first().cloned() {
+            docs.push(d);
+        }
+        let chunker = Chunker::new(ChunkConfig::new().avg(64).seed(seed)).unwrap();
+        let mut finder = DupFinder::new(chunker.clone());
+        let want = summary(&docs.iter().map(|d| finder.find(d)).collect::<Vec<_>>());
+        for threads in [1, 2, 8] {
+            let got = in_pool(threads, || summary(&DupFinder::new(chunker.clone()).find_batch(&docs)));
+            prop_assert_eq!(&got, &want, "{} threads", threads);
+        }
+    }
+}

@@ -81,7 +81,10 @@ pub(crate) fn naive_normalize(content: &[u8], n: Normalize) -> Vec<u8> {
 }
 
 /// Removed paragraphs as (start, end, first_doc, first_start), over a corpus.
-pub(crate) fn naive_corpus(docs: &[Vec<u8>], config: &Config) -> Vec<Vec<(usize, usize, u64, usize)>> {
+pub(crate) fn naive_corpus(
+    docs: &[Vec<u8>],
+    config: &Config,
+) -> Vec<Vec<(usize, usize, u64, usize)>> {
     let mut seen: HashMap<Vec<u8>, (u64, usize)> = HashMap::new();
     let mut all = Vec::new();
     for (d, text) in docs.iter().enumerate() {
