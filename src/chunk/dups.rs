@@ -2,7 +2,8 @@
 
 use std::collections::hash_map::Entry;
 
-use crate::chunk::Chunker;
+use crate::chunk::parallel::{chunk_in_parallel, REGION_BYTES};
+use crate::chunk::{Chunk, Chunker};
 use crate::dedup::table::{FirstSeen, Table};
 use crate::fingerprint::Fingerprint;
 use crate::report::{DocId, DocReport, Removal, Stats};
@@ -86,6 +87,9 @@ impl DupFinder {
 
     /// Chunks `text` as the next document and reports its repeated chunks.
     ///
+    /// A document of 8 MiB or more is chunked in 1 MiB regions on every
+    /// thread of the current rayon pool, with the sequential cut points.
+    ///
     /// # Complexity
     ///
     /// Linear in `text.len()` plus one table operation per chunk; the index
@@ -132,14 +136,23 @@ impl DupFinder {
             .collect()
     }
 
-    /// The fingerprint and span of every chunk of `text` long enough to count.
+    /// The fingerprint and span of every chunk of `text` long enough to
+    /// count. A large document is chunked in regions on every core, with the
+    /// same cut points.
     fn fingerprints(&self, text: &[u8]) -> Vec<(Fingerprint, Span)> {
         let min = self.chunker.min_len();
-        self.chunker
-            .chunks_hashed(text)
-            .filter(|chunk| chunk.len() >= min)
-            .filter_map(|chunk| Some((chunk.fingerprint()?, chunk.span())))
-            .collect()
+        let keep = |chunk: Chunk| {
+            let fp = chunk.fingerprint()?;
+            (chunk.len() >= min).then_some((fp, chunk.span()))
+        };
+        if text.len() >= 8 * REGION_BYTES && crate::par::threads() > 1 {
+            chunk_in_parallel(&self.chunker, text, true, REGION_BYTES)
+                .into_iter()
+                .filter_map(keep)
+                .collect()
+        } else {
+            self.chunker.chunks_hashed(text).filter_map(keep).collect()
+        }
     }
 
     /// Decides, in order, which chunks of the next document are repeats.

@@ -98,6 +98,7 @@
 
 mod dups;
 mod gear;
+mod parallel;
 mod stream;
 
 use core::fmt;
@@ -485,6 +486,27 @@ impl Chunker {
             pos: 0,
             hash: 0,
             hashed: true,
+        }
+    }
+
+    /// Chunks of `bytes` from `pos` on, where `pos` is a cut point of the
+    /// whole input (or any offset, to chunk as if a chunk started there):
+    /// the hash state is rebuilt from the 64 bytes before `pos`, so every
+    /// chunk is the one the whole-input iterator yields from that cut.
+    pub(crate) fn chunks_from<'c, 't>(
+        &'c self,
+        bytes: &'t [u8],
+        pos: usize,
+        hashed: bool,
+    ) -> Chunks<'c, 't> {
+        let mut hash = 0;
+        gear::roll(&self.gear, &mut hash, &bytes[pos.saturating_sub(64)..pos]);
+        Chunks {
+            chunker: self,
+            bytes,
+            pos,
+            hash,
+            hashed,
         }
     }
 
