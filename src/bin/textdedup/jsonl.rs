@@ -1,0 +1,205 @@
+//! One JSON Lines record: its text field decoded, everything else left as
+//! raw bytes so `clean` can write the record back exactly as it was, with
+//! only the text value replaced.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// The parts of a record the tool uses; borrows the line.
+#[derive(Debug)]
+pub(crate) struct Record<'l> {
+    /// The decoded text field: the document.
+    pub(crate) text: Cow<'l, str>,
+    /// Where the text field's JSON value (quotes included) sits in the line.
+    pub(crate) text_raw: Range<usize>,
+    /// The id field's JSON value exactly as written, when present.
+    pub(crate) id: Option<&'l str>,
+}
+
+/// Parses one line (without its terminator) as a JSON object.
+///
+/// # Errors
+///
+/// A message for the user when the line is not one JSON object, or the
+/// text field is missing, duplicated or not a string.
+pub(crate) fn parse<'l>(
+    line: &'l str,
+    text_field: &str,
+    id_field: &str,
+) -> Result<Record<'l>, String> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    let fields = RecordSeed {
+        text_field,
+        id_field,
+    }
+    .deserialize(&mut de)
+    .and_then(|f| de.end().map(|()| f))
+    .map_err(|e| format!("malformed JSON record: {e}"))?;
+    let raw = fields
+        .text
+        .ok_or_else(|| format!("the text field `{text_field}` is missing"))?
+        .get();
+    if !raw.starts_with('"') {
+        return Err(format!(
+            "the text field `{text_field}` is not a string: {}",
+            abbreviate(raw)
+        ));
+    }
+    // `raw` borrows `line`, so its address says where it sits.
+    let start = raw.as_ptr() as usize - line.as_ptr() as usize;
+    let text = if raw.contains('\\') {
+        Cow::Owned(
+            serde_json::from_str::<String>(raw)
+                .map_err(|e| format!("malformed JSON record: {e}"))?,
+        )
+    } else {
+        Cow::Borrowed(&raw[1..raw.len() - 1])
+    };
+    Ok(Record {
+        text,
+        text_raw: start..start + raw.len(),
+        id: fields.id.map(RawValue::get),
+    })
+}
+
+/// At most 40 characters of a value, for error messages.
+fn abbreviate(raw: &str) -> String {
+    match raw.char_indices().nth(40) {
+        Some((i, _)) => format!("{}...", &raw[..i]),
+        None => raw.to_string(),
+    }
+}
+
+/// The two fields the tool reads, borrowed raw.
+struct Fields<'de> {
+    /// The text field's value.
+    text: Option<&'de RawValue>,
+    /// The id field's value.
+    id: Option<&'de RawValue>,
+}
+
+/// Reads a JSON object, keeping only the configured fields.
+struct RecordSeed<'f> {
+    /// The name of the text field.
+    text_field: &'f str,
+    /// The name of the id field.
+    id_field: &'f str,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = Fields<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Fields<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = Fields<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+        let mut fields = Fields {
+            text: None,
+            id: None,
+        };
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let is_text = key == self.text_field;
+            let is_id = key == self.id_field;
+            if !is_text && !is_id {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let value: &'de RawValue = map.next_value()?;
+            for (wanted, slot) in [(is_text, &mut fields.text), (is_id, &mut fields.id)] {
+                if wanted {
+                    if slot.is_some() {
+                        return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+                    }
+                    *slot = Some(value);
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// Reads an object key, borrowing it when it has no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_raw_positions() {
+        let line = r#"{"id": 7, "text": "a\nb", "x": [1, {"text": 2}]}"#;
+        let r = parse(line, "text", "id").unwrap();
+        assert_eq!(r.text, "a\nb");
+        assert_eq!(&line[r.text_raw.clone()], r#""a\nb""#);
+        assert_eq!(r.id, Some("7"));
+    }
+
+    #[test]
+    fn borrowed_when_unescaped() {
+        let r = parse(r#"{"text":"plain"}"#, "text", "id").unwrap();
+        assert!(matches!(r.text, Cow::Borrowed("plain")));
+        assert_eq!(r.id, None);
+    }
+
+    #[test]
+    fn escaped_keys_match() {
+        let r = parse(r#"{"t\u0065xt":"x","\u0069d":"a"}"#, "text", "id").unwrap();
+        assert_eq!(r.text, "x");
+        assert_eq!(r.id, Some(r#""a""#));
+    }
+
+    #[test]
+    fn same_field_for_text_and_id() {
+        let r = parse(r#"{"t":"x"}"#, "t", "t").unwrap();
+        assert_eq!(r.id, Some(r#""x""#));
+    }
+
+    #[test]
+    fn rejects_bad_records() {
+        let err = |l| parse(l, "text", "id").unwrap_err();
+        assert!(err(r#"{"text": 1}"#).contains("not a string: 1"));
+        assert!(err(r#"{"id": 1}"#).contains("`text` is missing"));
+        assert!(err(r#"{"text": "a", "text": "b"}"#).contains("duplicate field `text`"));
+        assert!(err(r#"["text"]"#).contains("malformed"));
+        assert!(err(r#"{"text": "a"} x"#).contains("malformed"));
+        assert!(err(r#"{"text": "a"#).contains("malformed"));
+        assert!(err(r#"{"text": "\ud800"}"#).contains("malformed"));
+    }
+}
