@@ -739,3 +739,48 @@ fn failed_run_leaves_existing_out_dir_untouched() {
         b"{\"text\":\"new content\"}\n"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn output_keeps_links_pipes_and_usual_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixture(&[("article.txt", ARTICLE), ("real.txt", b"old\n")]);
+    // A new file gets ordinary permissions, not a temporary file's 0600.
+    ok(dir.path(), &["clean", "-q", "article.txt", "-o", "new.txt"]);
+    let mode = fs::metadata(dir.path().join("new.txt"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o644, 0o644, "{mode:o}");
+    // A symbolic link stays a link; the file it names is replaced.
+    std::os::unix::fs::symlink("real.txt", dir.path().join("link.txt")).unwrap();
+    ok(
+        dir.path(),
+        &["clean", "-q", "article.txt", "-o", "link.txt"],
+    );
+    assert!(fs::symlink_metadata(dir.path().join("link.txt"))
+        .unwrap()
+        .is_symlink());
+    assert_eq!(
+        fs::read(dir.path().join("real.txt")).unwrap(),
+        article_clean()
+    );
+    // A named pipe is written in place, not replaced by a file.
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let reader = std::thread::spawn({
+            let fifo = fifo.clone();
+            move || fs::read(fifo).unwrap()
+        });
+        ok(dir.path(), &["find", "-q", "article.txt", "-o", "pipe"]);
+        let report = reader.join().unwrap();
+        assert!(report.starts_with(b"{\"doc\":\"article.txt\",\"start\":2677"));
+        assert!(!fs::symlink_metadata(&fifo).unwrap().is_file());
+    }
+    let err = fails(dir.path(), &["clean", "article.txt", "-o", "."]);
+    assert!(err.contains("is a directory"), "{err}");
+}

@@ -1,7 +1,13 @@
 //! Where results are written, so that a failed run leaves no partial file.
 //!
 //! - A single stream is standard output, or a temporary file next to
-//!   `--output` that is renamed onto it when the run succeeds.
+//!   `--output` that is renamed onto it when the run succeeds. When
+//!   `--output` names something that is not a regular file (`/dev/null`, a
+//!   named pipe, `/dev/stdout`), it is written in place: renaming onto it
+//!   would replace it. A symbolic link is followed, so the file it points
+//!   to is replaced and the link stays.
+//! - New files get the usual permissions (`0o666` less the umask), not the
+//!   private ones of a temporary file.
 //! - `--out-dir` is staged: every output file is first written in full to
 //!   a temporary file in its destination directory, and only when every
 //!   input has been processed are they all renamed into place. A failure
@@ -12,7 +18,7 @@
 //!   to, can leave some files renamed.)
 
 use std::collections::HashSet;
-use std::fs;
+use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -28,6 +34,13 @@ const BUF: usize = 1 << 16;
 pub(crate) enum Stream {
     /// Standard output (what was written stays written).
     Stdout(BufWriter<io::Stdout>),
+    /// A device or pipe named by `--output`, written in place.
+    Special {
+        /// The opened device or pipe.
+        writer: BufWriter<File>,
+        /// Its path, for messages.
+        target: PathBuf,
+    },
     /// A temporary file to be renamed onto `target`.
     File {
         /// The temporary file.
@@ -47,9 +60,28 @@ impl Stream {
         let Some(path) = path else {
             return Ok(Stream::Stdout(BufWriter::with_capacity(BUF, io::stdout())));
         };
+        let cannot = |e| CliError::io("cannot write", path, e);
+        let target = match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(CliError::Usage(format!(
+                    "--output '{}' is a directory",
+                    path.display()
+                )))
+            }
+            Ok(meta) if !meta.is_file() => {
+                let file = File::options().write(true).open(path).map_err(cannot)?;
+                return Ok(Stream::Special {
+                    writer: BufWriter::with_capacity(BUF, file),
+                    target: path.to_path_buf(),
+                });
+            }
+            Ok(_) => fs::canonicalize(path).map_err(cannot)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => path.to_path_buf(),
+            Err(e) => return Err(cannot(e)),
+        };
         Ok(Stream::File {
-            writer: BufWriter::with_capacity(BUF, temp_next_to(path)?),
-            target: path.to_path_buf(),
+            writer: BufWriter::with_capacity(BUF, temp_next_to(&target)?),
+            target,
         })
     }
 
@@ -57,6 +89,7 @@ impl Stream {
     pub(crate) fn writer(&mut self) -> &mut dyn Write {
         match self {
             Stream::Stdout(w) => w,
+            Stream::Special { writer, .. } => writer,
             Stream::File { writer, .. } => writer,
         }
     }
@@ -65,7 +98,9 @@ impl Stream {
     pub(crate) fn error(&self, e: io::Error) -> CliError {
         match self {
             Stream::Stdout(_) => CliError::stdout(e),
-            Stream::File { target, .. } => CliError::io("cannot write", target, e),
+            Stream::File { target, .. } | Stream::Special { target, .. } => {
+                CliError::io("cannot write", target, e)
+            }
         }
     }
 
@@ -77,6 +112,9 @@ impl Stream {
     pub(crate) fn commit(self) -> Result<()> {
         match self {
             Stream::Stdout(mut w) => w.flush().map_err(CliError::stdout),
+            Stream::Special { mut writer, target } => writer
+                .flush()
+                .map_err(|e| CliError::io("cannot write", &target, e)),
             Stream::File { writer, target } => {
                 let file = writer
                     .into_inner()
@@ -95,9 +133,14 @@ fn temp_next_to(path: &Path) -> Result<NamedTempFile> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    tempfile::Builder::new()
-        .prefix(".textdedup-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".textdedup-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder
         .tempfile_in(dir)
         .map_err(|e| CliError::io("cannot create", path, e))
 }
