@@ -67,7 +67,7 @@ fn line(rng: &mut SplitMix64, out: &mut Vec<u8>) {
 /// Generates documents of about `avg` bytes until `count` documents or
 /// `bytes` bytes, whichever comes first.
 fn documents(count: usize, bytes: usize, avg: usize) -> Vec<Vec<u8>> {
-    let mut rng = SplitMix64(0x7E57_DEDu64);
+    let mut rng = SplitMix64(0x07E5_7DED_u64);
     let pool: Vec<Vec<u8>> = (0..2000)
         .map(|_| {
             let mut l = Vec::new();

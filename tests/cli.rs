@@ -784,3 +784,132 @@ fn output_keeps_links_pipes_and_usual_permissions() {
     let err = fails(dir.path(), &["clean", "article.txt", "-o", "."]);
     assert!(err.contains("is a directory"), "{err}");
 }
+
+/// A JSON Lines shard of `n` records, longer than one internal batch,
+/// with copies across batch boundaries.
+fn big_shard(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        let a = i % 97;
+        let b = (i * 7) % 1031;
+        out.push_str(&format!(
+            "{{\"id\":{i},\"text\":\"line {a} of the shared pool\\nrecord {i} is unique\\nanother {b} of the shared pool\\n\",\"n\":{i}}}\n"
+        ));
+    }
+    out
+}
+
+#[test]
+fn one_thread_and_pipeline_agree() {
+    let shard = big_shard(20_000);
+    let dir = fixture(&[
+        ("s/a.jsonl", shard.as_bytes()),
+        ("s/b.jsonl", b""),
+        ("s/c.jsonl", shard.as_bytes()),
+        ("t/article.txt", ARTICLE),
+        ("t/empty.txt", b""),
+        ("t/x/again.txt", ARTICLE),
+    ]);
+    for args in [
+        &["find", "--jsonl", "s"][..],
+        &["clean", "--jsonl", "s/a.jsonl"],
+        &["find", "t"],
+        &["find", "t", "--scope", "document"],
+    ] {
+        let threads1 = ok(dir.path(), &[args, &["-q", "--threads", "1"]].concat());
+        assert_eq!(
+            ok(dir.path(), &[args, &["-q"]].concat()),
+            threads1,
+            "{args:?}"
+        );
+        assert!(!threads1.is_empty());
+    }
+    for out in ["o1", "o2"] {
+        let threads = if out == "o1" { "1" } else { "2" };
+        ok(
+            dir.path(),
+            &[
+                "clean",
+                "-q",
+                "--jsonl",
+                "s",
+                "--out-dir",
+                out,
+                "--threads",
+                threads,
+            ],
+        );
+    }
+    for f in ["a.jsonl", "b.jsonl", "c.jsonl"] {
+        let (a, b) = (dir.path().join("o1").join(f), dir.path().join("o2").join(f));
+        assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap(), "{f}");
+    }
+    // The second copy of the shard is removed entirely, but its records
+    // stay, fields and all.
+    let c = fs::read_to_string(dir.path().join("o1/c.jsonl")).unwrap();
+    assert_eq!(c.lines().count(), 20_000);
+    assert!(c.lines().all(|l| l.contains("\"text\":\"\"")));
+    let report = lines(&ok(dir.path(), &["find", "-q", "--jsonl", "s"]));
+    // The unique line of c.jsonl's last record has its first copy in
+    // a.jsonl's last record (ids are the user's: both are 19999).
+    let last = report.last().unwrap();
+    assert_eq!(last["doc"], 19_999);
+    assert!(report
+        .iter()
+        .rev()
+        .take(3)
+        .any(|r| r["first_doc"] == 19_999));
+}
+
+#[test]
+fn late_error_leaves_nothing_with_either_driver() {
+    let mut shard = big_shard(15_000);
+    shard.push_str("{\"id\":15000,\"text\":[\"not\",\"a string\"]}\n");
+    shard.push_str(&big_shard(10));
+    let dir = fixture(&[("s/a.jsonl", shard.as_bytes())]);
+    for threads in ["1", "4"] {
+        let err = fails(
+            dir.path(),
+            &[
+                "clean",
+                "--jsonl",
+                "s/a.jsonl",
+                "-o",
+                "c.jsonl",
+                "--threads",
+                threads,
+            ],
+        );
+        assert!(
+            err.contains("s/a.jsonl, line 15001: the text field `text` is not a string"),
+            "{err}"
+        );
+        let err = fails(
+            dir.path(),
+            &[
+                "find",
+                "--jsonl",
+                "s",
+                "-o",
+                "f.jsonl",
+                "--threads",
+                threads,
+            ],
+        );
+        assert!(err.contains("line 15001"), "{err}");
+        let err = fails(
+            dir.path(),
+            &[
+                "clean",
+                "--jsonl",
+                "s",
+                "--out-dir",
+                "o",
+                "--threads",
+                threads,
+            ],
+        );
+        assert!(err.contains("line 15001"), "{err}");
+        assert_eq!(tree(dir.path()), [PathBuf::from("s/a.jsonl")]);
+    }
+}

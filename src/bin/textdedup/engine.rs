@@ -62,10 +62,9 @@ impl Engine {
         }
     }
 
-    /// Feeds the next document of the corpus; replaces `hits` with its
-    /// removed spans, sorted by start. Returns the document's index.
+    /// Feeds the next document of the corpus; appends its removed spans to
+    /// `hits`, sorted by start. Returns the document's index.
     pub(crate) fn feed(&mut self, text: &[u8], hits: &mut Vec<Hit>) -> u64 {
-        hits.clear();
         match self {
             Engine::Paragraph { deduper, corpus } => {
                 let report = deduper.dedup_in(corpus, text);

@@ -16,8 +16,8 @@ pub(crate) struct Record<'l> {
     pub(crate) text: Cow<'l, str>,
     /// Where the text field's JSON value (quotes included) sits in the line.
     pub(crate) text_raw: Range<usize>,
-    /// The id field's JSON value exactly as written, when present.
-    pub(crate) id: Option<&'l str>,
+    /// Where the id field's JSON value sits in the line, when present.
+    pub(crate) id_raw: Option<Range<usize>>,
 }
 
 /// Parses one line (without its terminator) as a JSON object.
@@ -49,8 +49,7 @@ pub(crate) fn parse<'l>(
             abbreviate(raw)
         ));
     }
-    // `raw` borrows `line`, so its address says where it sits.
-    let start = raw.as_ptr() as usize - line.as_ptr() as usize;
+    let start = offset_in(line, raw);
     let text = if raw.contains('\\') {
         Cow::Owned(
             serde_json::from_str::<String>(raw)
@@ -62,8 +61,20 @@ pub(crate) fn parse<'l>(
     Ok(Record {
         text,
         text_raw: start..start + raw.len(),
-        id: fields.id.map(RawValue::get),
+        id_raw: fields.id.map(|id| {
+            let start = offset_in(line, id.get());
+            start..start + id.get().len()
+        }),
     })
+}
+
+/// Where `part`, a slice borrowed from `whole`, starts in it.
+fn offset_in(whole: &str, part: &str) -> usize {
+    // The deserializer hands out slices of the line it reads, so the
+    // addresses say where the value sits.
+    let offset = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    debug_assert!(offset + part.len() <= whole.len());
+    offset
 }
 
 /// At most 40 characters of a value, for error messages.
@@ -168,27 +179,28 @@ mod tests {
         let r = parse(line, "text", "id").unwrap();
         assert_eq!(r.text, "a\nb");
         assert_eq!(&line[r.text_raw.clone()], r#""a\nb""#);
-        assert_eq!(r.id, Some("7"));
+        assert_eq!(&line[r.id_raw.unwrap()], "7");
     }
 
     #[test]
     fn borrowed_when_unescaped() {
         let r = parse(r#"{"text":"plain"}"#, "text", "id").unwrap();
         assert!(matches!(r.text, Cow::Borrowed("plain")));
-        assert_eq!(r.id, None);
+        assert_eq!(r.id_raw, None);
     }
 
     #[test]
     fn escaped_keys_match() {
-        let r = parse(r#"{"t\u0065xt":"x","\u0069d":"a"}"#, "text", "id").unwrap();
+        let line = r#"{"t\u0065xt":"x","\u0069d":"a"}"#;
+        let r = parse(line, "text", "id").unwrap();
         assert_eq!(r.text, "x");
-        assert_eq!(r.id, Some(r#""a""#));
+        assert_eq!(&line[r.id_raw.unwrap()], r#""a""#);
     }
 
     #[test]
     fn same_field_for_text_and_id() {
         let r = parse(r#"{"t":"x"}"#, "t", "t").unwrap();
-        assert_eq!(r.id, Some(r#""x""#));
+        assert_eq!(r.id_raw, Some(5..8));
     }
 
     #[test]

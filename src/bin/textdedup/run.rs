@@ -2,18 +2,27 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
 
 use crate::args::{CleanArgs, FindArgs, InputArgs, RunArgs};
 use crate::engine::{Engine, Hit};
 use crate::error::{CliError, Result};
 use crate::inputs::{Inputs, Location, Source};
-use crate::jsonl::{self, Record};
+use crate::jsonl;
 use crate::output::{Staging, Stream};
 use crate::progress::{Progress, Totals};
 
 /// Read buffer for JSON Lines.
 const LINE_BUF: usize = 1 << 20;
+
+/// A JSON Lines batch ends after this many bytes of lines...
+const BATCH_BYTES: usize = 1 << 20;
+
+/// ...or this many lines.
+const BATCH_LINES: usize = 8192;
 
 /// `textdedup clean`.
 ///
@@ -96,10 +105,15 @@ fn finish(totals: Totals, run: &RunArgs, sink: Sink) -> Result<()> {
 }
 
 /// Feeds every document of `inputs`, in corpus order, to `engine` and
-/// hands the result to `sink`.
+/// hands the results to `sink`: the whole processing loop.
 ///
-/// This is the whole processing loop: a batch (parallel) engine replaces
-/// this function.
+/// Three stages pass [`Batch`]es along: a [`Reader`] (reading files,
+/// splitting and parsing JSON Lines), the engine, and the sink (writing).
+/// With `--threads 1` they take turns on this thread; otherwise the reader
+/// and the sink get a thread each, so reading and writing overlap the
+/// engine's work. The engine sees the documents in corpus order either
+/// way, so the output is the same. A batch (parallel) engine replaces
+/// [`dedup_batch`].
 fn process(
     engine: &mut Engine,
     inputs: &Inputs,
@@ -109,64 +123,307 @@ fn process(
 ) -> Result<Totals> {
     let mut progress = Progress::new(!run.quiet, inputs.total_len());
     let mut totals = Totals::default();
-    let mut hits = Vec::new();
-    let mut buf = Vec::new();
-    let mut kept = Vec::new();
-    for source in &inputs.sources {
-        sink.start(source)?;
-        let cannot_read = |e| match &source.location {
-            Location::Stdin => CliError::io("cannot read", Path::new("standard input"), e),
-            Location::File(p) => CliError::io("cannot read", p, e),
-        };
-        let mut reader = open(source).map_err(cannot_read)?;
-        if !opts.jsonl {
-            buf.clear();
-            reader.read_to_end(&mut buf).map_err(cannot_read)?;
-            let doc = engine.feed(&buf, &mut hits);
-            totals.add(buf.len(), &hits);
-            progress.document(buf.len() as u64);
-            sink.document(doc, &buf, &hits, || json_string(&source.name))?;
-            continue;
+    let mut reader = Reader::new(inputs, opts);
+    if run.threads == Some(1) {
+        let mut batch = Batch::default();
+        let mut kept = Vec::new();
+        while reader.fill(&mut batch)? {
+            dedup_batch(engine, &mut batch, &mut totals, &mut progress);
+            sink.write_batch(inputs, &batch, &mut kept)?;
         }
-        let mut reader = BufReader::with_capacity(LINE_BUF, reader);
-        let mut line_no = 0u64;
-        loop {
-            buf.clear();
-            if reader.read_until(b'\n', &mut buf).map_err(cannot_read)? == 0 {
-                break;
+    } else {
+        thread::scope(|scope| -> Result<()> {
+            // Two batches wait between stages at most: enough to keep
+            // every stage busy, little memory.
+            let (to_engine, from_reader) = mpsc::sync_channel::<Result<Batch>>(2);
+            let (to_sink, from_engine) = mpsc::sync_channel::<Batch>(2);
+            let (recycle, recycled) = mpsc::channel::<Batch>();
+            scope.spawn(move || loop {
+                let mut batch = recycled.try_recv().unwrap_or_default();
+                let item = match reader.fill(&mut batch) {
+                    Ok(true) => Ok(batch),
+                    Ok(false) => return,
+                    Err(e) => Err(e),
+                };
+                let stop = item.is_err();
+                // A closed channel means a later stage stopped early.
+                if to_engine.send(item).is_err() || stop {
+                    return;
+                }
+            });
+            let writer = scope.spawn(move || -> Result<()> {
+                let mut kept = Vec::new();
+                for batch in from_engine {
+                    sink.write_batch(inputs, &batch, &mut kept)?;
+                    let _ = recycle.send(batch);
+                }
+                Ok(())
+            });
+            let mut read = Ok(());
+            for item in from_reader {
+                match item {
+                    Ok(mut batch) => {
+                        dedup_batch(engine, &mut batch, &mut totals, &mut progress);
+                        if to_sink.send(batch).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        read = Err(e);
+                        break;
+                    }
+                }
             }
-            line_no += 1;
-            let body = strip_terminator(&buf);
-            if body.iter().all(u8::is_ascii_whitespace) {
-                sink.passthrough(&buf)?;
-                continue;
-            }
-            let bad = |reason| CliError::Record {
-                path: PathBuf::from(&source.name),
-                line: line_no,
-                reason,
-            };
-            let body =
-                std::str::from_utf8(body).map_err(|e| bad(format!("not valid UTF-8 ({e})")))?;
-            let record = jsonl::parse(body, &opts.text_field, &opts.id_field).map_err(bad)?;
-            let text = record.text.as_bytes();
-            let doc = engine.feed(text, &mut hits);
-            totals.add(text.len(), &hits);
-            progress.document(buf.len() as u64);
-            sink.record(doc, &buf, &record, &hits, &mut kept, || match record.id {
-                Some(raw) => raw.to_string(),
-                None => json_string(&format!("{}:{line_no}", source.name)),
-            })?;
-        }
+            drop(to_sink);
+            let written = writer.join().expect("the writer thread does not panic");
+            // The first failure in corpus order is the one to report: a
+            // write failure happened on an earlier batch than a read failure
+            // still in flight.
+            written.and(read)
+        })?;
     }
     progress.finish();
     Ok(totals)
 }
 
+/// The engine stage: feeds each document of `batch`, in order.
+fn dedup_batch(
+    engine: &mut Engine,
+    batch: &mut Batch,
+    totals: &mut Totals,
+    progress: &mut Progress,
+) {
+    let Batch {
+        data,
+        decoded,
+        docs,
+        hits,
+        ..
+    } = batch;
+    hits.clear();
+    for doc in docs.iter_mut() {
+        if let DocKind::Blank = doc.kind {
+            continue;
+        }
+        let text = text_of(data, decoded, &doc.kind);
+        let start = hits.len();
+        doc.index = engine.feed(text, hits);
+        doc.hits = start..hits.len();
+        totals.add(text.len(), &hits[doc.hits.clone()]);
+        progress.document(doc.line.len() as u64);
+    }
+}
+
+/// A run of documents from one source, on its way through the stages.
+/// Batches are reused, so their buffers stop growing early in a run.
+#[derive(Debug, Default)]
+struct Batch {
+    /// The index of the source in [`Inputs::sources`].
+    source: usize,
+    /// True when this is the source's first batch (the sink opens its
+    /// output then).
+    starts_source: bool,
+    /// The bytes read: a whole file, or whole JSON Lines lines.
+    data: Vec<u8>,
+    /// JSON Lines texts that had escapes, decoded.
+    decoded: Vec<u8>,
+    /// The documents, in order.
+    docs: Vec<Doc>,
+    /// Every document's removed spans, in order (see [`Doc::hits`]).
+    hits: Vec<Hit>,
+}
+
+impl Batch {
+    /// Empties the batch, keeping its buffers.
+    fn clear(&mut self) {
+        self.starts_source = false;
+        self.data.clear();
+        self.decoded.clear();
+        self.docs.clear();
+        self.hits.clear();
+    }
+
+    /// The text of `doc`.
+    fn text(&self, doc: &Doc) -> &[u8] {
+        text_of(&self.data, &self.decoded, &doc.kind)
+    }
+}
+
+/// The text of a document of kind `kind` in a batch's buffers.
+fn text_of<'b>(data: &'b [u8], decoded: &'b [u8], kind: &DocKind) -> &'b [u8] {
+    match kind {
+        DocKind::Blank => &[],
+        DocKind::Plain => data,
+        DocKind::Record { text, .. } => match text {
+            TextAt::Data(r) => &data[r.clone()],
+            TextAt::Decoded(r) => &decoded[r.clone()],
+        },
+    }
+}
+
+/// One document (or blank JSON Lines line) of a batch.
+#[derive(Debug)]
+struct Doc {
+    /// The bytes it came from in [`Batch::data`]: the file, or the line
+    /// with its terminator.
+    line: Range<usize>,
+    /// What it is.
+    kind: DocKind,
+    /// Its index in corpus order (set by the engine).
+    index: u64,
+    /// Its removed spans in [`Batch::hits`] (set by the engine).
+    hits: Range<usize>,
+}
+
+/// What kind of document.
+#[derive(Debug)]
+enum DocKind {
+    /// A whole file.
+    Plain,
+    /// A JSON Lines line holding only white space: no document, copied.
+    Blank,
+    /// A JSON Lines record.
+    Record {
+        /// Its line number, from 1.
+        line_no: u64,
+        /// Where its decoded text is.
+        text: TextAt,
+        /// Where the text's JSON value is in [`Batch::data`].
+        raw: Range<usize>,
+        /// Where the id's JSON value is in [`Batch::data`], if present.
+        id: Option<Range<usize>>,
+    },
+}
+
+/// Where a record's decoded text is.
+#[derive(Debug)]
+enum TextAt {
+    /// In [`Batch::data`]: the JSON string had no escapes.
+    Data(Range<usize>),
+    /// In [`Batch::decoded`].
+    Decoded(Range<usize>),
+}
+
+/// The reading stage: turns the sources into batches.
+struct Reader<'a> {
+    /// The sources, in corpus order.
+    inputs: &'a Inputs,
+    /// `--jsonl` and the field names.
+    opts: &'a InputArgs,
+    /// The next source to open.
+    next: usize,
+    /// The JSON Lines source being read: its index, reader and last line.
+    open: Option<(usize, BufReader<Box<dyn Read + Send>>, u64)>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(inputs: &'a Inputs, opts: &'a InputArgs) -> Reader<'a> {
+        Reader {
+            inputs,
+            opts,
+            next: 0,
+            open: None,
+        }
+    }
+
+    /// Fills the (cleared) batch with the next documents, all from one
+    /// source; `false` when every source is done.
+    fn fill(&mut self, batch: &mut Batch) -> Result<bool> {
+        batch.clear();
+        if self.open.is_none() {
+            let Some(source) = self.inputs.sources.get(self.next) else {
+                return Ok(false);
+            };
+            let index = self.next;
+            self.next += 1;
+            batch.source = index;
+            batch.starts_source = true;
+            let mut reader = open(source).map_err(|e| cannot_read(source, e))?;
+            if !self.opts.jsonl {
+                if let Some(len) = source.len {
+                    batch.data.reserve(len as usize);
+                }
+                reader
+                    .read_to_end(&mut batch.data)
+                    .map_err(|e| cannot_read(source, e))?;
+                batch.docs.push(Doc {
+                    line: 0..batch.data.len(),
+                    kind: DocKind::Plain,
+                    index: 0,
+                    hits: 0..0,
+                });
+                return Ok(true);
+            }
+            self.open = Some((index, BufReader::with_capacity(LINE_BUF, reader), 0));
+        }
+        let Some((index, reader, line_no)) = &mut self.open else {
+            unreachable!("opened above");
+        };
+        let source = &self.inputs.sources[*index];
+        batch.source = *index;
+        while batch.data.len() < BATCH_BYTES && batch.docs.len() < BATCH_LINES {
+            let start = batch.data.len();
+            let n = reader
+                .read_until(b'\n', &mut batch.data)
+                .map_err(|e| cannot_read(source, e))?;
+            if n == 0 {
+                self.open = None;
+                break;
+            }
+            *line_no += 1;
+            let line = &batch.data[start..];
+            let body = strip_terminator(line);
+            let kind = if body.iter().all(u8::is_ascii_whitespace) {
+                DocKind::Blank
+            } else {
+                let bad = |reason| CliError::Record {
+                    path: PathBuf::from(&source.name),
+                    line: *line_no,
+                    reason,
+                };
+                let body =
+                    std::str::from_utf8(body).map_err(|e| bad(format!("not valid UTF-8 ({e})")))?;
+                let record =
+                    jsonl::parse(body, &self.opts.text_field, &self.opts.id_field).map_err(bad)?;
+                let raw = start + record.text_raw.start..start + record.text_raw.end;
+                let text = match record.text {
+                    std::borrow::Cow::Borrowed(_) => TextAt::Data(raw.start + 1..raw.end - 1),
+                    std::borrow::Cow::Owned(t) => {
+                        let at = batch.decoded.len();
+                        batch.decoded.extend_from_slice(t.as_bytes());
+                        TextAt::Decoded(at..batch.decoded.len())
+                    }
+                };
+                DocKind::Record {
+                    line_no: *line_no,
+                    text,
+                    raw,
+                    id: record.id_raw.map(|r| start + r.start..start + r.end),
+                }
+            };
+            batch.docs.push(Doc {
+                line: start..batch.data.len(),
+                kind,
+                index: 0,
+                hits: 0..0,
+            });
+        }
+        Ok(true)
+    }
+}
+
+/// A read error about `source`.
+fn cannot_read(source: &Source, e: io::Error) -> CliError {
+    match &source.location {
+        Location::Stdin => CliError::io("cannot read", Path::new("standard input"), e),
+        Location::File(p) => CliError::io("cannot read", p, e),
+    }
+}
+
 /// Opens a source for reading.
-fn open(source: &Source) -> io::Result<Box<dyn Read + '_>> {
+fn open(source: &Source) -> io::Result<Box<dyn Read + Send>> {
     Ok(match &source.location {
-        Location::Stdin => Box::new(io::stdin().lock()),
+        Location::Stdin => Box::new(io::stdin()),
         Location::File(path) => Box::new(File::open(path)?),
     })
 }
@@ -209,14 +466,50 @@ enum Sink {
 }
 
 impl Sink {
-    /// Called before the documents of `source`.
-    fn start(&mut self, source: &Source) -> Result<()> {
-        match self {
-            Sink::CleanMirror(staging) => {
-                staging.start(source.out_rel.as_deref().expect("planned before the run"))
+    /// The writing stage: writes what `batch` says.
+    fn write_batch(&mut self, inputs: &Inputs, batch: &Batch, kept: &mut Vec<u8>) -> Result<()> {
+        let source = &inputs.sources[batch.source];
+        if batch.starts_source {
+            if let Sink::CleanMirror(staging) = self {
+                staging.start(source.out_rel.as_deref().expect("planned before the run"))?;
             }
-            _ => Ok(()),
         }
+        for doc in &batch.docs {
+            let hits = &batch.hits[doc.hits.clone()];
+            let line = &batch.data[doc.line.clone()];
+            if let Sink::Find { stream, names } = self {
+                let name = || match &doc.kind {
+                    DocKind::Record { id: Some(id), .. } => {
+                        String::from_utf8_lossy(&batch.data[id.clone()]).into_owned()
+                    }
+                    DocKind::Record { line_no, .. } => {
+                        json_string(&format!("{}:{line_no}", source.name))
+                    }
+                    _ => json_string(&source.name),
+                };
+                if !matches!(doc.kind, DocKind::Blank) {
+                    report(stream, names, doc.index, hits, name)?;
+                }
+                continue;
+            }
+            self.clean_out(|w| match &doc.kind {
+                DocKind::Plain => write_kept(w, line, hits),
+                DocKind::Record { raw, .. } if !hits.is_empty() => {
+                    kept.clear();
+                    write_kept(&mut *kept, batch.text(doc), hits)?;
+                    // Paragraph removals never split a character; a mode
+                    // that can would get U+FFFD here rather than bad JSON.
+                    let text = String::from_utf8_lossy(kept);
+                    let (before, after) = (raw.start - doc.line.start, raw.end - doc.line.start);
+                    w.write_all(&line[..before])?;
+                    serde_json::to_writer(&mut *w, &*text)?;
+                    w.write_all(&line[after..])
+                }
+                // Nothing removed, or no record: the line as it was.
+                _ => w.write_all(line),
+            })?;
+        }
+        Ok(())
     }
 
     /// Runs `f` on the clean output, converting its error.
@@ -228,71 +521,6 @@ impl Sink {
         }
     }
 
-    /// A JSON Lines line that holds no record: copied as it is.
-    fn passthrough(&mut self, line: &[u8]) -> Result<()> {
-        self.clean_out(|w| w.write_all(line))
-    }
-
-    /// A plain document and its removals.
-    fn document(
-        &mut self,
-        doc: u64,
-        text: &[u8],
-        hits: &[Hit],
-        name: impl FnOnce() -> String,
-    ) -> Result<()> {
-        if let Sink::Find { .. } = self {
-            return self.report(doc, hits, name);
-        }
-        self.clean_out(|w| write_kept(w, text, hits))
-    }
-
-    /// A JSON Lines record and its removals.
-    fn record(
-        &mut self,
-        doc: u64,
-        line: &[u8],
-        record: &Record<'_>,
-        hits: &[Hit],
-        kept: &mut Vec<u8>,
-        name: impl FnOnce() -> String,
-    ) -> Result<()> {
-        if let Sink::Find { .. } = self {
-            return self.report(doc, hits, name);
-        }
-        self.clean_out(|w| {
-            if hits.is_empty() {
-                return w.write_all(line);
-            }
-            kept.clear();
-            write_kept(&mut *kept, record.text.as_bytes(), hits)?;
-            // Paragraph removals never split a character; a mode that can
-            // would get U+FFFD here rather than invalid JSON.
-            let text = String::from_utf8_lossy(kept);
-            w.write_all(&line[..record.text_raw.start])?;
-            serde_json::to_writer(&mut *w, &*text)?;
-            w.write_all(&line[record.text_raw.end..])
-        })
-    }
-
-    /// `find`: names the document and writes one line per removal.
-    fn report(&mut self, doc: u64, hits: &[Hit], name: impl FnOnce() -> String) -> Result<()> {
-        let Sink::Find { stream, names } = self else {
-            return Ok(());
-        };
-        debug_assert_eq!(doc, names.len() as u64);
-        names.push(name().into_boxed_str());
-        let w = stream.writer();
-        let result = hits.iter().try_for_each(|h| {
-            writeln!(
-                w,
-                r#"{{"doc":{},"start":{},"end":{},"first_doc":{},"first_start":{}}}"#,
-                names[doc as usize], h.start, h.end, names[h.first_doc as usize], h.first_start
-            )
-        });
-        result.map_err(|e| stream.error(e))
-    }
-
     /// Makes the output visible.
     fn commit(self) -> Result<()> {
         match self {
@@ -300,6 +528,27 @@ impl Sink {
             Sink::CleanMirror(s) => s.commit(),
         }
     }
+}
+
+/// `find`: names the document and writes one line per removal.
+fn report(
+    stream: &mut Stream,
+    names: &mut Vec<Box<str>>,
+    doc: u64,
+    hits: &[Hit],
+    name: impl FnOnce() -> String,
+) -> Result<()> {
+    debug_assert_eq!(doc, names.len() as u64);
+    names.push(name().into_boxed_str());
+    let w = stream.writer();
+    let result = hits.iter().try_for_each(|h| {
+        writeln!(
+            w,
+            r#"{{"doc":{},"start":{},"end":{},"first_doc":{},"first_start":{}}}"#,
+            names[doc as usize], h.start, h.end, names[h.first_doc as usize], h.first_start
+        )
+    });
+    result.map_err(|e| stream.error(e))
 }
 
 /// Writes the bytes of `text` outside `hits`.
