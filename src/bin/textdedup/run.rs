@@ -304,6 +304,9 @@ enum TextAt {
     Decoded(Range<usize>),
 }
 
+/// A buffered source of JSON Lines.
+type LineReader = BufReader<Box<dyn Read + Send>>;
+
 /// The reading stage: turns the sources into batches.
 struct Reader<'a> {
     /// The sources, in corpus order.
@@ -313,7 +316,7 @@ struct Reader<'a> {
     /// The next source to open.
     next: usize,
     /// The JSON Lines source being read: its index, reader and last line.
-    open: Option<(usize, BufReader<Box<dyn Read + Send>>, u64)>,
+    open: Option<(usize, LineReader, u64)>,
 }
 
 impl<'a> Reader<'a> {
