@@ -456,6 +456,15 @@ fn directory_is_mirrored_in_sorted_order() {
         tree(&dir.path().join("out/new")),
         ["a.txt", "b/a.txt", "b/z.txt", "c/d/e.txt", "top.txt"].map(PathBuf::from)
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir.path().join("out/new"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o755, 0o755, "{mode:o}");
+    }
     let read = |p: &str| fs::read(dir.path().join("out/new").join(p)).unwrap();
     // in/a.txt sorts first, so it holds the first copy.
     assert_eq!(read("a.txt"), line);
@@ -496,6 +505,8 @@ fn several_inputs_need_out_dir() {
     assert!(err.contains("two inputs would both write 'a.txt'"), "{err}");
     let err = fails(dir.path(), &["clean", "-", "-"]);
     assert!(err.contains("more than once"), "{err}");
+    let err = fails(dir.path(), &["clean", "d", "--out-dir", "a.txt"]);
+    assert!(err.contains("is not a directory"), "{err}");
     assert_eq!(tree(dir.path()), [PathBuf::from("a.txt"), "d/b.txt".into()]);
 }
 

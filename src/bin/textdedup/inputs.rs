@@ -31,8 +31,6 @@ pub(crate) struct Source {
     /// Where the output goes under `--out-dir`: the path inside the
     /// directory that was given, or the file name of a file given directly.
     pub(crate) out_rel: Option<PathBuf>,
-    /// The size when known, for the progress bar.
-    pub(crate) len: Option<u64>,
 }
 
 /// Every source of a run, and what the arguments were made of.
@@ -69,7 +67,6 @@ impl Inputs {
                     location: Location::Stdin,
                     name: "-".into(),
                     out_rel: None,
-                    len: None,
                 });
                 continue;
             }
@@ -82,16 +79,23 @@ impl Inputs {
                     location: Location::File(arg.clone()),
                     name: arg.to_string_lossy().into_owned(),
                     out_rel: arg.file_name().map(PathBuf::from),
-                    len: Some(meta.len()),
                 });
             }
         }
         Ok(Inputs { sources, many })
     }
 
-    /// The total size of the sources when every size is known.
+    /// The total size of the sources when every size is known (standard
+    /// input's is not). Costs one `stat` per file: only the progress bar
+    /// asks.
     pub(crate) fn total_len(&self) -> Option<u64> {
-        self.sources.iter().map(|s| s.len).sum()
+        self.sources
+            .iter()
+            .map(|s| match &s.location {
+                Location::Stdin => None,
+                Location::File(p) => fs::metadata(p).ok().map(|m| m.len()),
+            })
+            .sum()
     }
 }
 
@@ -113,29 +117,20 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Source>) -> Result<()> {
             walk(root, &rel, out)?;
             continue;
         }
-        let meta = if kind.is_symlink() {
-            match fs::metadata(&path) {
-                Ok(m) if m.is_file() => m,
-                // A dangling link or a link to a directory: not a document.
-                _ => continue,
-            }
-        } else if kind.is_file() {
-            entry_meta(&path)?
+        let is_file = if kind.is_symlink() {
+            // A dangling link or a link to a directory is not a document.
+            fs::metadata(&path).is_ok_and(|m| m.is_file())
         } else {
             // Sockets, FIFOs and devices inside a directory are not documents.
-            continue;
+            kind.is_file()
         };
-        out.push(Source {
-            name: path.to_string_lossy().into_owned(),
-            location: Location::File(path),
-            out_rel: Some(rel),
-            len: Some(meta.len()),
-        });
+        if is_file {
+            out.push(Source {
+                name: path.to_string_lossy().into_owned(),
+                location: Location::File(path),
+                out_rel: Some(rel),
+            });
+        }
     }
     Ok(())
-}
-
-/// The metadata of a regular file found by the walk.
-fn entry_meta(path: &Path) -> Result<fs::Metadata> {
-    fs::symlink_metadata(path).map_err(|e| CliError::io("cannot read", path, e))
 }

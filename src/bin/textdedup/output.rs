@@ -8,21 +8,25 @@
 //!   to is replaced and the link stays.
 //! - New files get the usual permissions (`0o666` less the umask), not the
 //!   private ones of a temporary file.
-//! - `--out-dir` is staged: every output file is first written in full to
-//!   a temporary file in its destination directory, and only when every
-//!   input has been processed are they all renamed into place. A failure
-//!   before that point deletes the temporary files and the directories
-//!   this run created, so existing files under `--out-dir` are untouched.
-//!   (The final renames are not atomic as a group; a failure there, which
-//!   needs the file system to fail a rename in a directory we just wrote
-//!   to, can leave some files renamed.)
+//! - `--out-dir` is staged, so a failed run leaves it as it was:
+//!   - when the directory does not exist yet (the usual case), the whole
+//!     tree is written into a temporary directory next to it, renamed to
+//!     `--out-dir` at the end: one rename, atomic;
+//!   - when it exists, each output file is first written in full to a
+//!     temporary file beside its destination, and only when every input
+//!     has been processed are they all renamed into place. (Those final
+//!     renames are not atomic as a group: a rename failing there, in a
+//!     directory just written to, can leave some files renamed.)
+//!
+//!   A failure before the end deletes the temporary files and directories
+//!   and the directories this run created.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use tempfile::{NamedTempFile, TempPath};
+use tempfile::{NamedTempFile, TempDir, TempPath};
 
 use crate::error::{CliError, Result};
 
@@ -150,29 +154,79 @@ fn temp_next_to(path: &Path) -> Result<NamedTempFile> {
 pub(crate) struct Staging {
     /// The output directory.
     root: PathBuf,
+    /// When the output directory did not exist: the temporary directory,
+    /// next to it, that everything is written into and that is renamed to
+    /// `root` at the end (one rename for the whole tree). Dropping it
+    /// removes it and everything in it.
+    fresh: Option<TempDir>,
     /// Directories known to exist.
     known: HashSet<PathBuf>,
-    /// Directories this run created, parents first.
+    /// Directories this run created outside `fresh`, parents first.
     created: Vec<PathBuf>,
-    /// Finished temporary files and their final paths.
+    /// Finished temporary files and their final paths (existing `root`).
     done: Vec<(TempPath, PathBuf)>,
     /// The file being written, if any.
-    current: Option<(BufWriter<NamedTempFile>, PathBuf)>,
-    /// Every final path handed out, to catch two inputs with one output.
+    current: Option<Current>,
+    /// Every relative path handed out, to catch two inputs with one output.
     targets: HashSet<PathBuf>,
 }
 
+/// The file being written under `--out-dir`.
+#[derive(Debug)]
+enum Current {
+    /// Inside the fresh temporary directory: written directly.
+    Direct(BufWriter<File>, PathBuf),
+    /// In an existing directory: a temporary file, renamed at the end.
+    Temp(BufWriter<NamedTempFile>, PathBuf),
+}
+
 impl Staging {
-    /// Stages files under `root`.
-    pub(crate) fn new(root: PathBuf) -> Staging {
-        Staging {
+    /// Stages files for `root`: in a temporary directory next to it when it
+    /// does not exist yet (creating its missing parents), otherwise file by
+    /// file.
+    ///
+    /// # Errors
+    ///
+    /// When `root` is not a directory, or the temporary directory or the
+    /// parents cannot be created.
+    pub(crate) fn new(root: PathBuf) -> Result<Staging> {
+        let root = std::path::absolute(&root).map_err(|e| CliError::io("cannot use", &root, e))?;
+        let mut staging = Staging {
             root,
+            fresh: None,
             known: HashSet::new(),
             created: Vec::new(),
             done: Vec::new(),
             current: None,
             targets: HashSet::new(),
+        };
+        match fs::metadata(&staging.root) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(CliError::Usage(format!(
+                    "--out-dir '{}' is not a directory",
+                    staging.root.display()
+                )))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let root = staging.root.clone();
+                let parent = root.parent().unwrap_or(Path::new("/"));
+                staging.ensure_dir(parent)?;
+                let mut builder = tempfile::Builder::new();
+                builder.prefix(".textdedup-");
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    builder.permissions(fs::Permissions::from_mode(0o777));
+                }
+                let temp = builder
+                    .tempdir_in(parent)
+                    .map_err(|e| CliError::io("cannot create", &root, e))?;
+                staging.fresh = Some(temp);
+            }
+            Err(e) => return Err(CliError::io("cannot use", &staging.root, e)),
         }
+        Ok(staging)
     }
 
     /// Checks that the relative paths are usable and distinct, before any
@@ -193,7 +247,7 @@ impl Staging {
                     rel.display()
                 )));
             }
-            if !self.targets.insert(self.root.join(rel)) {
+            if !self.targets.insert(rel.to_path_buf()) {
                 return Err(CliError::Usage(format!(
                     "two inputs would both write '{}' under --out-dir",
                     rel.display()
@@ -207,14 +261,24 @@ impl Staging {
     ///
     /// # Errors
     ///
-    /// When a directory or the temporary file cannot be created.
+    /// When a directory or the file cannot be created.
     pub(crate) fn start(&mut self, rel: &Path) -> Result<()> {
         self.finish_current()?;
-        let target = self.root.join(rel);
-        let parent = target.parent().unwrap_or(&self.root).to_path_buf();
+        let base = match &self.fresh {
+            Some(temp) => temp.path().to_path_buf(),
+            None => self.root.clone(),
+        };
+        let path = base.join(rel);
+        let parent = path.parent().unwrap_or(&base).to_path_buf();
         self.ensure_dir(&parent)?;
-        let file = temp_next_to(&target)?;
-        self.current = Some((BufWriter::with_capacity(BUF, file), target));
+        self.current = Some(if self.fresh.is_some() {
+            let file = File::create(&path)
+                .map_err(|e| CliError::io("cannot create", &self.root.join(rel), e))?;
+            Current::Direct(BufWriter::with_capacity(BUF, file), self.root.join(rel))
+        } else {
+            let file = temp_next_to(&path)?;
+            Current::Temp(BufWriter::with_capacity(BUF, file), path)
+        });
         Ok(())
     }
 
@@ -224,22 +288,35 @@ impl Staging {
     ///
     /// When no file was started (a bug).
     pub(crate) fn writer(&mut self) -> &mut dyn Write {
-        &mut self.current.as_mut().expect("a staged file is open").0
+        match self.current.as_mut().expect("a staged file is open") {
+            Current::Direct(w, _) => w,
+            Current::Temp(w, _) => w,
+        }
     }
 
     /// Turns an error from [`Staging::writer`] into a [`CliError`].
     pub(crate) fn error(&self, e: io::Error) -> CliError {
-        let target = self.current.as_ref().map_or(&self.root, |c| &c.1);
+        let target = match &self.current {
+            Some(Current::Direct(_, p) | Current::Temp(_, p)) => p,
+            None => &self.root,
+        };
         CliError::io("cannot write", target, e)
     }
 
-    /// Renames every staged file into place.
+    /// Puts every staged file in place.
     ///
     /// # Errors
     ///
     /// When a file cannot be written or renamed.
     pub(crate) fn commit(mut self) -> Result<()> {
         self.finish_current()?;
+        if let Some(temp) = self.fresh.take() {
+            let path = temp.keep();
+            if let Err(e) = fs::rename(&path, &self.root) {
+                let _ = fs::remove_dir_all(&path);
+                return Err(CliError::io("cannot create", &self.root, e));
+            }
+        }
         for (temp, target) in std::mem::take(&mut self.done) {
             temp.persist(&target)
                 .map_err(|e| CliError::io("cannot create", &target, e.error))?;
@@ -249,13 +326,20 @@ impl Staging {
         Ok(())
     }
 
-    /// Closes the current file and queues it for the final rename.
+    /// Closes the current file (queueing a temporary file for its rename).
     fn finish_current(&mut self) -> Result<()> {
-        if let Some((writer, target)) = self.current.take() {
-            let file = writer
-                .into_inner()
-                .map_err(|e| CliError::io("cannot write", &target, e.into_error()))?;
-            self.done.push((file.into_temp_path(), target));
+        match self.current.take() {
+            None => {}
+            Some(Current::Direct(mut w, target)) => {
+                w.flush()
+                    .map_err(|e| CliError::io("cannot write", &target, e))?;
+            }
+            Some(Current::Temp(w, target)) => {
+                let file = w
+                    .into_inner()
+                    .map_err(|e| CliError::io("cannot write", &target, e.into_error()))?;
+                self.done.push((file.into_temp_path(), target));
+            }
         }
         Ok(())
     }
@@ -274,9 +358,14 @@ impl Staging {
             missing.push(d.to_path_buf());
             at = d.parent();
         }
+        let in_fresh = self
+            .fresh
+            .as_ref()
+            .is_some_and(|t| dir.starts_with(t.path()));
         for d in missing.into_iter().rev() {
             match fs::create_dir(&d) {
-                Ok(()) => self.created.push(d.clone()),
+                Ok(()) if !in_fresh => self.created.push(d.clone()),
+                Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
                 Err(e) => return Err(CliError::io("cannot create directory", &d, e)),
             }
@@ -288,11 +377,12 @@ impl Staging {
 }
 
 impl Drop for Staging {
-    /// On failure: temporary files go first (their drop deletes them), then
-    /// the directories this run created, deepest first.
+    /// On failure: files go first (dropping a temporary file or directory
+    /// deletes it), then the directories this run created, deepest first.
     fn drop(&mut self) {
         self.current = None;
         self.done.clear();
+        self.fresh = None;
         for d in self.created.drain(..).rev() {
             let _ = fs::remove_dir(d);
         }

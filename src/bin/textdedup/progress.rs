@@ -50,10 +50,11 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    /// A bar over `total` input bytes (a spinner when unknown), shown only
-    /// when `show` and standard error is a terminal.
-    pub(crate) fn new(show: bool, total: Option<u64>) -> Progress {
+    /// A bar over `total()` input bytes (a spinner when unknown), shown
+    /// only when `show` and standard error is a terminal.
+    pub(crate) fn new(show: bool, total: impl FnOnce() -> Option<u64>) -> Progress {
         let bar = (show && std::io::stderr().is_terminal()).then(|| {
+            let total = total();
             let template = match total {
                 Some(_) => "{elapsed_precise} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {msg}",
                 None => "{elapsed_precise} {spinner} {bytes} {binary_bytes_per_sec} {msg}",

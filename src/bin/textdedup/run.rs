@@ -35,7 +35,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     let inputs = Inputs::resolve(&args.input.inputs)?;
     let mut sink = match (&args.out_dir, &args.output) {
         (Some(dir), _) => {
-            let mut staging = Staging::new(dir.clone());
+            let mut staging = Staging::new(dir.clone())?;
             let rels = inputs.sources.iter().map(|s| {
                 s.out_rel.as_deref().ok_or_else(|| {
                     CliError::Usage("standard input ('-') cannot be written under --out-dir".into())
@@ -121,7 +121,7 @@ fn process(
     sink: &mut Sink,
     run: &RunArgs,
 ) -> Result<Totals> {
-    let mut progress = Progress::new(!run.quiet, inputs.total_len());
+    let mut progress = Progress::new(!run.quiet, || inputs.total_len());
     let mut totals = Totals::default();
     let mut reader = Reader::new(inputs, opts);
     if run.threads == Some(1) {
@@ -341,12 +341,13 @@ impl<'a> Reader<'a> {
             self.next += 1;
             batch.source = index;
             batch.starts_source = true;
-            let mut reader = open(source).map_err(|e| cannot_read(source, e))?;
+            let reader = open(source).map_err(|e| cannot_read(source, e))?;
             if !self.opts.jsonl {
-                if let Some(len) = source.len {
-                    batch.data.reserve(len as usize);
-                }
+                // Through `take`, so the standard library does not `stat`
+                // and `seek` each file to size the buffer: the reused
+                // buffer is usually big enough already.
                 reader
+                    .take(u64::MAX)
                     .read_to_end(&mut batch.data)
                     .map_err(|e| cannot_read(source, e))?;
                 batch.docs.push(Doc {
