@@ -145,14 +145,17 @@ fn summary_line_and_quiet() {
     let out = run_in(dir.path(), &["clean", "article.txt"], b"");
     assert_eq!(
         stderr(&out),
-        "textdedup: 1 documents, 5029 bytes in, 2332 bytes removed (46.4%)\n"
+        "textdedup: 1 document, 5029 bytes in, 2332 bytes removed (46.4%)\n"
     );
     let out = run_in(dir.path(), &["clean", "--quiet", "article.txt"], b"");
     assert!(out.status.success());
     assert_eq!(stderr(&out), "");
     // Not a terminal: no progress bar either.
-    let out = run_in(dir.path(), &["find", "article.txt"], b"");
-    assert_eq!(stderr(&out).lines().count(), 1);
+    let out = run_in(dir.path(), &["find", "article.txt", "article.txt"], b"");
+    assert_eq!(
+        stderr(&out),
+        "textdedup: 2 documents, 10058 bytes in, 7341 bytes removed (73.0%)\n"
+    );
 }
 
 #[test]
@@ -486,6 +489,54 @@ fn directory_is_mirrored_in_sorted_order() {
             ("top.txt", "in/a.txt")
         ]
     );
+}
+
+#[test]
+fn readme_examples_work_as_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = ok(
+        root,
+        &[
+            "find",
+            "-q",
+            "--jsonl",
+            "--text-field",
+            "text",
+            "--id-field",
+            "id",
+            "examples/shards",
+        ],
+    );
+    let report = lines(&out);
+    assert_eq!(report.len(), 4);
+    assert_eq!(report[0]["doc"], "web-0002");
+    assert_eq!(report[0]["first_doc"], "web-0001");
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("shards.clean");
+    ok(
+        root,
+        &[
+            "clean",
+            "-q",
+            "--jsonl",
+            "examples/shards",
+            "--out-dir",
+            dest.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(tree(&dest), [PathBuf::from("00.jsonl"), "01.jsonl".into()]);
+    let dest = tmp.path().join("clean");
+    ok(
+        root,
+        &[
+            "clean",
+            "-q",
+            "examples/data",
+            "--out-dir",
+            dest.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(fs::read(dest.join("article.txt")).unwrap(), article_clean());
 }
 
 #[test]

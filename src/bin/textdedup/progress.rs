@@ -27,8 +27,9 @@ impl Totals {
         } else {
             100.0 * self.bytes_removed as f64 / self.bytes_in as f64
         };
+        let plural = if self.documents == 1 { "" } else { "s" };
         format!(
-            "textdedup: {} documents, {} bytes in, {} bytes removed ({pct:.1}%)",
+            "textdedup: {} document{plural}, {} bytes in, {} bytes removed ({pct:.1}%)",
             self.documents, self.bytes_in, self.bytes_removed
         )
     }
