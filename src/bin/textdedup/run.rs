@@ -390,13 +390,13 @@ impl<'a> Reader<'a> {
                 let record =
                     jsonl::parse(body, &self.opts.text_field, &self.opts.id_field).map_err(bad)?;
                 let raw = start + record.text_raw.start..start + record.text_raw.end;
-                let text = match record.text {
-                    std::borrow::Cow::Borrowed(_) => TextAt::Data(raw.start + 1..raw.end - 1),
-                    std::borrow::Cow::Owned(t) => {
-                        let at = batch.decoded.len();
-                        batch.decoded.extend_from_slice(t.as_bytes());
-                        TextAt::Decoded(at..batch.decoded.len())
-                    }
+                let text = if record.escaped {
+                    let at = batch.decoded.len();
+                    jsonl::unescape_into(&body[record.text_raw], &mut batch.decoded)
+                        .map_err(bad)?;
+                    TextAt::Decoded(at..batch.decoded.len())
+                } else {
+                    TextAt::Data(raw.start + 1..raw.end - 1)
                 };
                 DocKind::Record {
                     line_no: *line_no,
