@@ -202,10 +202,10 @@ fn dedup_batch(
     } = batch;
     hits.clear();
     for doc in docs.iter_mut() {
-        if let DocKind::Blank = doc.kind {
+        if let DocKind::Open | DocKind::Blank = doc.kind {
             continue;
         }
-        let text = text_of(data, decoded, &doc.kind);
+        let text = text_of(data, decoded, doc);
         let start = hits.len();
         doc.index = engine.feed(text, hits);
         doc.hits = start..hits.len();
@@ -214,16 +214,13 @@ fn dedup_batch(
     }
 }
 
-/// A run of documents from one source, on its way through the stages.
-/// Batches are reused, so their buffers stop growing early in a run.
+/// A run of documents, on its way through the stages: up to about
+/// [`BATCH_BYTES`] of input (or one larger file), so that small files do
+/// not each cost a hand-over between threads. Batches are reused, so their
+/// buffers stop growing early in a run.
 #[derive(Debug, Default)]
 struct Batch {
-    /// The index of the source in [`Inputs::sources`].
-    source: usize,
-    /// True when this is the source's first batch (the sink opens its
-    /// output then).
-    starts_source: bool,
-    /// The bytes read: a whole file, or whole JSON Lines lines.
+    /// The bytes read: whole files, or whole JSON Lines lines.
     data: Vec<u8>,
     /// JSON Lines texts that had escapes, decoded.
     decoded: Vec<u8>,
@@ -236,7 +233,6 @@ struct Batch {
 impl Batch {
     /// Empties the batch, keeping its buffers.
     fn clear(&mut self) {
-        self.starts_source = false;
         self.data.clear();
         self.decoded.clear();
         self.docs.clear();
@@ -245,15 +241,15 @@ impl Batch {
 
     /// The text of `doc`.
     fn text(&self, doc: &Doc) -> &[u8] {
-        text_of(&self.data, &self.decoded, &doc.kind)
+        text_of(&self.data, &self.decoded, doc)
     }
 }
 
-/// The text of a document of kind `kind` in a batch's buffers.
-fn text_of<'b>(data: &'b [u8], decoded: &'b [u8], kind: &DocKind) -> &'b [u8] {
-    match kind {
-        DocKind::Blank => &[],
-        DocKind::Plain => data,
+/// The text of `doc` in a batch's buffers.
+fn text_of<'b>(data: &'b [u8], decoded: &'b [u8], doc: &Doc) -> &'b [u8] {
+    match &doc.kind {
+        DocKind::Open | DocKind::Blank => &[],
+        DocKind::Plain => &data[doc.line.clone()],
         DocKind::Record { text, .. } => match text {
             TextAt::Data(r) => &data[r.clone()],
             TextAt::Decoded(r) => &decoded[r.clone()],
@@ -261,9 +257,11 @@ fn text_of<'b>(data: &'b [u8], decoded: &'b [u8], kind: &DocKind) -> &'b [u8] {
     }
 }
 
-/// One document (or blank JSON Lines line) of a batch.
+/// One document of a batch, or a mark for the sink.
 #[derive(Debug)]
 struct Doc {
+    /// The index of its source in [`Inputs::sources`].
+    source: usize,
     /// The bytes it came from in [`Batch::data`]: the file, or the line
     /// with its terminator.
     line: Range<usize>,
@@ -278,6 +276,9 @@ struct Doc {
 /// What kind of document.
 #[derive(Debug)]
 enum DocKind {
+    /// Not a document: the start of a source (the sink opens its output
+    /// file; a source may hold no document at all).
+    Open,
     /// A whole file.
     Plain,
     /// A JSON Lines line holding only white space: no document, copied.
@@ -329,42 +330,59 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Fills the (cleared) batch with the next documents, all from one
-    /// source; `false` when every source is done.
+    /// Fills the batch with the next documents; `false` when every source
+    /// is done.
     fn fill(&mut self, batch: &mut Batch) -> Result<bool> {
         batch.clear();
-        if self.open.is_none() {
-            let Some(source) = self.inputs.sources.get(self.next) else {
-                return Ok(false);
-            };
-            let index = self.next;
-            self.next += 1;
-            batch.source = index;
-            batch.starts_source = true;
-            let reader = open(source).map_err(|e| cannot_read(source, e))?;
-            if !self.opts.jsonl {
-                // Through `take`, so the standard library does not `stat`
-                // and `seek` each file to size the buffer: the reused
-                // buffer is usually big enough already.
-                reader
-                    .take(u64::MAX)
-                    .read_to_end(&mut batch.data)
-                    .map_err(|e| cannot_read(source, e))?;
-                batch.docs.push(Doc {
-                    line: 0..batch.data.len(),
-                    kind: DocKind::Plain,
-                    index: 0,
-                    hits: 0..0,
-                });
+        loop {
+            let full = batch.data.len() >= BATCH_BYTES || batch.docs.len() >= BATCH_LINES;
+            if full {
                 return Ok(true);
             }
-            self.open = Some((index, BufReader::with_capacity(LINE_BUF, reader), 0));
+            if self.open.is_none() && !self.open_next(batch)? {
+                return Ok(!batch.docs.is_empty());
+            }
+            if self.open.is_some() {
+                self.read_lines(batch)?;
+            }
         }
+    }
+
+    /// Opens the next source, marking its start in the batch; reads it
+    /// whole unless it is JSON Lines. `false` when there is none.
+    fn open_next(&mut self, batch: &mut Batch) -> Result<bool> {
+        let Some(source) = self.inputs.sources.get(self.next) else {
+            return Ok(false);
+        };
+        let index = self.next;
+        self.next += 1;
+        let at = batch.data.len();
+        batch.docs.push(Doc::new(index, at..at, DocKind::Open));
+        let reader = open(source).map_err(|e| cannot_read(source, e))?;
+        if self.opts.jsonl {
+            self.open = Some((index, BufReader::with_capacity(LINE_BUF, reader), 0));
+            return Ok(true);
+        }
+        // Through `take`, so the standard library does not `stat` and
+        // `seek` each file to size the buffer: the reused buffer is
+        // usually big enough already.
+        reader
+            .take(u64::MAX)
+            .read_to_end(&mut batch.data)
+            .map_err(|e| cannot_read(source, e))?;
+        batch
+            .docs
+            .push(Doc::new(index, at..batch.data.len(), DocKind::Plain));
+        Ok(true)
+    }
+
+    /// Reads lines of the open JSON Lines source until the batch is full
+    /// or the source ends.
+    fn read_lines(&mut self, batch: &mut Batch) -> Result<()> {
         let Some((index, reader, line_no)) = &mut self.open else {
-            unreachable!("opened above");
+            return Ok(());
         };
         let source = &self.inputs.sources[*index];
-        batch.source = *index;
         while batch.data.len() < BATCH_BYTES && batch.docs.len() < BATCH_LINES {
             let start = batch.data.len();
             let n = reader
@@ -405,14 +423,24 @@ impl<'a> Reader<'a> {
                     id: record.id_raw.map(|r| start + r.start..start + r.end),
                 }
             };
-            batch.docs.push(Doc {
-                line: start..batch.data.len(),
-                kind,
-                index: 0,
-                hits: 0..0,
-            });
+            batch
+                .docs
+                .push(Doc::new(*index, start..batch.data.len(), kind));
         }
-        Ok(true)
+        Ok(())
+    }
+}
+
+impl Doc {
+    /// A document not yet seen by the engine.
+    fn new(source: usize, line: Range<usize>, kind: DocKind) -> Doc {
+        Doc {
+            source,
+            line,
+            kind,
+            index: 0,
+            hits: 0..0,
+        }
     }
 }
 
@@ -472,13 +500,17 @@ enum Sink {
 impl Sink {
     /// The writing stage: writes what `batch` says.
     fn write_batch(&mut self, inputs: &Inputs, batch: &Batch, kept: &mut Vec<u8>) -> Result<()> {
-        let source = &inputs.sources[batch.source];
-        if batch.starts_source {
-            if let Sink::CleanMirror(staging) = self {
-                staging.start(source.out_rel.as_deref().expect("planned before the run"))?;
-            }
-        }
         for doc in &batch.docs {
+            let source = &inputs.sources[doc.source];
+            match (&doc.kind, &mut *self) {
+                (DocKind::Open, Sink::CleanMirror(staging)) => {
+                    let rel = source.out_rel.as_deref().expect("planned before the run");
+                    staging.start(rel)?;
+                    continue;
+                }
+                (DocKind::Open, _) => continue,
+                _ => {}
+            }
             let hits = &batch.hits[doc.hits.clone()];
             let line = &batch.data[doc.line.clone()];
             if let Sink::Find { stream, names } = self {
@@ -491,7 +523,7 @@ impl Sink {
                     }
                     _ => json_string(&source.name),
                 };
-                if !matches!(doc.kind, DocKind::Blank) {
+                if let DocKind::Plain | DocKind::Record { .. } = doc.kind {
                     report(stream, names, doc.index, hits, name)?;
                 }
                 continue;
