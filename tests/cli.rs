@@ -975,3 +975,28 @@ fn late_error_leaves_nothing_with_either_driver() {
         assert_eq!(tree(dir.path()), [PathBuf::from("s/a.jsonl")]);
     }
 }
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    // 2 MB of distinct lines: more than a pipe holds.
+    let text: String = (0..100_000)
+        .map(|i| format!("distinct line number {i}\n"))
+        .collect();
+    let dir = fixture(&[("big.txt", text.as_bytes())]);
+    for threads in ["1", "3"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_textdedup"))
+            .args(["clean", "big.txt", "--threads", threads])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 10];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        assert_eq!(&first, b"distinct l");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(stderr(&out), "");
+    }
+}
