@@ -1000,3 +1000,17 @@ fn closed_stdout_ends_quietly() {
         assert_eq!(stderr(&out), "");
     }
 }
+
+#[test]
+fn jsonl_byte_order_mark_is_skipped_and_kept() {
+    let shard = "\u{feff}{\"id\":1,\"text\":\"a long enough line\\na long enough line\\n\"}\n";
+    let dir = fixture(&[("s.jsonl", shard.as_bytes())]);
+    assert_eq!(
+        String::from_utf8(ok(dir.path(), &["clean", "-q", "--jsonl", "s.jsonl"])).unwrap(),
+        "\u{feff}{\"id\":1,\"text\":\"a long enough line\\n\"}\n"
+    );
+    assert_eq!(
+        String::from_utf8(ok(dir.path(), &["find", "-q", "--jsonl", "s.jsonl"])).unwrap(),
+        "{\"doc\":1,\"start\":19,\"end\":38,\"first_doc\":1,\"first_start\":0}\n"
+    );
+}

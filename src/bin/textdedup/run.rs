@@ -394,7 +394,15 @@ impl<'a> Reader<'a> {
             }
             *line_no += 1;
             let line = &batch.data[start..];
-            let body = strip_terminator(line);
+            // A UTF-8 byte order mark before the first record is not part
+            // of it (and stays in `clean`'s output, as it was).
+            let bom = if *line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            let body = strip_terminator(&line[bom..]);
+            let start = start + bom;
             let kind = if body.iter().all(u8::is_ascii_whitespace) {
                 DocKind::Blank
             } else {
@@ -423,9 +431,8 @@ impl<'a> Reader<'a> {
                     id: record.id_raw.map(|r| start + r.start..start + r.end),
                 }
             };
-            batch
-                .docs
-                .push(Doc::new(*index, start..batch.data.len(), kind));
+            let line = start - bom..batch.data.len();
+            batch.docs.push(Doc::new(*index, line, kind));
         }
         Ok(())
     }
