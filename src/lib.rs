@@ -105,6 +105,9 @@
 //! # Crate features
 //!
 //! - `parallel` (default): rayon-powered batch entry points.
+//! - `cli`: builds the `textdedup` command-line tool
+//!   (`cargo install --path . --features cli`); the library itself does not
+//!   change.
 //!
 //! # Guarantees
 //!

@@ -1,0 +1,205 @@
+//! Generates a test corpus for the `textdedup` command-line tool, and
+//! measures the library on the same documents in memory.
+//!
+//! ```text
+//! # 20,000 small files (about 4 KiB each) under DIR, sorted names:
+//! cargo run --release --example gen_corpus -- dir /tmp/tdd/files 20000
+//! # A JSON Lines file of about BYTES bytes (records of about 4 KiB):
+//! cargo run --release --example gen_corpus -- jsonl /tmp/tdd/big.jsonl 1073741824
+//! # The same documents, in memory only: just the library baseline.
+//! cargo run --release --example gen_corpus -- jsonl /tmp/tdd/big.jsonl 1073741824 --no-write
+//! ```
+//!
+//! Documents are prose-like lines; about a quarter of the lines come from
+//! a shared pool of boilerplate, so there are copies within and across
+//! documents. Everything is generated from a fixed seed (SplitMix64), so
+//! the same arguments always give the same bytes.
+//!
+//! After writing, the example runs the library's corpus loop
+//! (`Deduper::dedup_in` over every document, in order, in memory) three
+//! times and prints the median time and throughput: the baseline the tool's
+//! end-to-end figures are compared with in `notes/bench-cli.md`.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use textdedup::{Corpus, Deduper};
+
+/// SplitMix64: a tiny, fixed pseudo-random generator.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with", "be",
+    "by", "on", "not", "he", "this", "are", "or", "his", "from", "at", "which", "but", "have",
+    "an", "had", "they", "you", "were", "their", "one", "all", "we", "can", "her", "has", "there",
+    "been", "if", "more", "when", "will", "would", "who", "so", "no", "market", "minister",
+    "report", "council", "river", "season", "data", "system", "village", "court",
+];
+
+/// One prose-like line, with its newline.
+fn line(rng: &mut SplitMix64, out: &mut Vec<u8>) {
+    let words = 6 + rng.below(20);
+    for i in 0..words {
+        if i > 0 {
+            out.push(b' ');
+        }
+        out.extend_from_slice(WORDS[rng.below(WORDS.len() as u64) as usize].as_bytes());
+    }
+    out.extend_from_slice(b".\n");
+}
+
+/// Generates documents of about `avg` bytes until `count` documents or
+/// `bytes` bytes, whichever comes first.
+fn documents(count: usize, bytes: usize, avg: usize) -> Vec<Vec<u8>> {
+    let mut rng = SplitMix64(0x07E5_7DED_u64);
+    let pool: Vec<Vec<u8>> = (0..2000)
+        .map(|_| {
+            let mut l = Vec::new();
+            line(&mut rng, &mut l);
+            l
+        })
+        .collect();
+    let mut docs = Vec::new();
+    let mut total = 0;
+    while docs.len() < count && total < bytes {
+        let target = avg / 2 + rng.below(avg as u64) as usize;
+        let mut doc = Vec::with_capacity(target + 200);
+        while doc.len() < target {
+            match rng.below(16) {
+                0..=3 => doc.extend_from_slice(&pool[rng.below(pool.len() as u64) as usize]),
+                4 => doc.push(b'\n'),
+                _ => line(&mut rng, &mut doc),
+            }
+        }
+        total += doc.len();
+        docs.push(doc);
+    }
+    docs
+}
+
+/// Writes `text` as a JSON string (the generator only makes printable
+/// ASCII and newlines).
+fn json_string(text: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+    out.write_all(b"\"")?;
+    let mut start = 0;
+    for (i, &b) in text.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'\n' => b"\\n",
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            _ => continue,
+        };
+        out.write_all(&text[start..i])?;
+        out.write_all(esc)?;
+        start = i + 1;
+    }
+    out.write_all(&text[start..])?;
+    out.write_all(b"\"")
+}
+
+/// This thread's CPU time (user + system) in seconds, on Linux; `None`
+/// elsewhere. Clock ticks are 1/100 s on every Linux we know of.
+fn cpu_seconds() -> Option<f64> {
+    let stat = fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name (which is in parentheses).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
+/// Times the library's corpus loop over `docs`; prints the median of 3,
+/// wall clock and CPU time.
+fn baseline(docs: &[Vec<u8>]) {
+    let deduper = Deduper::default();
+    let bytes: usize = docs.iter().map(Vec::len).sum();
+    let mut times = Vec::new();
+    let mut removed = 0;
+    for _ in 0..3 {
+        let (start, cpu) = (Instant::now(), cpu_seconds());
+        let mut corpus = Corpus::new();
+        removed = 0;
+        for doc in docs {
+            removed += deduper.dedup_in(&mut corpus, doc).stats().bytes_removed;
+        }
+        let cpu = cpu.zip(cpu_seconds()).map(|(a, b)| b - a);
+        times.push((start.elapsed().as_secs_f64(), cpu.unwrap_or(f64::NAN)));
+    }
+    times.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (t, cpu) = times[1];
+    eprintln!(
+        "library dedup_in loop: {} documents, {bytes} bytes, {removed} bytes removed; \
+         median of 3: {t:.3} s wall ({cpu:.2} s CPU), {:.0} MiB/s",
+        docs.len(),
+        bytes as f64 / t / (1 << 20) as f64
+    );
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (kind, path, n, write) = match &args[..] {
+        [kind, path, n] => (kind, path, n, true),
+        [kind, path, n, flag] if flag == "--no-write" => (kind, path, n, false),
+        _ => {
+            return Err("usage: gen_corpus (dir DIR FILES | jsonl FILE BYTES) [--no-write]".into())
+        }
+    };
+    let n: usize = n.parse()?;
+    let docs = match kind.as_str() {
+        "dir" => {
+            let docs = documents(n, usize::MAX, 4096);
+            for (i, doc) in docs.iter().enumerate().filter(|_| write) {
+                // 100 files per directory, names that sort in order.
+                let sub = Path::new(path).join(format!("{:04}", i / 100));
+                if i % 100 == 0 {
+                    fs::create_dir_all(&sub)?;
+                }
+                fs::write(sub.join(format!("{i:06}.txt")), doc)?;
+            }
+            docs
+        }
+        "jsonl" => {
+            let docs = documents(usize::MAX, n, 4096);
+            if !write {
+                baseline(&docs);
+                return Ok(());
+            }
+            let mut out = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+            for (i, doc) in docs.iter().enumerate() {
+                write!(
+                    out,
+                    "{{\"id\":\"doc-{i}\",\"url\":\"https://example.org/{i}\",\"text\":"
+                )?;
+                json_string(doc, &mut out)?;
+                writeln!(out, ",\"meta\":{{\"lang\":\"en\",\"shard\":{}}}}}", i % 64)?;
+            }
+            out.flush()?;
+            docs
+        }
+        _ => return Err("the first argument is `dir` or `jsonl`".into()),
+    };
+    let bytes: usize = docs.iter().map(Vec::len).sum();
+    if write {
+        eprintln!(
+            "wrote {} documents, {bytes} bytes of text, to {path}",
+            docs.len()
+        );
+    }
+    baseline(&docs);
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! The command line, as clap sees it (DESIGN.md section 7).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Find and remove verbatim repeated passages in text files and JSON Lines.
+///
+/// Inputs are files, directories (their files, recursively, sorted by path)
+/// or `-` for standard input (the default). The first copy of repeated text
+/// is kept, in the order the inputs are given.
+#[derive(Debug, Parser)]
+#[command(name = "textdedup", version, about, long_about = None)]
+pub(crate) struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The three subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Write the deduplicated text.
+    Clean(CleanArgs),
+    /// Write a JSON Lines report of what `clean` would remove.
+    Find(FindArgs),
+    /// Write content-defined chunks (offset, length, hash).
+    Chunk(ChunkArgs),
+}
+
+/// `textdedup clean`.
+#[derive(Debug, Args)]
+pub(crate) struct CleanArgs {
+    /// How repeats are found.
+    #[command(flatten)]
+    pub(crate) dedup: DedupArgs,
+    /// Where documents come from.
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Write the output to this file instead of standard output (one input
+    /// only). The file appears only when the run succeeds.
+    #[arg(long, short = 'o', value_name = "PATH", conflicts_with = "out_dir")]
+    pub(crate) output: Option<PathBuf>,
+    /// Mirror the inputs under this directory (required for several inputs
+    /// or a directory). A directory input's files keep their path inside
+    /// it; a file input keeps its file name. Files appear only when the
+    /// whole run succeeds.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out_dir: Option<PathBuf>,
+    /// Run options shared by every subcommand.
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+}
+
+/// `textdedup find`.
+#[derive(Debug, Args)]
+pub(crate) struct FindArgs {
+    /// How repeats are found.
+    #[command(flatten)]
+    pub(crate) dedup: DedupArgs,
+    /// Where documents come from.
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Write the report to this file instead of standard output. The file
+    /// appears only when the run succeeds.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+    /// Run options shared by every subcommand.
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+}
+
+/// `textdedup chunk`.
+#[derive(Debug, Args)]
+pub(crate) struct ChunkArgs {
+    /// Where documents come from.
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// The smallest chunk, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) min_size: Option<usize>,
+    /// The average chunk size, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) avg_size: Option<usize>,
+    /// The largest chunk, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_size: Option<usize>,
+    /// The seed of the rolling hash.
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
+    /// Write the chunks to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+    /// Run options shared by every subcommand.
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+}
+
+/// Options that choose the engine and its settings.
+#[derive(Debug, Args)]
+pub(crate) struct DedupArgs {
+    /// `paragraph`: whole paragraphs (lines by default) seen before;
+    /// `passage`: any repeated substring of at least --min-len bytes.
+    #[arg(long, value_enum, default_value_t = Mode::Paragraph)]
+    pub(crate) mode: Mode,
+    /// `corpus`: a copy in any earlier document counts; `document`: each
+    /// document on its own.
+    #[arg(long, value_enum, default_value_t = ScopeArg::Corpus)]
+    pub(crate) scope: ScopeArg,
+    /// Paragraph mode: a paragraph is one line, or a run of non-blank lines.
+    #[arg(long, value_enum, default_value_t = SplitArg::Lines)]
+    pub(crate) split: SplitArg,
+    /// What counts as equal: the bytes, white space collapsed, or loose
+    /// (also case, digits and punctuation ignored).
+    #[arg(long, value_enum, default_value_t = NormalizeArg::Exact)]
+    pub(crate) normalize: NormalizeArg,
+    /// Passage mode: the shortest repeat. Paragraph mode: the shortest
+    /// normalized paragraph that can count as a copy (default 16).
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) min_len: Option<usize>,
+    /// Passage mode: shrink each removed span inward to this boundary.
+    #[arg(long, value_enum, default_value_t = Snap::Word)]
+    pub(crate) snap: Snap,
+}
+
+/// Options that say how documents are read.
+#[derive(Debug, Args)]
+pub(crate) struct InputArgs {
+    /// Files, directories (recursively, sorted by path) or `-` for standard
+    /// input. Nothing means standard input.
+    #[arg(value_name = "INPUT")]
+    pub(crate) inputs: Vec<PathBuf>,
+    /// Read JSON Lines: one JSON object per line, one document per object.
+    #[arg(long)]
+    pub(crate) jsonl: bool,
+    /// With --jsonl: the field that holds the text (a string).
+    #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
+    pub(crate) text_field: String,
+    /// With --jsonl: the field that names the document in reports. A
+    /// record without it is named `FILE:LINE`.
+    #[arg(long, value_name = "NAME", default_value = "id", requires = "jsonl")]
+    pub(crate) id_field: String,
+}
+
+/// Options about the run itself.
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) threads: Option<u16>,
+    /// No progress bar and no summary on standard error.
+    #[arg(long, short = 'q')]
+    pub(crate) quiet: bool,
+}
+
+/// `--mode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Mode {
+    /// Whole paragraphs.
+    Paragraph,
+    /// Exact repeated substrings.
+    Passage,
+}
+
+/// `--scope`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScopeArg {
+    /// Copies in earlier documents count.
+    Corpus,
+    /// Each document on its own.
+    Document,
+}
+
+/// `--split`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SplitArg {
+    /// One line per paragraph.
+    Lines,
+    /// Runs of non-blank lines.
+    BlankLines,
+}
+
+/// `--normalize`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum NormalizeArg {
+    /// Bytes as they are.
+    Exact,
+    /// Trimmed, runs of white space collapsed.
+    Whitespace,
+    /// Whitespace, lowercase, digits to 0, punctuation removed.
+    Loose,
+}
+
+/// `--snap`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Snap {
+    /// No snapping.
+    Byte,
+    /// UTF-8 character boundaries.
+    Char,
+    /// White space or line boundaries.
+    Word,
+    /// Line boundaries.
+    Line,
+}
+
+impl From<ScopeArg> for textdedup::Scope {
+    fn from(s: ScopeArg) -> textdedup::Scope {
+        match s {
+            ScopeArg::Corpus => textdedup::Scope::Corpus,
+            ScopeArg::Document => textdedup::Scope::Document,
+        }
+    }
+}
+
+impl From<SplitArg> for textdedup::Split {
+    fn from(s: SplitArg) -> textdedup::Split {
+        match s {
+            SplitArg::Lines => textdedup::Split::Lines,
+            SplitArg::BlankLines => textdedup::Split::BlankLines,
+        }
+    }
+}
+
+impl From<NormalizeArg> for textdedup::Normalize {
+    fn from(n: NormalizeArg) -> textdedup::Normalize {
+        match n {
+            NormalizeArg::Exact => textdedup::Normalize::Exact,
+            NormalizeArg::Whitespace => textdedup::Normalize::Whitespace,
+            NormalizeArg::Loose => textdedup::Normalize::Loose,
+        }
+    }
+}

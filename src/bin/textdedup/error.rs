@@ -1,0 +1,75 @@
+//! The one error type of the tool. Every error exits with status 2.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why a run stopped.
+#[derive(Debug)]
+pub(crate) enum CliError {
+    /// A bad combination of options or inputs, found before any work.
+    Usage(String),
+    /// A file or directory could not be read or written.
+    Io {
+        /// What was being done ("cannot read", "cannot create", ...).
+        action: &'static str,
+        /// The path as the user would recognise it.
+        path: PathBuf,
+        /// The operating system's answer.
+        source: io::Error,
+    },
+    /// A JSON Lines record that cannot be used.
+    Record {
+        /// The file, as given (`-` for standard input).
+        path: PathBuf,
+        /// The line number, from 1.
+        line: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A feature the command line knows but this build cannot run yet.
+    Unavailable(&'static str),
+    /// Standard output was closed by its reader (`textdedup find | head`).
+    BrokenPipe,
+}
+
+/// The result type of the tool's functions.
+pub(crate) type Result<T> = std::result::Result<T, CliError>;
+
+impl CliError {
+    /// An I/O error about `path`; a closed pipe becomes [`CliError::BrokenPipe`].
+    pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> CliError {
+        CliError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// An error writing to standard output.
+    pub(crate) fn stdout(source: io::Error) -> CliError {
+        if source.kind() == io::ErrorKind::BrokenPipe {
+            CliError::BrokenPipe
+        } else {
+            CliError::io("cannot write to", Path::new("standard output"), source)
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage(msg) => f.write_str(msg),
+            CliError::Io {
+                action,
+                path,
+                source,
+            } => write!(f, "{action} '{}': {source}", path.display()),
+            CliError::Record { path, line, reason } => {
+                write!(f, "{}, line {line}: {reason}", path.display())
+            }
+            CliError::Unavailable(what) => write!(f, "{what} is not available in this build yet"),
+            CliError::BrokenPipe => f.write_str("broken pipe"),
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! `textdedup`: the command-line tool (DESIGN.md section 7).
+//!
+//! Built with `--features cli`. Every error prints one line on standard
+//! error and exits with status 2; a closed standard output (`| head`) ends
+//! the run quietly with status 0.
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod engine;
+mod error;
+mod inputs;
+mod jsonl;
+mod output;
+mod progress;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+use crate::error::CliError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Clean(args) => run::clean(args),
+        Command::Find(args) => run::find(args),
+        // Temporary: replaced when `textdedup::chunk` is merged.
+        Command::Chunk(_) => Err(CliError::Unavailable("the chunk subcommand")),
+    };
+    match result {
+        Ok(()) | Err(CliError::BrokenPipe) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("textdedup: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

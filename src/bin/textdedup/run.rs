@@ -1,0 +1,605 @@
+//! The subcommands: resolve inputs, pick the output, run the loop.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
+
+use crate::args::{CleanArgs, FindArgs, InputArgs, RunArgs};
+use crate::engine::{Engine, Hit};
+use crate::error::{CliError, Result};
+use crate::inputs::{Inputs, Location, Source};
+use crate::jsonl;
+use crate::output::{Staging, Stream};
+use crate::progress::{Progress, Totals};
+
+/// Read buffer for JSON Lines.
+const LINE_BUF: usize = 1 << 20;
+
+/// A JSON Lines batch ends after this many bytes of lines...
+const BATCH_BYTES: usize = 1 << 20;
+
+/// ...or this many lines.
+const BATCH_LINES: usize = 8192;
+
+/// `textdedup clean`.
+///
+/// # Errors
+///
+/// Any [`CliError`]; no output file is left behind.
+pub(crate) fn clean(args: CleanArgs) -> Result<()> {
+    let mut engine = Engine::new(&args.dedup)?;
+    setup(&args.run)?;
+    let inputs = Inputs::resolve(&args.input.inputs)?;
+    let mut sink = match (&args.out_dir, &args.output) {
+        (Some(dir), _) => {
+            let mut staging = Staging::new(dir.clone())?;
+            let rels = inputs.sources.iter().map(|s| {
+                s.out_rel.as_deref().ok_or_else(|| {
+                    CliError::Usage("standard input ('-') cannot be written under --out-dir".into())
+                })
+            });
+            let rels = rels.collect::<Result<Vec<&Path>>>()?;
+            staging.plan(rels.into_iter())?;
+            Sink::CleanMirror(staging)
+        }
+        (None, _) if inputs.many => {
+            return Err(CliError::Usage(
+                "several inputs or a directory: give --out-dir DIR to mirror them".into(),
+            ));
+        }
+        (None, output) => Sink::CleanStream(Stream::open(output.as_deref())?),
+    };
+    finish(
+        process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
+        &args.run,
+        sink,
+    )
+}
+
+/// `textdedup find`.
+///
+/// # Errors
+///
+/// Any [`CliError`]; no output file is left behind.
+pub(crate) fn find(args: FindArgs) -> Result<()> {
+    let mut engine = Engine::new(&args.dedup)?;
+    setup(&args.run)?;
+    let inputs = Inputs::resolve(&args.input.inputs)?;
+    let mut sink = Sink::Find {
+        stream: Stream::open(args.output.as_deref())?,
+        names: Vec::new(),
+    };
+    finish(
+        process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
+        &args.run,
+        sink,
+    )
+}
+
+/// Applies `--threads`.
+fn setup(run: &RunArgs) -> Result<()> {
+    #[cfg(feature = "parallel")]
+    if let Some(n) = run.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.into())
+            .build_global()
+            .map_err(|e| CliError::Usage(format!("--threads {n}: {e}")))?;
+    }
+    // Without `parallel` there are no worker threads: the value is accepted
+    // and has nothing to set.
+    #[cfg(not(feature = "parallel"))]
+    let _ = run.threads;
+    Ok(())
+}
+
+/// Commits the output and prints the summary.
+fn finish(totals: Totals, run: &RunArgs, sink: Sink) -> Result<()> {
+    sink.commit()?;
+    if !run.quiet {
+        eprintln!("{}", totals.summary());
+    }
+    Ok(())
+}
+
+/// Feeds every document of `inputs`, in corpus order, to `engine` and
+/// hands the results to `sink`: the whole processing loop.
+///
+/// Three stages pass [`Batch`]es along: a [`Reader`] (reading files,
+/// splitting and parsing JSON Lines), the engine, and the sink (writing).
+/// With `--threads 1` they take turns on this thread; otherwise the reader
+/// and the sink get a thread each, so reading and writing overlap the
+/// engine's work. The engine sees the documents in corpus order either
+/// way, so the output is the same. A batch (parallel) engine replaces
+/// [`dedup_batch`].
+fn process(
+    engine: &mut Engine,
+    inputs: &Inputs,
+    opts: &InputArgs,
+    sink: &mut Sink,
+    run: &RunArgs,
+) -> Result<Totals> {
+    let mut progress = Progress::new(!run.quiet, || inputs.total_len());
+    let mut totals = Totals::default();
+    let mut reader = Reader::new(inputs, opts);
+    if run.threads == Some(1) {
+        let mut batch = Batch::default();
+        let mut kept = Vec::new();
+        while reader.fill(&mut batch)? {
+            dedup_batch(engine, &mut batch, &mut totals, &mut progress);
+            sink.write_batch(inputs, &batch, &mut kept)?;
+        }
+    } else {
+        thread::scope(|scope| -> Result<()> {
+            // Two batches wait between stages at most: enough to keep
+            // every stage busy, little memory.
+            let (to_engine, from_reader) = mpsc::sync_channel::<Result<Batch>>(2);
+            let (to_sink, from_engine) = mpsc::sync_channel::<Batch>(2);
+            let (recycle, recycled) = mpsc::channel::<Batch>();
+            scope.spawn(move || loop {
+                let mut batch = recycled.try_recv().unwrap_or_default();
+                let item = match reader.fill(&mut batch) {
+                    Ok(true) => Ok(batch),
+                    Ok(false) => return,
+                    Err(e) => Err(e),
+                };
+                let stop = item.is_err();
+                // A closed channel means a later stage stopped early.
+                if to_engine.send(item).is_err() || stop {
+                    return;
+                }
+            });
+            let writer = scope.spawn(move || -> Result<()> {
+                let mut kept = Vec::new();
+                for batch in from_engine {
+                    sink.write_batch(inputs, &batch, &mut kept)?;
+                    let _ = recycle.send(batch);
+                }
+                Ok(())
+            });
+            let mut read = Ok(());
+            for item in from_reader {
+                match item {
+                    Ok(mut batch) => {
+                        dedup_batch(engine, &mut batch, &mut totals, &mut progress);
+                        if to_sink.send(batch).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        read = Err(e);
+                        break;
+                    }
+                }
+            }
+            drop(to_sink);
+            let written = writer.join().expect("the writer thread does not panic");
+            // The first failure in corpus order is the one to report: a
+            // write failure happened on an earlier batch than a read failure
+            // still in flight.
+            written.and(read)
+        })?;
+    }
+    progress.finish();
+    Ok(totals)
+}
+
+/// The engine stage: feeds each document of `batch`, in order.
+fn dedup_batch(
+    engine: &mut Engine,
+    batch: &mut Batch,
+    totals: &mut Totals,
+    progress: &mut Progress,
+) {
+    let Batch {
+        data,
+        decoded,
+        docs,
+        hits,
+        ..
+    } = batch;
+    hits.clear();
+    for doc in docs.iter_mut() {
+        if let DocKind::Open | DocKind::Blank = doc.kind {
+            continue;
+        }
+        let text = text_of(data, decoded, doc);
+        let start = hits.len();
+        doc.index = engine.feed(text, hits);
+        doc.hits = start..hits.len();
+        totals.add(text.len(), &hits[doc.hits.clone()]);
+        progress.document(doc.line.len() as u64);
+    }
+}
+
+/// A run of documents, on its way through the stages: up to about
+/// [`BATCH_BYTES`] of input (or one larger file), so that small files do
+/// not each cost a hand-over between threads. Batches are reused, so their
+/// buffers stop growing early in a run.
+#[derive(Debug, Default)]
+struct Batch {
+    /// The bytes read: whole files, or whole JSON Lines lines.
+    data: Vec<u8>,
+    /// JSON Lines texts that had escapes, decoded.
+    decoded: Vec<u8>,
+    /// The documents, in order.
+    docs: Vec<Doc>,
+    /// Every document's removed spans, in order (see [`Doc::hits`]).
+    hits: Vec<Hit>,
+}
+
+impl Batch {
+    /// Empties the batch, keeping its buffers.
+    fn clear(&mut self) {
+        self.data.clear();
+        self.decoded.clear();
+        self.docs.clear();
+        self.hits.clear();
+    }
+
+    /// The text of `doc`.
+    fn text(&self, doc: &Doc) -> &[u8] {
+        text_of(&self.data, &self.decoded, doc)
+    }
+}
+
+/// The text of `doc` in a batch's buffers.
+fn text_of<'b>(data: &'b [u8], decoded: &'b [u8], doc: &Doc) -> &'b [u8] {
+    match &doc.kind {
+        DocKind::Open | DocKind::Blank => &[],
+        DocKind::Plain => &data[doc.line.clone()],
+        DocKind::Record { text, .. } => match text {
+            TextAt::Data(r) => &data[r.clone()],
+            TextAt::Decoded(r) => &decoded[r.clone()],
+        },
+    }
+}
+
+/// One document of a batch, or a mark for the sink.
+#[derive(Debug)]
+struct Doc {
+    /// The index of its source in [`Inputs::sources`].
+    source: usize,
+    /// The bytes it came from in [`Batch::data`]: the file, or the line
+    /// with its terminator.
+    line: Range<usize>,
+    /// What it is.
+    kind: DocKind,
+    /// Its index in corpus order (set by the engine).
+    index: u64,
+    /// Its removed spans in [`Batch::hits`] (set by the engine).
+    hits: Range<usize>,
+}
+
+/// What kind of document.
+#[derive(Debug)]
+enum DocKind {
+    /// Not a document: the start of a source (the sink opens its output
+    /// file; a source may hold no document at all).
+    Open,
+    /// A whole file.
+    Plain,
+    /// A JSON Lines line holding only white space: no document, copied.
+    Blank,
+    /// A JSON Lines record.
+    Record {
+        /// Its line number, from 1.
+        line_no: u64,
+        /// Where its decoded text is.
+        text: TextAt,
+        /// Where the text's JSON value is in [`Batch::data`].
+        raw: Range<usize>,
+        /// Where the id's JSON value is in [`Batch::data`], if present.
+        id: Option<Range<usize>>,
+    },
+}
+
+/// Where a record's decoded text is.
+#[derive(Debug)]
+enum TextAt {
+    /// In [`Batch::data`]: the JSON string had no escapes.
+    Data(Range<usize>),
+    /// In [`Batch::decoded`].
+    Decoded(Range<usize>),
+}
+
+/// A buffered source of JSON Lines.
+type LineReader = BufReader<Box<dyn Read + Send>>;
+
+/// The reading stage: turns the sources into batches.
+struct Reader<'a> {
+    /// The sources, in corpus order.
+    inputs: &'a Inputs,
+    /// `--jsonl` and the field names.
+    opts: &'a InputArgs,
+    /// The next source to open.
+    next: usize,
+    /// The JSON Lines source being read: its index, reader and last line.
+    open: Option<(usize, LineReader, u64)>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(inputs: &'a Inputs, opts: &'a InputArgs) -> Reader<'a> {
+        Reader {
+            inputs,
+            opts,
+            next: 0,
+            open: None,
+        }
+    }
+
+    /// Fills the batch with the next documents; `false` when every source
+    /// is done.
+    fn fill(&mut self, batch: &mut Batch) -> Result<bool> {
+        batch.clear();
+        loop {
+            let full = batch.data.len() >= BATCH_BYTES || batch.docs.len() >= BATCH_LINES;
+            if full {
+                return Ok(true);
+            }
+            if self.open.is_none() && !self.open_next(batch)? {
+                return Ok(!batch.docs.is_empty());
+            }
+            if self.open.is_some() {
+                self.read_lines(batch)?;
+            }
+        }
+    }
+
+    /// Opens the next source, marking its start in the batch; reads it
+    /// whole unless it is JSON Lines. `false` when there is none.
+    fn open_next(&mut self, batch: &mut Batch) -> Result<bool> {
+        let Some(source) = self.inputs.sources.get(self.next) else {
+            return Ok(false);
+        };
+        let index = self.next;
+        self.next += 1;
+        let at = batch.data.len();
+        batch.docs.push(Doc::new(index, at..at, DocKind::Open));
+        let reader = open(source).map_err(|e| cannot_read(source, e))?;
+        if self.opts.jsonl {
+            self.open = Some((index, BufReader::with_capacity(LINE_BUF, reader), 0));
+            return Ok(true);
+        }
+        // Through `take`, so the standard library does not `stat` and
+        // `seek` each file to size the buffer: the reused buffer is
+        // usually big enough already.
+        reader
+            .take(u64::MAX)
+            .read_to_end(&mut batch.data)
+            .map_err(|e| cannot_read(source, e))?;
+        batch
+            .docs
+            .push(Doc::new(index, at..batch.data.len(), DocKind::Plain));
+        Ok(true)
+    }
+
+    /// Reads lines of the open JSON Lines source until the batch is full
+    /// or the source ends.
+    fn read_lines(&mut self, batch: &mut Batch) -> Result<()> {
+        let Some((index, reader, line_no)) = &mut self.open else {
+            return Ok(());
+        };
+        let source = &self.inputs.sources[*index];
+        while batch.data.len() < BATCH_BYTES && batch.docs.len() < BATCH_LINES {
+            let start = batch.data.len();
+            let n = reader
+                .read_until(b'\n', &mut batch.data)
+                .map_err(|e| cannot_read(source, e))?;
+            if n == 0 {
+                self.open = None;
+                break;
+            }
+            *line_no += 1;
+            let line = &batch.data[start..];
+            // A UTF-8 byte order mark before the first record is not part
+            // of it (and stays in `clean`'s output, as it was).
+            let bom = if *line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            let body = strip_terminator(&line[bom..]);
+            let start = start + bom;
+            let kind = if body.iter().all(u8::is_ascii_whitespace) {
+                DocKind::Blank
+            } else {
+                let bad = |reason| CliError::Record {
+                    path: PathBuf::from(&source.name),
+                    line: *line_no,
+                    reason,
+                };
+                let body =
+                    std::str::from_utf8(body).map_err(|e| bad(format!("not valid UTF-8 ({e})")))?;
+                let record =
+                    jsonl::parse(body, &self.opts.text_field, &self.opts.id_field).map_err(bad)?;
+                let raw = start + record.text_raw.start..start + record.text_raw.end;
+                let text = if record.escaped {
+                    let at = batch.decoded.len();
+                    jsonl::unescape_into(&body[record.text_raw], &mut batch.decoded)
+                        .map_err(bad)?;
+                    TextAt::Decoded(at..batch.decoded.len())
+                } else {
+                    TextAt::Data(raw.start + 1..raw.end - 1)
+                };
+                DocKind::Record {
+                    line_no: *line_no,
+                    text,
+                    raw,
+                    id: record.id_raw.map(|r| start + r.start..start + r.end),
+                }
+            };
+            let line = start - bom..batch.data.len();
+            batch.docs.push(Doc::new(*index, line, kind));
+        }
+        Ok(())
+    }
+}
+
+impl Doc {
+    /// A document not yet seen by the engine.
+    fn new(source: usize, line: Range<usize>, kind: DocKind) -> Doc {
+        Doc {
+            source,
+            line,
+            kind,
+            index: 0,
+            hits: 0..0,
+        }
+    }
+}
+
+/// A read error about `source`.
+fn cannot_read(source: &Source, e: io::Error) -> CliError {
+    match &source.location {
+        Location::Stdin => CliError::io("cannot read", Path::new("standard input"), e),
+        Location::File(p) => CliError::io("cannot read", p, e),
+    }
+}
+
+/// Opens a source for reading.
+fn open(source: &Source) -> io::Result<Box<dyn Read + Send>> {
+    Ok(match &source.location {
+        Location::Stdin => Box::new(io::stdin()),
+        Location::File(path) => Box::new(File::open(path)?),
+    })
+}
+
+/// A line without its `\n` or `\r\n`.
+fn strip_terminator(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// `s` as a JSON string.
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).expect("a string always serializes")
+}
+
+impl Totals {
+    /// Counts one document.
+    fn add(&mut self, len: usize, hits: &[Hit]) {
+        self.documents += 1;
+        self.bytes_in += len as u64;
+        self.bytes_removed += hits.iter().map(|h| (h.end - h.start) as u64).sum::<u64>();
+    }
+}
+
+/// What happens to each document once the engine has seen it.
+#[derive(Debug)]
+enum Sink {
+    /// `clean` into one stream.
+    CleanStream(Stream),
+    /// `clean`, mirroring the inputs under `--out-dir`.
+    CleanMirror(Staging),
+    /// `find`: one JSON object per removed span.
+    Find {
+        /// Where the report goes.
+        stream: Stream,
+        /// Every document's name as JSON, by document index: a removal's
+        /// first copy can be in any earlier document.
+        names: Vec<Box<str>>,
+    },
+}
+
+impl Sink {
+    /// The writing stage: writes what `batch` says.
+    fn write_batch(&mut self, inputs: &Inputs, batch: &Batch, kept: &mut Vec<u8>) -> Result<()> {
+        for doc in &batch.docs {
+            let source = &inputs.sources[doc.source];
+            match (&doc.kind, &mut *self) {
+                (DocKind::Open, Sink::CleanMirror(staging)) => {
+                    let rel = source.out_rel.as_deref().expect("planned before the run");
+                    staging.start(rel)?;
+                    continue;
+                }
+                (DocKind::Open, _) => continue,
+                _ => {}
+            }
+            let hits = &batch.hits[doc.hits.clone()];
+            let line = &batch.data[doc.line.clone()];
+            if let Sink::Find { stream, names } = self {
+                let name = || match &doc.kind {
+                    DocKind::Record { id: Some(id), .. } => {
+                        String::from_utf8_lossy(&batch.data[id.clone()]).into_owned()
+                    }
+                    DocKind::Record { line_no, .. } => {
+                        json_string(&format!("{}:{line_no}", source.name))
+                    }
+                    _ => json_string(&source.name),
+                };
+                if let DocKind::Plain | DocKind::Record { .. } = doc.kind {
+                    report(stream, names, doc.index, hits, name)?;
+                }
+                continue;
+            }
+            self.clean_out(|w| match &doc.kind {
+                DocKind::Plain => write_kept(w, line, hits),
+                DocKind::Record { raw, .. } if !hits.is_empty() => {
+                    kept.clear();
+                    write_kept(&mut *kept, batch.text(doc), hits)?;
+                    // Paragraph removals never split a character; a mode
+                    // that can would get U+FFFD here rather than bad JSON.
+                    let text = String::from_utf8_lossy(kept);
+                    let (before, after) = (raw.start - doc.line.start, raw.end - doc.line.start);
+                    w.write_all(&line[..before])?;
+                    serde_json::to_writer(&mut *w, &*text)?;
+                    w.write_all(&line[after..])
+                }
+                // Nothing removed, or no record: the line as it was.
+                _ => w.write_all(line),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on the clean output, converting its error.
+    fn clean_out(&mut self, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+        match self {
+            Sink::CleanStream(s) => f(s.writer()).map_err(|e| s.error(e)),
+            Sink::CleanMirror(s) => f(s.writer()).map_err(|e| s.error(e)),
+            Sink::Find { .. } => Ok(()),
+        }
+    }
+
+    /// Makes the output visible.
+    fn commit(self) -> Result<()> {
+        match self {
+            Sink::CleanStream(s) | Sink::Find { stream: s, .. } => s.commit(),
+            Sink::CleanMirror(s) => s.commit(),
+        }
+    }
+}
+
+/// `find`: names the document and writes one line per removal.
+fn report(
+    stream: &mut Stream,
+    names: &mut Vec<Box<str>>,
+    doc: u64,
+    hits: &[Hit],
+    name: impl FnOnce() -> String,
+) -> Result<()> {
+    debug_assert_eq!(doc, names.len() as u64);
+    names.push(name().into_boxed_str());
+    let w = stream.writer();
+    let result = hits.iter().try_for_each(|h| {
+        writeln!(
+            w,
+            r#"{{"doc":{},"start":{},"end":{},"first_doc":{},"first_start":{}}}"#,
+            names[doc as usize], h.start, h.end, names[h.first_doc as usize], h.first_start
+        )
+    });
+    result.map_err(|e| stream.error(e))
+}
+
+/// Writes the bytes of `text` outside `hits`.
+fn write_kept(mut w: impl Write, text: &[u8], hits: &[Hit]) -> io::Result<()> {
+    let mut pos = 0;
+    for h in hits {
+        w.write_all(&text[pos..h.start])?;
+        pos = h.end;
+    }
+    w.write_all(&text[pos..])
+}
