@@ -222,8 +222,12 @@ fn one_big_document_chunked_on_every_core() {
     let text = [&half[..], &half[..]].concat();
     for avg in [64, 1024] {
         let chunker = Chunker::new(ChunkConfig::new().avg(avg)).unwrap();
-        let want = in_pool(1, || summary(&[DupFinder::new(chunker.clone()).find(&text)]));
-        let got = in_pool(2, || summary(&[DupFinder::new(chunker.clone()).find(&text)]));
+        let want = in_pool(1, || {
+            summary(&[DupFinder::new(chunker.clone()).find(&text)])
+        });
+        let got = in_pool(2, || {
+            summary(&[DupFinder::new(chunker.clone()).find(&text)])
+        });
         assert_eq!(got, want);
         assert!(!want[0].1.is_empty());
     }

@@ -280,18 +280,61 @@ fn threads_and_snap_are_accepted() {
 }
 
 #[test]
-fn passage_mode_and_chunk_are_not_available_yet() {
+fn passage_mode_is_not_available_yet() {
     let dir = fixture(&[("article.txt", ARTICLE)]);
     let err = fails(dir.path(), &["clean", "--mode", "passage", "article.txt"]);
     assert!(
         err.contains("--mode passage is not available in this build yet"),
         "{err}"
     );
-    let err = fails(dir.path(), &["chunk", "article.txt"]);
-    assert!(
-        err.contains("chunk subcommand is not available in this build yet"),
-        "{err}"
+}
+
+#[test]
+fn chunk_lists_the_library_chunks() {
+    use textdedup::chunk::{ChunkConfig, Chunker};
+    let lines = (0..400)
+        .map(|i| format!("line {i} of a longer file\n"))
+        .collect::<String>();
+    let dir = fixture(&[("article.txt", ARTICLE), ("lines.txt", lines.as_bytes())]);
+    for (file, bytes) in [("article.txt", ARTICLE), ("lines.txt", lines.as_bytes())] {
+        let out = ok(
+            dir.path(),
+            &["chunk", "--avg-size", "256", "--seed", "3", file],
+        );
+        let chunker = Chunker::new(ChunkConfig::new().avg(256).seed(3)).unwrap();
+        let want: Vec<_> = chunker.chunks_hashed(bytes).collect();
+        let got: Vec<Value> = out
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g["doc"], file);
+            assert_eq!(g["offset"], w.offset());
+            assert_eq!(g["length"], w.len());
+            let hash = format!("{:032x}", w.fingerprint().unwrap().as_u128());
+            assert_eq!(g["hash"], hash.as_str());
+        }
+    }
+    // JSON Lines: offsets into each record's text, named by id.
+    let shard = b"{\"id\":\"a\",\"text\":\"hello\"}\n{\"id\":7,\"text\":\"\"}\n";
+    let dir = fixture(&[("s.jsonl", shard)]);
+    let out = ok(dir.path(), &["chunk", "--jsonl", "s.jsonl"]);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        format!(
+            "{{\"doc\":\"a\",\"offset\":0,\"length\":5,\"hash\":\"{:032x}\"}}\n",
+            textdedup::fingerprint::Fingerprint::of(b"hello").as_u128()
+        )
     );
+    let err = fails(dir.path(), &["chunk", "--avg-size", "10", "s.jsonl"]);
+    assert!(err.contains("--avg-size"), "{err}");
+    let err = fails(
+        dir.path(),
+        &["chunk", "--min-size", "900", "--avg-size", "512", "s.jsonl"],
+    );
+    assert!(err.contains("--min-size"), "{err}");
 }
 
 #[test]

@@ -1,13 +1,17 @@
-//! The single place where `--mode` is dispatched.
+//! The single place where `--mode` (and the `chunk` subcommand) is
+//! dispatched.
 //!
-//! Every mode answers the same question for a document fed in corpus
-//! order: which spans are later copies, and where is each one's first
-//! copy. The rest of the tool (reading, writing, reports) sees only
-//! [`Hit`]s. Passage mode plugs in here as a new variant.
+//! Every dedup mode answers the same question for a batch of documents fed
+//! in corpus order: which spans are later copies, and where is each one's
+//! first copy. The rest of the tool (reading, writing, reports) sees only
+//! [`Hit`]s, or [`ChunkRec`]s for `chunk`.
 
-use textdedup::{Config, Corpus, Deduper};
+use std::ops::Range;
 
-use crate::args::{DedupArgs, Mode};
+use textdedup::chunk::{ChunkConfig, Chunker};
+use textdedup::{Config, Corpus, Deduper, DocReport};
+
+use crate::args::{ChunkArgs, DedupArgs, Mode};
 use crate::error::{CliError, Result};
 
 /// A removed span of the current document and where its first copy is.
@@ -23,6 +27,28 @@ pub(crate) struct Hit {
     pub(crate) first_start: usize,
 }
 
+/// One content-defined chunk, for `textdedup chunk`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ChunkRec {
+    /// Its first byte in the document.
+    pub(crate) offset: usize,
+    /// Its length in bytes.
+    pub(crate) len: usize,
+    /// Its xxh3-128 fingerprint.
+    pub(crate) hash: u128,
+}
+
+/// What the engine found in one document of a batch.
+#[derive(Clone, Debug)]
+pub(crate) struct Fed {
+    /// The document's index in corpus order.
+    pub(crate) index: u64,
+    /// Its entries in the batch's hit list.
+    pub(crate) hits: Range<usize>,
+    /// Its entries in the batch's chunk list.
+    pub(crate) chunks: Range<usize>,
+}
+
 /// A configured engine with its corpus state.
 #[derive(Debug)]
 pub(crate) enum Engine {
@@ -32,6 +58,13 @@ pub(crate) enum Engine {
         deduper: Deduper,
         /// What was seen so far.
         corpus: Corpus,
+    },
+    /// Content-defined chunks, listed (`textdedup chunk`).
+    Chunk {
+        /// The chunker.
+        chunker: Chunker,
+        /// Documents seen so far.
+        documents: u64,
     },
 }
 
@@ -62,20 +95,108 @@ impl Engine {
         }
     }
 
-    /// Feeds the next document of the corpus; appends its removed spans to
-    /// `hits`, sorted by start. Returns the document's index.
-    pub(crate) fn feed(&mut self, text: &[u8], hits: &mut Vec<Hit>) -> u64 {
+    /// Builds the chunker of `textdedup chunk`.
+    ///
+    /// # Errors
+    ///
+    /// Sizes the library rejects, named by their option.
+    pub(crate) fn chunker(args: &ChunkArgs) -> Result<Engine> {
+        let mut config = ChunkConfig::new();
+        if let Some(avg) = args.avg_size {
+            config = config.avg(avg);
+        }
+        if let Some(min) = args.min_size {
+            config = config.min(min);
+        }
+        if let Some(max) = args.max_size {
+            config = config.max(max);
+        }
+        if let Some(seed) = args.seed {
+            config = config.seed(seed);
+        }
+        let chunker = Chunker::new(config).map_err(|e| {
+            let option = match e.field() {
+                "min" => "--min-size",
+                "avg" => "--avg-size",
+                "max" => "--max-size",
+                other => other,
+            };
+            CliError::Usage(format!("{option}: {e}"))
+        })?;
+        Ok(Engine::Chunk {
+            chunker,
+            documents: 0,
+        })
+    }
+
+    /// Feeds the next documents of the corpus, in order, on every core;
+    /// appends their removed spans to `hits` (or their chunks to `chunks`)
+    /// and says where each document's entries are.
+    pub(crate) fn feed_batch(
+        &mut self,
+        texts: &[&[u8]],
+        hits: &mut Vec<Hit>,
+        chunks: &mut Vec<ChunkRec>,
+    ) -> Vec<Fed> {
         match self {
             Engine::Paragraph { deduper, corpus } => {
-                let report = deduper.dedup_in(corpus, text);
-                hits.extend(report.removals().iter().map(|r| Hit {
-                    start: r.span().start,
-                    end: r.span().end,
-                    first_doc: r.first().doc().index(),
-                    first_start: r.first().start(),
-                }));
-                report.doc().index()
+                let reports = deduper.dedup_batch(corpus, texts);
+                reports.iter().map(|r| push_hits(r, hits)).collect()
+            }
+            Engine::Chunk { chunker, documents } => {
+                let lists = textdedup_par_map(texts, |t| {
+                    chunker
+                        .chunks_hashed(t)
+                        .map(|c| ChunkRec {
+                            offset: c.offset(),
+                            len: c.len(),
+                            hash: c.fingerprint().map_or(0, |f| f.as_u128()),
+                        })
+                        .collect::<Vec<_>>()
+                });
+                lists
+                    .into_iter()
+                    .map(|list| {
+                        let start = chunks.len();
+                        chunks.extend(list);
+                        *documents += 1;
+                        Fed {
+                            index: *documents - 1,
+                            hits: hits.len()..hits.len(),
+                            chunks: start..chunks.len(),
+                        }
+                    })
+                    .collect()
             }
         }
+    }
+}
+
+/// Appends a report's removals to `hits`.
+fn push_hits(report: &DocReport<'_>, hits: &mut Vec<Hit>) -> Fed {
+    let start = hits.len();
+    hits.extend(report.removals().iter().map(|r| Hit {
+        start: r.span().start,
+        end: r.span().end,
+        first_doc: r.first().doc().index(),
+        first_start: r.first().start(),
+    }));
+    Fed {
+        index: report.doc().index(),
+        hits: start..hits.len(),
+        chunks: 0..0,
+    }
+}
+
+/// Maps documents in parallel (with the `parallel` feature), in order.
+fn textdedup_par_map<R: Send>(texts: &[&[u8]], f: impl Fn(&[u8]) -> R + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        texts.par_iter().map(|t| f(t)).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        texts.iter().map(|t| f(t)).collect()
     }
 }

@@ -27,8 +27,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Clean(args) => run::clean(args),
         Command::Find(args) => run::find(args),
-        // Temporary: replaced when `textdedup::chunk` is merged.
-        Command::Chunk(_) => Err(CliError::Unavailable("the chunk subcommand")),
+        Command::Chunk(args) => run::chunk(args),
     };
     match result {
         Ok(()) | Err(CliError::BrokenPipe) => ExitCode::SUCCESS,

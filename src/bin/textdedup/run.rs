@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 
-use crate::args::{CleanArgs, FindArgs, InputArgs, RunArgs};
-use crate::engine::{Engine, Hit};
+use crate::args::{ChunkArgs, CleanArgs, FindArgs, InputArgs, RunArgs};
+use crate::engine::{ChunkRec, Engine, Hit};
 use crate::error::{CliError, Result};
 use crate::inputs::{Inputs, Location, Source};
 use crate::jsonl;
@@ -19,7 +19,7 @@ use crate::progress::{Progress, Totals};
 const LINE_BUF: usize = 1 << 20;
 
 /// A JSON Lines batch ends after this many bytes of lines...
-const BATCH_BYTES: usize = 1 << 20;
+const BATCH_BYTES: usize = 4 << 20;
 
 /// ...or this many lines.
 const BATCH_LINES: usize = 8192;
@@ -71,6 +71,26 @@ pub(crate) fn find(args: FindArgs) -> Result<()> {
     let mut sink = Sink::Find {
         stream: Stream::open(args.output.as_deref())?,
         names: Vec::new(),
+    };
+    finish(
+        process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
+        &args.run,
+        sink,
+    )
+}
+
+/// `textdedup chunk`: one JSON object per chunk, in corpus order:
+/// `{"doc": D, "offset": O, "length": L, "hash": "<32 hex digits>"}`.
+///
+/// # Errors
+///
+/// Any [`CliError`]; no output file is left behind.
+pub(crate) fn chunk(args: ChunkArgs) -> Result<()> {
+    let mut engine = Engine::chunker(&args)?;
+    setup(&args.run)?;
+    let inputs = Inputs::resolve(&args.input.inputs)?;
+    let mut sink = Sink::Chunks {
+        stream: Stream::open(args.output.as_deref())?,
     };
     finish(
         process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
@@ -198,17 +218,21 @@ fn dedup_batch(
         decoded,
         docs,
         hits,
-        ..
+        chunks,
     } = batch;
     hits.clear();
-    for doc in docs.iter_mut() {
-        if let DocKind::Open | DocKind::Blank = doc.kind {
-            continue;
-        }
-        let text = text_of(data, decoded, doc);
-        let start = hits.len();
-        doc.index = engine.feed(text, hits);
-        doc.hits = start..hits.len();
+    chunks.clear();
+    let is_doc = |doc: &Doc| !matches!(doc.kind, DocKind::Open | DocKind::Blank);
+    let texts: Vec<&[u8]> = docs
+        .iter()
+        .filter(|d| is_doc(d))
+        .map(|d| text_of(data, decoded, d))
+        .collect();
+    let fed = engine.feed_batch(&texts, hits, chunks);
+    for ((doc, fed), text) in docs.iter_mut().filter(|d| is_doc(d)).zip(fed).zip(texts) {
+        doc.index = fed.index;
+        doc.hits = fed.hits;
+        doc.chunks = fed.chunks;
         totals.add(text.len(), &hits[doc.hits.clone()]);
         progress.document(doc.line.len() as u64);
     }
@@ -228,6 +252,8 @@ struct Batch {
     docs: Vec<Doc>,
     /// Every document's removed spans, in order (see [`Doc::hits`]).
     hits: Vec<Hit>,
+    /// Every document's chunks, in order (`chunk` only; see [`Doc::chunks`]).
+    chunks: Vec<ChunkRec>,
 }
 
 impl Batch {
@@ -237,6 +263,7 @@ impl Batch {
         self.decoded.clear();
         self.docs.clear();
         self.hits.clear();
+        self.chunks.clear();
     }
 
     /// The text of `doc`.
@@ -271,6 +298,8 @@ struct Doc {
     index: u64,
     /// Its removed spans in [`Batch::hits`] (set by the engine).
     hits: Range<usize>,
+    /// Its chunks in [`Batch::chunks`] (set by the engine, `chunk` only).
+    chunks: Range<usize>,
 }
 
 /// What kind of document.
@@ -447,6 +476,7 @@ impl Doc {
             kind,
             index: 0,
             hits: 0..0,
+            chunks: 0..0,
         }
     }
 }
@@ -494,6 +524,11 @@ enum Sink {
     CleanStream(Stream),
     /// `clean`, mirroring the inputs under `--out-dir`.
     CleanMirror(Staging),
+    /// `chunk`: one JSON object per chunk.
+    Chunks {
+        /// Where the list goes.
+        stream: Stream,
+    },
     /// `find`: one JSON object per removed span.
     Find {
         /// Where the report goes.
@@ -520,16 +555,23 @@ impl Sink {
             }
             let hits = &batch.hits[doc.hits.clone()];
             let line = &batch.data[doc.line.clone()];
+            if let Sink::Chunks { stream } = self {
+                if let DocKind::Plain | DocKind::Record { .. } = doc.kind {
+                    let name = doc_name(batch, doc, source);
+                    let w = stream.writer();
+                    let result = batch.chunks[doc.chunks.clone()].iter().try_for_each(|c| {
+                        writeln!(
+                            w,
+                            r#"{{"doc":{name},"offset":{},"length":{},"hash":"{:032x}"}}"#,
+                            c.offset, c.len, c.hash
+                        )
+                    });
+                    result.map_err(|e| stream.error(e))?;
+                }
+                continue;
+            }
             if let Sink::Find { stream, names } = self {
-                let name = || match &doc.kind {
-                    DocKind::Record { id: Some(id), .. } => {
-                        String::from_utf8_lossy(&batch.data[id.clone()]).into_owned()
-                    }
-                    DocKind::Record { line_no, .. } => {
-                        json_string(&format!("{}:{line_no}", source.name))
-                    }
-                    _ => json_string(&source.name),
-                };
+                let name = || doc_name(batch, doc, source);
                 if let DocKind::Plain | DocKind::Record { .. } = doc.kind {
                     report(stream, names, doc.index, hits, name)?;
                 }
@@ -560,16 +602,30 @@ impl Sink {
         match self {
             Sink::CleanStream(s) => f(s.writer()).map_err(|e| s.error(e)),
             Sink::CleanMirror(s) => f(s.writer()).map_err(|e| s.error(e)),
-            Sink::Find { .. } => Ok(()),
+            Sink::Find { .. } | Sink::Chunks { .. } => Ok(()),
         }
     }
 
     /// Makes the output visible.
     fn commit(self) -> Result<()> {
         match self {
-            Sink::CleanStream(s) | Sink::Find { stream: s, .. } => s.commit(),
+            Sink::CleanStream(s) | Sink::Find { stream: s, .. } | Sink::Chunks { stream: s } => {
+                s.commit()
+            }
             Sink::CleanMirror(s) => s.commit(),
         }
+    }
+}
+
+/// A document's name as JSON: its JSON Lines id as written, `FILE:LINE`
+/// for a record without one, or the file's path.
+fn doc_name(batch: &Batch, doc: &Doc, source: &Source) -> String {
+    match &doc.kind {
+        DocKind::Record { id: Some(id), .. } => {
+            String::from_utf8_lossy(&batch.data[id.clone()]).into_owned()
+        }
+        DocKind::Record { line_no, .. } => json_string(&format!("{}:{line_no}", source.name)),
+        _ => json_string(&source.name),
     }
 }
 
