@@ -61,8 +61,8 @@ pub(crate) enum Engine {
     },
     /// Content-defined chunks, listed (`textdedup chunk`).
     Chunk {
-        /// The chunker.
-        chunker: Chunker,
+        /// The chunker (boxed: it holds its 2 KiB gear table).
+        chunker: Box<Chunker>,
         /// Documents seen so far.
         documents: u64,
     },
@@ -124,7 +124,7 @@ impl Engine {
             CliError::Usage(format!("{option}: {e}"))
         })?;
         Ok(Engine::Chunk {
-            chunker,
+            chunker: Box::new(chunker),
             documents: 0,
         })
     }
