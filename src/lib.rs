@@ -98,6 +98,7 @@
 mod config;
 mod dedup;
 pub mod fingerprint;
+pub mod passage;
 mod report;
 mod span;
 pub mod split;
