@@ -5,23 +5,14 @@
 //! after `k = ceil(64 / shift)` bytes every older byte has been shifted out,
 //! so the hash is a pure function of the last `k` bytes, whatever came
 //! before. The window of `w` consecutive k-grams starting at `t` selects its
-//! smallest key; a key is the hash's top 44 bits with the k-gram's position
-//! in the low bits, so ties go to the leftmost k-gram and every window has
-//! exactly one minimum. The selection depends only on the window's bytes:
+//! smallest hash (63 bits), the rightmost one on ties. The selection depends
+//! only on the window's bytes:
 //! two equal windows select the same relative offset, which is what the
 //! passage guarantee rests on.
 //!
-//! Minima are computed per chunk of windows with the block method (prefix
-//! and suffix minima over blocks of `w` keys), which is linear whatever the
-//! input: runs of equal hashes (periodic text) cost the same as any other.
+//! The minimum is tracked incrementally (see [`Winnower`]).
 
-/// Bits of a key that hold the k-gram's position within the chunk.
-pub(crate) const POS_BITS: u32 = 20;
-/// Mask for the position bits of a key.
-pub(crate) const POS_MASK: u64 = (1 << POS_BITS) - 1;
-/// Windows computed per chunk: bounds the scratch memory.
-const CHUNK_WINDOWS: usize = 1 << 14;
-/// The largest window, so that a chunk's k-grams fit in [`POS_BITS`].
+/// The largest window, in k-grams: bounds the ring buffer.
 pub(crate) const MAX_WINDOW: usize = 1 << 12;
 
 /// The Gear table: 256 pseudo-random words from a fixed seed (SplitMix64).
@@ -70,67 +61,126 @@ impl Params {
     }
 }
 
-/// Reusable buffers for one chunk of windows.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Winnow {
-    /// One key per k-gram of the chunk.
-    keys: Vec<u64>,
-    /// Suffix minima within blocks; overwritten with the window minima.
-    suf: Vec<u64>,
-    /// Prefix minima within blocks.
-    pre: Vec<u64>,
+/// A window's anchor, reported when it differs from the previous window's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Anchor {
+    /// The anchor's k-gram position in the document.
+    pub(crate) pos: usize,
+    /// The k-gram's hash (63 bits).
+    pub(crate) hash: u64,
+    /// The first window that selects it.
+    pub(crate) first_window: usize,
 }
 
-impl Winnow {
-    /// The number of windows the next chunk starting at `t0` covers.
-    #[inline]
-    pub(crate) fn chunk_len(t0: usize, windows: usize) -> usize {
-        (windows - t0).min(CHUNK_WINDOWS)
+/// Winnowing over one document, resumable chunk by chunk.
+///
+/// Each window selects the *rightmost* smallest hash among its `w`
+/// k-grams. The minimum is tracked incrementally: a new k-gram at or below
+/// it takes over; when the minimum leaves the window, the window (kept in a
+/// ring buffer) is rescanned. Runs of equal hashes (periodic text) never
+/// rescan, since each new equal hash takes over before the old one leaves.
+#[derive(Debug)]
+pub(crate) struct Winnower<'t> {
+    p: Params,
+    text: &'t [u8],
+    /// The last `w` hashes, at `g & mask`.
+    ring: Vec<u64>,
+    mask: usize,
+    /// The rolling hash of the last k-gram computed.
+    h: u64,
+    /// The next k-gram to compute.
+    g: usize,
+    /// The current window's minimum and its position.
+    min_h: u64,
+    min_pos: usize,
+}
+
+impl<'t> Winnower<'t> {
+    /// A winnower for `text`, which must hold at least one window
+    /// (`text.len() >= p.m`); `ring` is a reusable buffer.
+    pub(crate) fn new(p: Params, text: &'t [u8], mut ring: Vec<u64>) -> Winnower<'t> {
+        let size = p.w.next_power_of_two();
+        ring.clear();
+        ring.resize(size, 0);
+        Winnower {
+            p,
+            text,
+            ring,
+            mask: size - 1,
+            h: 0,
+            g: 0,
+            min_h: u64::MAX,
+            min_pos: 0,
+        }
     }
 
-    /// The minimum key of each window `t0 .. t0 + count` of `text`: the
-    /// window's anchor is `t0 + (key & POS_MASK)` and its hash `key >> POS_BITS`.
-    ///
-    /// Needs `t0 + count - 1 + p.m <= text.len()` (whole windows).
-    pub(crate) fn chunk(&mut self, p: &Params, text: &[u8], t0: usize, count: usize) -> &[u64] {
-        let (k, w) = (p.k, p.w);
-        let grams = count + w - 1;
-        self.keys.clear();
-        self.keys.reserve(grams);
-        let bytes = &text[t0..t0 + grams + k - 1];
-        let mut h = 0u64;
-        for &b in &bytes[..k - 1] {
-            h = (h << p.shift).wrapping_add(GEAR[b as usize]);
-        }
-        let high = !POS_MASK;
-        self.keys
-            .extend(bytes[k - 1..].iter().zip(0u64..).map(|(&b, j)| {
-                h = (h << p.shift).wrapping_add(GEAR[b as usize]);
-                (h & high) | j
-            }));
-        self.suf.resize(grams, 0);
-        self.pre.resize(grams, 0);
-        for ((keys, suf), pre) in self
-            .keys
-            .chunks(w)
-            .zip(self.suf.chunks_mut(w))
-            .zip(self.pre.chunks_mut(w))
-        {
-            let mut min = u64::MAX;
-            for (s, &key) in suf.iter_mut().zip(keys).rev() {
-                min = min.min(key);
-                *s = min;
+    /// Gives the ring buffer back for reuse.
+    pub(crate) fn into_ring(self) -> Vec<u64> {
+        self.ring
+    }
+
+    /// Computes the windows up to (not including) `t_end` and appends an
+    /// [`Anchor`] for each window whose anchor differs from the window
+    /// before it (always for window 0).
+    pub(crate) fn run(&mut self, t_end: usize, out: &mut Vec<Anchor>) {
+        let (k, w, shift) = (self.p.k, self.p.w, self.p.shift);
+        let text = self.text;
+        if self.g == 0 {
+            for &b in &text[..k - 1] {
+                self.h = (self.h << shift).wrapping_add(GEAR[b as usize]);
             }
-            let mut min = u64::MAX;
-            for (q, &key) in pre.iter_mut().zip(keys) {
-                min = min.min(key);
-                *q = min;
+            // The k-grams of window 0.
+            for g in 0..w {
+                self.h = (self.h << shift).wrapping_add(GEAR[text[g + k - 1] as usize]);
+                let key = self.h >> 1;
+                self.ring[g & self.mask] = key;
+                if key <= self.min_h {
+                    self.min_h = key;
+                    self.min_pos = g;
+                }
             }
+            out.push(Anchor {
+                pos: self.min_pos,
+                hash: self.min_h,
+                first_window: 0,
+            });
+            self.g = w;
         }
-        for (s, &q) in self.suf[..count].iter_mut().zip(&self.pre[w - 1..]) {
-            *s = (*s).min(q);
+        let (mut h, mut min_h, mut min_pos) = (self.h, self.min_h, self.min_pos);
+        let ring = &mut self.ring[..];
+        let mask = self.mask;
+        let g_end = t_end + w - 1;
+        if g_end <= self.g {
+            return;
         }
-        &self.suf[..count]
+        for (g, &b) in (self.g..g_end).zip(&text[self.g + k - 1..g_end + k - 1]) {
+            h = (h << shift).wrapping_add(GEAR[b as usize]);
+            let key = h >> 1;
+            ring[g & mask] = key;
+            let t = g + 1 - w;
+            if key <= min_h {
+                min_h = key;
+                min_pos = g;
+            } else if min_pos < t {
+                min_h = u64::MAX;
+                for j in t..=g {
+                    let v = ring[j & mask];
+                    if v <= min_h {
+                        min_h = v;
+                        min_pos = j;
+                    }
+                }
+            } else {
+                continue;
+            }
+            out.push(Anchor {
+                pos: min_pos,
+                hash: min_h,
+                first_window: t,
+            });
+        }
+        self.g = self.g.max(g_end);
+        (self.h, self.min_h, self.min_pos) = (h, min_h, min_pos);
     }
 }
 
@@ -141,14 +191,15 @@ pub(crate) fn kgram_hash(p: &Params, text: &[u8], i: usize) -> u64 {
     for &b in &text[i..i + p.k] {
         h = (h << p.shift).wrapping_add(GEAR[b as usize]);
     }
-    h >> POS_BITS
+    h >> 1
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Naive winnowing: the leftmost smallest hash of each window.
+    /// Naive winnowing: the rightmost smallest hash of each window, one
+    /// entry per window.
     fn naive(p: &Params, text: &[u8]) -> Vec<(usize, u64)> {
         let hashes: Vec<u64> = (0..=text.len() - p.k)
             .map(|i| kgram_hash(p, text, i))
@@ -157,24 +208,41 @@ mod tests {
             .map(|t| {
                 (t..t + p.w)
                     .map(|i| (hashes[i], i))
-                    .min()
-                    .map(|(h, i)| (i, h))
+                    .max_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)))
                     .unwrap()
+                    .swap()
             })
             .collect()
     }
 
+    trait Swap {
+        fn swap(self) -> (usize, u64);
+    }
+    impl Swap for (u64, usize) {
+        fn swap(self) -> (usize, u64) {
+            (self.1, self.0)
+        }
+    }
+
+    /// The winnower's events expanded to one entry per window, computed in
+    /// uneven chunks.
     fn fast(p: &Params, text: &[u8]) -> Vec<(usize, u64)> {
         let windows = text.len() + 1 - p.m;
-        let mut winnow = Winnow::default();
+        let mut winnower = Winnower::new(*p, text, Vec::new());
+        let mut events = Vec::new();
+        let mut t = 0;
+        let mut step = 1;
+        while t < windows {
+            let end = (t + step).min(windows);
+            winnower.run(end, &mut events);
+            t = end;
+            step = step * 3 + 1;
+        }
         let mut out = Vec::new();
-        let mut t0 = 0;
-        while t0 < windows {
-            let count = Winnow::chunk_len(t0, windows);
-            for &key in winnow.chunk(p, text, t0, count) {
-                out.push((t0 + (key & POS_MASK) as usize, key >> POS_BITS));
-            }
-            t0 += count;
+        for (i, e) in events.iter().enumerate() {
+            let next = events.get(i + 1).map_or(windows, |n| n.first_window);
+            assert!(next > e.first_window);
+            out.extend((e.first_window..next).map(|_| (e.pos, e.hash)));
         }
         out
     }
@@ -183,6 +251,7 @@ mod tests {
     fn hash_depends_only_on_the_kgram() {
         for m in [16, 44, 64, 100] {
             let p = Params::for_min_len(m);
+            assert!(p.k <= m && p.w + p.k - 1 <= m);
             let text: Vec<u8> = (0..200u32).map(|i| (i * 7 % 13) as u8 + b'a').collect();
             let mut shifted = b"some other prefix".to_vec();
             shifted.extend_from_slice(&text);
@@ -193,7 +262,7 @@ mod tests {
     }
 
     #[test]
-    fn block_minima_equal_naive_winnowing() {
+    fn incremental_minima_equal_naive_winnowing() {
         let mut state = 1u64;
         for m in [16, 20, 44, 64, 100, 300] {
             let p = Params::for_min_len(m);

@@ -17,7 +17,7 @@
 //! each of those windows equals an earlier window, whose anchor (same hash,
 //! same offset) is represented in the table already.
 
-use crate::passage::anchor::{Params, Winnow, POS_BITS, POS_MASK};
+use crate::passage::anchor::{Anchor, Params, Winnower};
 use crate::passage::extend::{common_prefix, common_suffix};
 use crate::passage::table::AnchorTable;
 use crate::span::Span;
@@ -53,14 +53,22 @@ impl Run {
 /// Buffers reused from one document to the next.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Scratch {
-    /// Winnowing buffers.
-    winnow: Winnow,
+    /// The winnower's ring buffer.
+    ring: Vec<u64>,
+    /// Anchor changes of one chunk of windows.
+    anchors: Vec<Anchor>,
     /// Candidates of one lookup.
     cands: Vec<u64>,
     /// Verified runs that start after the current window, sorted by
     /// descending start.
     pending: Vec<Run>,
+    /// Keeps the table warm-up reads alive.
+    sink: u64,
 }
+
+/// Windows per chunk: the anchors of a chunk have their table slots
+/// read together before the chunk is processed.
+const CHUNK_WINDOWS: usize = 4096;
 
 /// The stream before the current document.
 #[derive(Clone, Copy, Debug)]
@@ -102,77 +110,132 @@ pub(crate) fn scan(
         return;
     }
     let windows = n - m + 1;
-    let base = earlier.bytes.len() as u64;
-    let Scratch {
-        winnow,
-        cands,
-        pending,
-    } = scratch;
-    pending.clear();
-    let mut best = Run {
-        rs: 0,
-        re: 0,
-        src: 0,
+    let mut state = State {
+        lookup: Lookup {
+            earlier,
+            text,
+            base: earlier.bytes.len() as u64,
+            m,
+        },
+        best: Run {
+            rs: 0,
+            re: 0,
+            src: 0,
+        },
+        cover_end: 0,
+        anchor: Anchor {
+            pos: 0,
+            hash: 0,
+            first_window: 0,
+        },
+        looked_up: false,
+        charge_certified: true,
     };
-    let mut cover_end = 0;
-    let mut anchor = usize::MAX;
-    let mut hash = 0;
-    let mut looked_up = false;
-    // True while every window of the current anchor's charge is certified.
-    let mut charge_certified = true;
-    let mut t0 = 0;
-    while t0 < windows {
-        let count = Winnow::chunk_len(t0, windows);
-        let keys = winnow.chunk(p, text, t0, count);
-        for (t, &key) in (t0..).zip(keys) {
-            let a = t0 + (key & POS_MASK) as usize;
-            if a != anchor {
-                if !charge_certified {
-                    table.insert(hash, base + anchor as u64);
-                }
-                anchor = a;
-                hash = key >> POS_BITS;
-                looked_up = false;
-                charge_certified = true;
+    let mut anchors = core::mem::take(&mut scratch.anchors);
+    let mut winnower = Winnower::new(*p, text, core::mem::take(&mut scratch.ring));
+    scratch.pending.clear();
+    let mut t = 0;
+    while t < windows {
+        let t_end = (t + CHUNK_WINDOWS).min(windows);
+        anchors.clear();
+        winnower.run(t_end, &mut anchors);
+        scratch.sink ^= table.warm(anchors.iter().map(|a| a.hash));
+        for &next in &anchors {
+            if next.first_window > 0 {
+                state.advance(table, scratch, t, next.first_window, pieces);
+                state.finish_anchor(table);
             }
-            if best.re < t + m {
-                while let Some(&run) = pending.last() {
+            state.anchor = next;
+            state.looked_up = false;
+            state.charge_certified = true;
+            t = next.first_window;
+        }
+        state.advance(table, scratch, t, t_end, pieces);
+        t = t_end;
+    }
+    state.finish_anchor(table);
+    scratch.ring = winnower.into_ring();
+    scratch.anchors = anchors;
+    scratch.sink = core::hint::black_box(scratch.sink);
+}
+
+/// The scan's state within one document.
+struct State<'a> {
+    /// What lookups read.
+    lookup: Lookup<'a>,
+    /// The active run reaching furthest right.
+    best: Run,
+    /// The end of the covered text emitted so far.
+    cover_end: usize,
+    /// The current anchor.
+    anchor: Anchor,
+    /// Whether the current anchor was looked up.
+    looked_up: bool,
+    /// True while every window of the current anchor's charge is certified.
+    charge_certified: bool,
+}
+
+impl State<'_> {
+    /// Processes windows `from..to`, all selecting the current anchor.
+    fn advance(
+        &mut self,
+        table: &AnchorTable,
+        scratch: &mut Scratch,
+        from: usize,
+        to: usize,
+        pieces: &mut Vec<Piece>,
+    ) {
+        let m = self.lookup.m;
+        let mut t = from;
+        while t < to {
+            if self.best.re < t + m {
+                while let Some(&run) = scratch.pending.last() {
                     if run.rs > t {
                         break;
                     }
-                    pending.pop();
-                    if run.re > best.re {
-                        best = run;
+                    scratch.pending.pop();
+                    if run.re > self.best.re {
+                        self.best = run;
                     }
                 }
-                if best.re < t + m && !looked_up {
-                    looked_up = true;
-                    let ctx = Lookup {
-                        earlier,
-                        text,
-                        base,
-                        m,
-                    };
-                    ctx.run(table, hash, a, t, cands, pending, &mut best);
+                if self.best.re < t + m && !self.looked_up {
+                    self.looked_up = true;
+                    self.lookup.run(
+                        table,
+                        &self.anchor,
+                        t,
+                        &mut scratch.cands,
+                        &mut scratch.pending,
+                        &mut self.best,
+                    );
                 }
-                if best.re < t + m {
-                    charge_certified = false;
+                if self.best.re < t + m {
+                    // Not a repeat; nothing changes before the next pending
+                    // run starts.
+                    self.charge_certified = false;
+                    t = scratch.pending.last().map_or(to, |r| r.rs.min(to)).max(t + 1);
                     continue;
                 }
             }
-            if best.re > cover_end {
-                let start = t.max(cover_end);
+            // Certified, and so is every window up to `best.re - m`.
+            let best = self.best;
+            if best.re > self.cover_end {
+                let start = t.max(self.cover_end);
                 pieces.push(Piece {
                     span: Span::new(start, best.re),
                     src: best.src + (start - best.rs) as u64,
                 });
-                cover_end = best.re;
+                self.cover_end = best.re;
             }
+            t = best.re + 1 - m;
         }
-        t0 += count;
     }
-    if !charge_certified {
-        table.insert(hash, base + anchor as u64);
+
+    /// Stores the current anchor unless its whole charge was certified.
+    fn finish_anchor(&mut self, table: &mut AnchorTable) {
+        if !self.charge_certified {
+            table.insert(self.anchor.hash, self.lookup.base + self.anchor.pos as u64);
+        }
     }
 }
 
@@ -188,19 +251,18 @@ impl Lookup<'_> {
     /// Verifies every stored candidate for anchor `a` (window `t`): runs
     /// that start at or before `t` may replace `best`, later ones wait in
     /// `pending`.
-    #[expect(clippy::too_many_arguments, reason = "one call site, hot loop state")]
     fn run(
         &self,
         table: &AnchorTable,
-        hash: u64,
-        a: usize,
+        anchor: &Anchor,
         t: usize,
         cands: &mut Vec<u64>,
         pending: &mut Vec<Run>,
         best: &mut Run,
     ) {
+        let a = anchor.pos;
         cands.clear();
-        table.candidates(hash, cands);
+        table.candidates(anchor.hash, cands);
         let here = self.base + a as u64;
         let before = pending.len();
         for &q in cands.iter() {

@@ -64,6 +64,17 @@ impl AnchorTable {
         self.refused = 0;
     }
 
+    /// Reads the home slot of each hash, so that the lookups and inserts
+    /// that follow find them in cache: the reads are independent, so their
+    /// memory latencies overlap instead of adding up. Returns a value that
+    /// depends on the reads (to keep them).
+    pub(crate) fn warm(&self, hashes: impl Iterator<Item = u64>) -> u64 {
+        if self.slots.is_empty() {
+            return 0;
+        }
+        hashes.fold(0, |acc, hash| acc ^ self.slots[self.home(USED | hash)].tag)
+    }
+
     /// Appends the positions stored for `hash` to `out` (at most
     /// [`MAX_CANDIDATES`]).
     pub(crate) fn candidates(&self, hash: u64, out: &mut Vec<u64>) {
