@@ -146,42 +146,73 @@ impl<'t> Winnower<'t> {
             });
             self.g = w;
         }
-        let (mut h, mut min_h, mut min_pos) = (self.h, self.min_h, self.min_pos);
-        let ring = &mut self.ring[..];
-        let mask = self.mask;
         let g_end = t_end + w - 1;
         if g_end <= self.g {
             return;
         }
-        for (g, &b) in (self.g..g_end).zip(&text[self.g + k - 1..g_end + k - 1]) {
-            h = (h << shift).wrapping_add(GEAR[b as usize]);
-            let key = h >> 1;
-            ring[g & mask] = key;
-            let t = g + 1 - w;
-            if key <= min_h {
-                min_h = key;
-                min_pos = g;
-            } else if min_pos < t {
-                min_h = u64::MAX;
-                for j in t..=g {
-                    let v = ring[j & mask];
-                    if v <= min_h {
-                        min_h = v;
-                        min_pos = j;
-                    }
-                }
-            } else {
+        let (mut h, mut min_h, mut min_pos) = (self.h, self.min_h, self.min_pos);
+        let ring = &mut self.ring[..];
+        let mask = ring.len() - 1;
+        // The k-gram at which the current minimum leaves the window.
+        let mut expire = min_pos + w;
+        let mut g = self.g;
+        while g < g_end {
+            if expire <= g {
+                // The minimum leaves: take k-gram `g` in, rescan the window.
+                h = (h << shift).wrapping_add(GEAR[text[g + k - 1] as usize]);
+                ring[g & mask] = h >> 1;
+                let t = g + 1 - w;
+                (min_h, min_pos) = rightmost_min(ring, t, g);
+                expire = min_pos + w;
+                out.push(Anchor {
+                    pos: min_pos,
+                    hash: min_h,
+                    first_window: t,
+                });
+                g += 1;
                 continue;
             }
-            out.push(Anchor {
-                pos: min_pos,
-                hash: min_h,
-                first_window: t,
-            });
+            // Plain steps: the minimum stays unless a smaller hash enters.
+            let stop = expire.min(g_end);
+            for &b in &text[g + k - 1..stop + k - 1] {
+                h = (h << shift).wrapping_add(GEAR[b as usize]);
+                let key = h >> 1;
+                ring[g & mask] = key;
+                if key <= min_h {
+                    min_h = key;
+                    min_pos = g;
+                    out.push(Anchor {
+                        pos: g,
+                        hash: key,
+                        first_window: g + 1 - w,
+                    });
+                }
+                g += 1;
+            }
+            expire = min_pos + w;
         }
         self.g = self.g.max(g_end);
         (self.h, self.min_h, self.min_pos) = (h, min_h, min_pos);
     }
+}
+
+/// The rightmost smallest hash among k-grams `from..=to` of the ring, and
+/// its position: one pass for the minimum, one for its last position, both
+/// over contiguous slices.
+fn rightmost_min(ring: &[u64], from: usize, to: usize) -> (u64, usize) {
+    let mask = ring.len() - 1;
+    let (a, b) = (from & mask, to & mask);
+    let (first, second) = if a <= b {
+        (&ring[a..=b], &ring[..0])
+    } else {
+        (&ring[a..], &ring[..=b])
+    };
+    let min = first.iter().chain(second).fold(u64::MAX, |m, &v| m.min(v));
+    let last = match second.iter().rposition(|&v| v == min) {
+        Some(i) => first.len() + i,
+        None => first.iter().rposition(|&v| v == min).unwrap_or(0),
+    };
+    (min, from + last)
 }
 
 /// The hash of the k-gram at `i`, recomputed from scratch (for tests).

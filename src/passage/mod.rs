@@ -503,6 +503,25 @@ impl PassageCorpus {
         PassageCorpus::default()
     }
 
+    /// An empty corpus with room for `text_bytes` bytes of documents: the
+    /// stored text and the anchors such text needs (one per 32 bytes, enough
+    /// for the default `min_len`), so that neither grows while they are fed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::passage::PassageCorpus;
+    ///
+    /// let corpus = PassageCorpus::with_capacity(1 << 20);
+    /// assert!(corpus.heap_bytes() >= 1 << 20);
+    /// ```
+    pub fn with_capacity(text_bytes: usize) -> PassageCorpus {
+        let mut corpus = PassageCorpus::new();
+        corpus.bytes.reserve(text_bytes);
+        corpus.table.reserve(text_bytes / 32);
+        corpus
+    }
+
     /// The number of documents fed so far.
     pub fn documents(&self) -> u64 {
         self.documents

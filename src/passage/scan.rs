@@ -213,7 +213,11 @@ impl State<'_> {
                     // Not a repeat; nothing changes before the next pending
                     // run starts.
                     self.charge_certified = false;
-                    t = scratch.pending.last().map_or(to, |r| r.rs.min(to)).max(t + 1);
+                    t = scratch
+                        .pending
+                        .last()
+                        .map_or(to, |r| r.rs.min(to))
+                        .max(t + 1);
                     continue;
                 }
             }

@@ -3,8 +3,11 @@
 //!
 //! An open-addressing multimap with linear probing: equal keys sit in one
 //! probe run, so the candidates of a hash are read from consecutive slots
-//! and no per-key allocation is needed. Each slot is 16 bytes; the table is
-//! at most half full.
+//! and no per-key allocation is needed. A slot is one 8-byte word: the top
+//! 26 bits of the mixed hash (which also choose the slot's home, so the
+//! table can grow without the full hash) and the stream position plus one
+//! (0 marks an empty slot). The table is at most half full: 16 to 32 bytes
+//! per stored anchor.
 
 /// The most earlier positions kept per k-gram hash. An anchor whose hash
 /// already has this many entries is refused (counted in
@@ -12,34 +15,46 @@
 /// repeat.
 pub(crate) const MAX_CANDIDATES: usize = 32;
 
-/// A used slot's tag has this bit set; an empty slot's tag is 0.
-const USED: u64 = 1 << 63;
+/// Hash bits kept in a slot.
+const TAG_BITS: u32 = 26;
+/// Bits of a slot holding the position plus one.
+const POS_BITS: u32 = 64 - TAG_BITS;
+/// Mask of the position bits.
+const POS_MASK: u64 = (1 << POS_BITS) - 1;
+/// Positions from here on are not stored (256 GiB of text).
+pub(crate) const MAX_POS: u64 = POS_MASK - 1;
 
-#[derive(Clone, Copy, Debug, Default)]
-struct Slot {
-    /// `USED | hash`, or 0 for an empty slot.
-    tag: u64,
-    /// The anchor's global position in the corpus stream.
-    pos: u64,
+/// The slot tag of a hash: the top bits of the hash times an odd constant
+/// (anchors are window minima, so their own top bits are mostly zero).
+#[inline]
+fn tag(hash: u64) -> u64 {
+    hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> POS_BITS
 }
 
 /// Hash to earlier anchor positions.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AnchorTable {
-    /// Power-of-two many slots, or none before the first insert.
-    slots: Vec<Slot>,
+    /// Power-of-two many slots (`tag << POS_BITS | pos + 1`, or 0 when
+    /// empty), or none before the first insert.
+    slots: Vec<u64>,
     /// Used slots.
     len: usize,
     /// Anchors refused because their hash already had
-    /// [`MAX_CANDIDATES`] entries.
+    /// [`MAX_CANDIDATES`] entries (or their position was past [`MAX_POS`]).
     refused: u64,
 }
 
 impl AnchorTable {
+    /// The first slot probed for `tag`: its top bits, spread out when the
+    /// table has more slots than tags.
     #[inline]
     fn home(&self, tag: u64) -> usize {
         let bits = self.slots.len().trailing_zeros();
-        (tag.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+        if bits <= TAG_BITS {
+            (tag >> (TAG_BITS - bits)) as usize
+        } else {
+            (tag << (bits - TAG_BITS)) as usize
+        }
     }
 
     /// The number of stored anchors.
@@ -49,7 +64,7 @@ impl AnchorTable {
 
     /// Bytes of heap memory held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * core::mem::size_of::<Slot>()
+        self.slots.capacity() * 8
     }
 
     /// Anchors refused so far (see [`MAX_CANDIDATES`]).
@@ -72,7 +87,7 @@ impl AnchorTable {
         if self.slots.is_empty() {
             return 0;
         }
-        hashes.fold(0, |acc, hash| acc ^ self.slots[self.home(USED | hash)].tag)
+        hashes.fold(0, |acc, hash| acc ^ self.slots[self.home(tag(hash))])
     }
 
     /// Appends the positions stored for `hash` to `out` (at most
@@ -81,16 +96,16 @@ impl AnchorTable {
         if self.slots.is_empty() {
             return;
         }
-        let tag = USED | hash;
+        let tag = tag(hash);
         let mask = self.slots.len() - 1;
         let mut i = self.home(tag);
         loop {
             let slot = self.slots[i];
-            if slot.tag == 0 {
+            if slot == 0 {
                 return;
             }
-            if slot.tag == tag {
-                out.push(slot.pos);
+            if slot >> POS_BITS == tag {
+                out.push((slot & POS_MASK) - 1);
             }
             i = (i + 1) & mask;
         }
@@ -98,15 +113,19 @@ impl AnchorTable {
 
     /// Stores `pos` under `hash` unless the hash is full.
     pub(crate) fn insert(&mut self, hash: u64, pos: u64) {
+        if pos >= MAX_POS {
+            self.refused += 1;
+            return;
+        }
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let tag = USED | hash;
+        let tag = tag(hash);
         let mask = self.slots.len() - 1;
         let mut i = self.home(tag);
         let mut same = 0;
-        while self.slots[i].tag != 0 {
-            if self.slots[i].tag == tag {
+        while self.slots[i] != 0 {
+            if self.slots[i] >> POS_BITS == tag {
                 same += 1;
                 if same == MAX_CANDIDATES {
                     self.refused += 1;
@@ -115,17 +134,28 @@ impl AnchorTable {
             }
             i = (i + 1) & mask;
         }
-        self.slots[i] = Slot { tag, pos };
+        self.slots[i] = tag << POS_BITS | (pos + 1);
         self.len += 1;
     }
 
+    /// Makes room for `additional` more anchors without growing.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let want = ((self.len + additional) * 2).next_power_of_two();
+        if want > self.slots.len() {
+            self.resize(want);
+        }
+    }
+
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(1024);
-        let old = core::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        self.resize((self.slots.len() * 2).max(1024));
+    }
+
+    fn resize(&mut self, size: usize) {
+        let old = core::mem::replace(&mut self.slots, vec![0; size]);
         let mask = size - 1;
-        for slot in old.into_iter().filter(|s| s.tag != 0) {
-            let mut i = self.home(slot.tag);
-            while self.slots[i].tag != 0 {
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let mut i = self.home(slot >> POS_BITS);
+            while self.slots[i] != 0 {
                 i = (i + 1) & mask;
             }
             self.slots[i] = slot;
