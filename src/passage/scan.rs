@@ -140,7 +140,7 @@ pub(crate) fn scan(
         anchors.clear();
         winnower.run(t_end, &mut anchors);
         scratch.sink ^= table.warm(anchors.iter().map(|a| a.hash));
-        for &next in &anchors {
+        for (i, &next) in anchors.iter().enumerate() {
             if next.first_window > 0 {
                 state.advance(table, scratch, t, next.first_window, pieces);
                 state.finish_anchor(table);
@@ -149,6 +149,15 @@ pub(crate) fn scan(
             state.looked_up = false;
             state.charge_certified = true;
             t = next.first_window;
+            if state.best.re >= t_end - 1 + m {
+                // Every window left in the chunk is certified (periodic or
+                // copied text): no anchor of the chunk is looked up or
+                // stored, so skip to the last one.
+                if let Some(&last) = anchors[i..].last() {
+                    state.anchor = last;
+                }
+                break;
+            }
         }
         state.advance(table, scratch, t, t_end, pieces);
         t = t_end;
