@@ -112,7 +112,11 @@ fn main() {
             measure(&format!("{letters} letters, 4 KiB docs"), &docs, m);
         }
         for m in [16, 32, 100] {
-            measure(&format!("{letters} letters, one doc"), std::slice::from_ref(&text), m);
+            measure(
+                &format!("{letters} letters, one doc"),
+                std::slice::from_ref(&text),
+                m,
+            );
         }
     }
     let prose = passage_gen::corpus(16 << 20, 0x5EED);

@@ -556,8 +556,9 @@ impl PassageCorpus {
     }
 
     /// Anchors refused because their k-gram hash already held 32 earlier
-    /// positions, since the corpus was created or cleared. While this is 0,
-    /// every report is exact (see the [module docs](self#guarantee)).
+    /// positions, since the corpus was created or cleared (under
+    /// [`Scope::Document`], since the last document began). While this is
+    /// 0, every report is exact (see the [module docs](self#guarantee)).
     pub fn refused_anchors(&self) -> u64 {
         self.table.refused()
     }

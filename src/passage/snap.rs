@@ -28,7 +28,8 @@ use crate::span::Span;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Snap {
-    /// No snapping: exactly the repeated bytes.
+    /// No snapping: exactly the repeated bytes. A removal may then split a
+    /// UTF-8 character; use [`Snap::Char`] or coarser to keep text valid.
     Byte,
     /// UTF-8 character boundaries: a position is a boundary unless the byte
     /// there is a continuation byte (`0x80..=0xBF`). Removing a snapped
