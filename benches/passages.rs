@@ -26,9 +26,12 @@ use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
 mod passage_gen;
 
 const MIN_LEN: usize = 100;
-const CORPUS_BYTES: usize = 64 << 20;
-const SA_BYTES: usize = 8 << 20;
-const PERIODIC_BYTES: usize = 16 << 20;
+/// Input sizes; `cargo test --benches` (a debug build) runs every benchmark
+/// once, on inputs 16 times smaller.
+const SCALE: usize = if cfg!(debug_assertions) { 4 } else { 0 };
+const CORPUS_BYTES: usize = (64 << 20) >> SCALE;
+const SA_BYTES: usize = (8 << 20) >> SCALE;
+const PERIODIC_BYTES: usize = (16 << 20) >> SCALE;
 
 fn finder() -> PassageFinder {
     PassageFinder::new(PassageConfig::new().min_len(MIN_LEN).snap(Snap::Byte)).unwrap()
