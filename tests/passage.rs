@@ -526,6 +526,43 @@ fn config_is_validated() {
 }
 
 #[test]
+fn mixing_scopes_on_one_corpus() {
+    let docs = corpus_with_repeats(5, 12, 1500);
+    let all: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
+    let by_doc = finder(20, Snap::Byte, Scope::Document);
+    let by_corpus = finder(20, Snap::Byte, Scope::Corpus);
+    let mut corpus = PassageCorpus::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let f = if i % 3 == 1 { by_doc } else { by_corpus };
+        let report = f.find_in(&mut corpus, doc);
+        assert_eq!(report.doc(), DocId::new(i as u64));
+        check_verified(&report, &all);
+        if i % 3 == 1 {
+            // Document scope: exactly the repeats within the document.
+            let alone = by_doc.find(doc);
+            assert_eq!(union(&report), union(&alone));
+        }
+    }
+    assert_eq!(corpus.documents(), docs.len() as u64);
+}
+
+#[test]
+fn with_capacity_changes_nothing_but_allocation() {
+    let docs = corpus_with_repeats(8, 40, 2000);
+    let f = PassageFinder::default();
+    let (mut a, mut b) = (PassageCorpus::new(), PassageCorpus::with_capacity(1 << 20));
+    for doc in &docs {
+        assert_eq!(
+            f.find_in(&mut a, doc).removals(),
+            f.find_in(&mut b, doc).removals()
+        );
+    }
+    assert_eq!(a.anchors(), b.anchors());
+    a.clear();
+    assert_eq!((a.documents(), a.text_bytes(), a.anchors()), (0, 0, 0));
+}
+
+#[test]
 fn engine_and_state_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<PassageFinder>();

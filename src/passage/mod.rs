@@ -351,8 +351,12 @@ impl PassageFinder {
         corpus.documents += 1;
         if self.config.scope == Scope::Document {
             corpus.forget();
-            corpus.params = Some(self.params);
-            return self.find_with(&mut corpus.table, &mut corpus.scratch, &[], &[], doc, text);
+            let report =
+                self.find_with(&mut corpus.table, &mut corpus.scratch, &[], &[], doc, text);
+            // The table now describes text that is not stored: a later
+            // corpus-scope document rebuilds it (from no text).
+            corpus.params = None;
+            return report;
         }
         if corpus.params != Some(self.params) {
             corpus.reindex(self.params);
