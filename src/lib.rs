@@ -13,6 +13,9 @@
 //!   [`Corpus`] carries cross-document state. [`Deduper::dedup_batch`] and
 //!   [`Deduper::dedup_stream`] process many documents on every core with the
 //!   one-by-one answer.
+//! - [`passage`]: passage mode. Every exact repeated passage of at least
+//!   `min_len` bytes, at any offset, within a document or across a corpus,
+//!   verified byte by byte; the suffix-array answer in one streaming pass.
 //! - Low-level building blocks for custom pipelines: [`split`] (paragraphs
 //!   with memchr) and [`fingerprint`] (normalization and xxh3-128).
 //! - [`chunk`]: content-defined chunking with a Gear rolling hash (any
@@ -64,6 +67,23 @@
 //! assert!(reports[0].removals().is_empty());
 //! assert_eq!(reports[1].kept_str()?, "Another page.\n\n");
 //! assert_eq!(reports[1].removals()[0].first().doc(), DocId::new(0));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Example: repeated passages at any offset
+//!
+//! ```
+//! use textdedup::passage::{PassageConfig, PassageFinder, Snap};
+//!
+//! let finder = PassageFinder::new(PassageConfig::new().min_len(40).snap(Snap::Word))?;
+//! let text = "Intro: all content on this site is licensed under CC BY-SA 4.0 terms. \
+//!             Body text. Footer: all content on this site is licensed under CC BY-SA 4.0 terms.";
+//! let report = finder.find(text.as_bytes());
+//! assert_eq!(
+//!     report.kept_str()?,
+//!     "Intro: all content on this site is licensed under CC BY-SA 4.0 terms. Body text. Footer: ",
+//! );
+//! assert_eq!(report.removals()[0].first().start(), 7);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -146,6 +166,7 @@ mod config;
 mod dedup;
 pub mod fingerprint;
 mod par;
+pub mod passage;
 mod report;
 mod span;
 pub mod split;

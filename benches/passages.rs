@@ -1,0 +1,199 @@
+//! Passage mode against a suffix array, and on periodic input.
+//!
+//! Run (the figures in notes/bench-passage.md use exactly this):
+//!
+//! ```text
+//! cargo bench --bench passages -- --warm-up-time 1 --measurement-time 5 --sample-size 10
+//! ```
+//!
+//! To compare a change: `cargo bench --bench passages -- --save-baseline before`
+//! on the old code, then `cargo bench --bench passages -- --baseline before`.
+//!
+//! Inputs are generated from fixed seeds (SplitMix64, `common/passage_gen.rs`):
+//! a 64 MiB corpus of 1 to 20 KiB documents with 15% of the bytes in copies of
+//! 50 to 5,000 bytes at random offsets, and 16 MiB periodic documents. Each
+//! benchmark checks its answer once before it is timed; `suffix_array` and
+//! `textdedup` must cover the same bytes. The suffix array (libdivsufsort via
+//! `cdivsufsort`, then Kasai's LCP) runs on the first 8 MiB of the corpus
+//! only, to keep the run short: compare throughput (bytes per second);
+//! `textdedup_8mib` runs textdedup on the same slice. `textdedup_per_document`
+//! runs the 64 MiB corpus document by document, without corpus state.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+
+#[path = "common/passage_gen.rs"]
+mod passage_gen;
+
+const MIN_LEN: usize = 100;
+/// Input sizes; `cargo test --benches` (a debug build) runs every benchmark
+/// once, on inputs 16 times smaller.
+const SCALE: usize = if cfg!(debug_assertions) { 4 } else { 0 };
+const CORPUS_BYTES: usize = (64 << 20) >> SCALE;
+const SA_BYTES: usize = (8 << 20) >> SCALE;
+const PERIODIC_BYTES: usize = (16 << 20) >> SCALE;
+
+fn finder() -> PassageFinder {
+    PassageFinder::new(PassageConfig::new().min_len(MIN_LEN).snap(Snap::Byte)).unwrap()
+}
+
+/// Bytes removed from a stream of documents by textdedup (corpus scope).
+fn textdedup_removed(finder: &PassageFinder, docs: &[Vec<u8>]) -> u64 {
+    let mut corpus = PassageCorpus::new();
+    docs.iter()
+        .map(|d| finder.find_in(&mut corpus, d).stats().bytes_removed)
+        .sum()
+}
+
+/// The same answer from a suffix array: a window of `MIN_LEN` bytes inside
+/// one document is a repeat unless it is the first (smallest position) of
+/// its group of suffixes sharing `MIN_LEN` bytes; the covered bytes are the
+/// union of repeated windows.
+fn suffix_array_removed(docs: &[Vec<u8>]) -> u64 {
+    let text = docs.concat();
+    let n = text.len();
+    // Bytes left in the document from each position.
+    let mut room = vec![0u32; n];
+    let mut pos = 0;
+    for d in docs {
+        for (i, r) in room[pos..pos + d.len()].iter_mut().enumerate() {
+            *r = (d.len() - i) as u32;
+        }
+        pos += d.len();
+    }
+    let mut sa = vec![0i32; n];
+    cdivsufsort::sort_in_place(&text, &mut sa);
+    let mut rank = vec![0u32; n];
+    for (r, &p) in sa.iter().enumerate() {
+        rank[p as usize] = r as u32;
+    }
+    // Kasai: lcp[r] = common prefix of suffixes sa[r - 1] and sa[r].
+    let mut lcp = vec![0u32; n];
+    let mut h = 0usize;
+    for i in 0..n {
+        let r = rank[i] as usize;
+        if r == 0 {
+            h = 0;
+            continue;
+        }
+        let j = sa[r - 1] as usize;
+        while i + h < n && j + h < n && text[i + h] == text[j + h] {
+            h += 1;
+        }
+        lcp[r] = h as u32;
+        h = h.saturating_sub(1);
+    }
+    lcp[0] = 0;
+    drop(rank);
+    // Groups of suffixes sharing MIN_LEN bytes; all but the first valid
+    // window of each group are repeats.
+    let mut diff = vec![0i32; n + 1];
+    let valid = |p: usize| room[p] as usize >= MIN_LEN;
+    let mut r = 0;
+    while r < n {
+        let mut e = r + 1;
+        while e < n && lcp[e] as usize >= MIN_LEN {
+            e += 1;
+        }
+        if e - r > 1 {
+            let group = &sa[r..e];
+            if let Some(first) = group
+                .iter()
+                .map(|&p| p as usize)
+                .filter(|&p| valid(p))
+                .min()
+            {
+                for p in group.iter().map(|&p| p as usize) {
+                    if p != first && valid(p) {
+                        diff[p] += 1;
+                        diff[p + MIN_LEN] -= 1;
+                    }
+                }
+            }
+        }
+        r = e;
+    }
+    let mut depth = 0i32;
+    let mut covered = 0u64;
+    for d in &diff[..n] {
+        depth += d;
+        covered += u64::from(depth > 0);
+    }
+    covered
+}
+
+fn periodic(unit: &[u8]) -> Vec<u8> {
+    unit.iter().copied().cycle().take(PERIODIC_BYTES).collect()
+}
+
+fn passages(c: &mut Criterion) {
+    let docs = passage_gen::corpus(CORPUS_BYTES, 0x5EED);
+    let total: usize = docs.iter().map(Vec::len).sum();
+    let mut slice_len = 0;
+    let sa_docs: Vec<Vec<u8>> = docs
+        .iter()
+        .take_while(|d| {
+            slice_len += d.len();
+            slice_len <= SA_BYTES
+        })
+        .cloned()
+        .collect();
+    let sa_total: usize = sa_docs.iter().map(Vec::len).sum();
+    let finder = finder();
+
+    // Check the answers once.
+    let want = suffix_array_removed(&sa_docs);
+    assert_eq!(
+        textdedup_removed(&finder, &sa_docs),
+        want,
+        "same coverage on the slice"
+    );
+    assert!(want > sa_total as u64 / 10, "the slice has its copies");
+    let removed = textdedup_removed(&finder, &docs);
+    assert!(removed > total as u64 / 10 && removed < total as u64 / 5);
+
+    let mut group = c.benchmark_group("passages");
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function("textdedup", |b| {
+        b.iter(|| textdedup_removed(&finder, &docs))
+    });
+    // The same documents, each on its own (no corpus: no stored text, one
+    // small table per document).
+    group.bench_function("textdedup_per_document", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| finder.find(d).stats().bytes_removed)
+                .sum::<u64>()
+        })
+    });
+    group.throughput(Throughput::Bytes(sa_total as u64));
+    group.bench_function("textdedup_8mib", |b| {
+        b.iter(|| textdedup_removed(&finder, &sa_docs))
+    });
+    group.bench_function("suffix_array", |b| {
+        b.iter(|| suffix_array_removed(&sa_docs))
+    });
+
+    let mut rng = passage_gen::SplitMix64(7);
+    let block: Vec<u8> = (0..1024).map(|_| rng.next_u64() as u8).collect();
+    let inputs = [
+        ("periodic_a", periodic(b"a"), PERIODIC_BYTES - 1),
+        ("periodic_ab", periodic(b"ab"), PERIODIC_BYTES - 2),
+        ("periodic_block", periodic(&block), PERIODIC_BYTES - 1024),
+    ];
+    group.throughput(Throughput::Bytes(PERIODIC_BYTES as u64));
+    for (name, text, expected) in &inputs {
+        assert_eq!(
+            finder.find(text).stats().bytes_removed,
+            *expected as u64,
+            "{name}"
+        );
+        group.bench_function(*name, |b| {
+            b.iter(|| finder.find(text).stats().bytes_removed)
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, passages);
+criterion_main!(benches);

@@ -1,0 +1,313 @@
+//! Rolling k-gram hashes and winnowing: which positions of a document are
+//! anchors.
+//!
+//! A k-gram hash is a Gear-style rolling hash, `h = (h << shift) + GEAR[b]`:
+//! after `k = ceil(64 / shift)` bytes every older byte has been shifted out,
+//! so the hash is a pure function of the last `k` bytes, whatever came
+//! before. The window of `w` consecutive k-grams starting at `t` selects its
+//! smallest hash (63 bits), the rightmost one on ties. The selection depends
+//! only on the window's bytes:
+//! two equal windows select the same relative offset, which is what the
+//! passage guarantee rests on.
+//!
+//! The minimum is tracked incrementally (see [`Winnower`]).
+
+/// The largest window, in k-grams: bounds the ring buffer.
+pub(crate) const MAX_WINDOW: usize = 1 << 12;
+
+/// The Gear table: 256 pseudo-random words from a fixed seed (SplitMix64).
+static GEAR: [u64; 256] = gear_table();
+
+const fn gear_table() -> [u64; 256] {
+    let mut table = [0u64; 256];
+    let mut state: u64 = 0x7465_7874_6465_6475; // "textdedu"
+    let mut i = 0;
+    while i < 256 {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        table[i] = z ^ (z >> 31);
+        i += 1;
+    }
+    table
+}
+
+/// The anchor parameters derived from `min_len`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Params {
+    /// The shortest repeat that must be found (`min_len`).
+    pub(crate) m: usize,
+    /// The k-gram length: 16, 22 or 32 bytes, never more than `m`.
+    pub(crate) k: usize,
+    /// The winnowing window, in k-grams: `w + k - 1 <= m`.
+    pub(crate) w: usize,
+    /// The Gear shift giving a `k`-byte hash.
+    shift: u32,
+}
+
+impl Params {
+    /// Parameters for a validated `min_len` (at least 16).
+    pub(crate) fn for_min_len(m: usize) -> Params {
+        let (k, shift) = if m >= 64 {
+            (32, 2)
+        } else if m >= 44 {
+            (22, 3)
+        } else {
+            (16, 4)
+        };
+        let w = (m - k + 1).min(MAX_WINDOW);
+        Params { m, k, w, shift }
+    }
+}
+
+/// A window's anchor, reported when it differs from the previous window's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Anchor {
+    /// The anchor's k-gram position in the document.
+    pub(crate) pos: usize,
+    /// The k-gram's hash (63 bits).
+    pub(crate) hash: u64,
+    /// The first window that selects it.
+    pub(crate) first_window: usize,
+}
+
+/// Winnowing over one document, resumable chunk by chunk.
+///
+/// Each window selects the *rightmost* smallest hash among its `w`
+/// k-grams. The minimum is tracked incrementally: a new k-gram at or below
+/// it takes over; when the minimum leaves the window, the window (kept in a
+/// ring buffer) is rescanned. Runs of equal hashes (periodic text) never
+/// rescan, since each new equal hash takes over before the old one leaves.
+#[derive(Debug)]
+pub(crate) struct Winnower<'t> {
+    p: Params,
+    text: &'t [u8],
+    /// The last `w` hashes, at `g & mask`.
+    ring: Vec<u64>,
+    mask: usize,
+    /// The rolling hash of the last k-gram computed.
+    h: u64,
+    /// The next k-gram to compute.
+    g: usize,
+    /// The current window's minimum and its position.
+    min_h: u64,
+    min_pos: usize,
+}
+
+impl<'t> Winnower<'t> {
+    /// A winnower for `text`, which must hold at least one window
+    /// (`text.len() >= p.m`); `ring` is a reusable buffer.
+    pub(crate) fn new(p: Params, text: &'t [u8], mut ring: Vec<u64>) -> Winnower<'t> {
+        let size = p.w.next_power_of_two();
+        ring.clear();
+        ring.resize(size, 0);
+        Winnower {
+            p,
+            text,
+            ring,
+            mask: size - 1,
+            h: 0,
+            g: 0,
+            min_h: u64::MAX,
+            min_pos: 0,
+        }
+    }
+
+    /// Gives the ring buffer back for reuse.
+    pub(crate) fn into_ring(self) -> Vec<u64> {
+        self.ring
+    }
+
+    /// Computes the windows up to (not including) `t_end` and appends an
+    /// [`Anchor`] for each window whose anchor differs from the window
+    /// before it (always for window 0).
+    pub(crate) fn run(&mut self, t_end: usize, out: &mut Vec<Anchor>) {
+        let (k, w, shift) = (self.p.k, self.p.w, self.p.shift);
+        let text = self.text;
+        if self.g == 0 {
+            for &b in &text[..k - 1] {
+                self.h = (self.h << shift).wrapping_add(GEAR[b as usize]);
+            }
+            // The k-grams of window 0.
+            for g in 0..w {
+                self.h = (self.h << shift).wrapping_add(GEAR[text[g + k - 1] as usize]);
+                let key = self.h >> 1;
+                self.ring[g & self.mask] = key;
+                if key <= self.min_h {
+                    self.min_h = key;
+                    self.min_pos = g;
+                }
+            }
+            out.push(Anchor {
+                pos: self.min_pos,
+                hash: self.min_h,
+                first_window: 0,
+            });
+            self.g = w;
+        }
+        let g_end = t_end + w - 1;
+        if g_end <= self.g {
+            return;
+        }
+        let (mut h, mut min_h, mut min_pos) = (self.h, self.min_h, self.min_pos);
+        let ring = &mut self.ring[..];
+        let mask = ring.len() - 1;
+        // The k-gram at which the current minimum leaves the window.
+        let mut expire = min_pos + w;
+        let mut g = self.g;
+        while g < g_end {
+            if expire <= g {
+                // The minimum leaves: take k-gram `g` in, rescan the window.
+                h = (h << shift).wrapping_add(GEAR[text[g + k - 1] as usize]);
+                ring[g & mask] = h >> 1;
+                let t = g + 1 - w;
+                (min_h, min_pos) = rightmost_min(ring, t, g);
+                expire = min_pos + w;
+                out.push(Anchor {
+                    pos: min_pos,
+                    hash: min_h,
+                    first_window: t,
+                });
+                g += 1;
+                continue;
+            }
+            // Plain steps: the minimum stays unless a smaller hash enters.
+            let stop = expire.min(g_end);
+            for &b in &text[g + k - 1..stop + k - 1] {
+                h = (h << shift).wrapping_add(GEAR[b as usize]);
+                let key = h >> 1;
+                ring[g & mask] = key;
+                if key <= min_h {
+                    min_h = key;
+                    min_pos = g;
+                    out.push(Anchor {
+                        pos: g,
+                        hash: key,
+                        first_window: g + 1 - w,
+                    });
+                }
+                g += 1;
+            }
+            expire = min_pos + w;
+        }
+        self.g = self.g.max(g_end);
+        (self.h, self.min_h, self.min_pos) = (h, min_h, min_pos);
+    }
+}
+
+/// The rightmost smallest hash among k-grams `from..=to` of the ring, and
+/// its position: one pass for the minimum, one for its last position, both
+/// over contiguous slices.
+fn rightmost_min(ring: &[u64], from: usize, to: usize) -> (u64, usize) {
+    let mask = ring.len() - 1;
+    let (a, b) = (from & mask, to & mask);
+    let (first, second) = if a <= b {
+        (&ring[a..=b], &ring[..0])
+    } else {
+        (&ring[a..], &ring[..=b])
+    };
+    let min = first.iter().chain(second).fold(u64::MAX, |m, &v| m.min(v));
+    let last = match second.iter().rposition(|&v| v == min) {
+        Some(i) => first.len() + i,
+        None => first.iter().rposition(|&v| v == min).unwrap_or(0),
+    };
+    (min, from + last)
+}
+
+/// The hash of the k-gram at `i`, recomputed from scratch (for tests).
+#[cfg(test)]
+pub(crate) fn kgram_hash(p: &Params, text: &[u8], i: usize) -> u64 {
+    let mut h = 0u64;
+    for &b in &text[i..i + p.k] {
+        h = (h << p.shift).wrapping_add(GEAR[b as usize]);
+    }
+    h >> 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Naive winnowing: the rightmost smallest hash of each window, one
+    /// entry per window.
+    fn naive(p: &Params, text: &[u8]) -> Vec<(usize, u64)> {
+        let hashes: Vec<u64> = (0..=text.len() - p.k)
+            .map(|i| kgram_hash(p, text, i))
+            .collect();
+        (0..=text.len() - p.m)
+            .map(|t| {
+                (t..t + p.w)
+                    .map(|i| (hashes[i], i))
+                    .max_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)))
+                    .unwrap()
+                    .swap()
+            })
+            .collect()
+    }
+
+    trait Swap {
+        fn swap(self) -> (usize, u64);
+    }
+    impl Swap for (u64, usize) {
+        fn swap(self) -> (usize, u64) {
+            (self.1, self.0)
+        }
+    }
+
+    /// The winnower's events expanded to one entry per window, computed in
+    /// uneven chunks.
+    fn fast(p: &Params, text: &[u8]) -> Vec<(usize, u64)> {
+        let windows = text.len() + 1 - p.m;
+        let mut winnower = Winnower::new(*p, text, Vec::new());
+        let mut events = Vec::new();
+        let mut t = 0;
+        let mut step = 1;
+        while t < windows {
+            let end = (t + step).min(windows);
+            winnower.run(end, &mut events);
+            t = end;
+            step = step * 3 + 1;
+        }
+        let mut out = Vec::new();
+        for (i, e) in events.iter().enumerate() {
+            let next = events.get(i + 1).map_or(windows, |n| n.first_window);
+            assert!(next > e.first_window);
+            out.extend((e.first_window..next).map(|_| (e.pos, e.hash)));
+        }
+        out
+    }
+
+    #[test]
+    fn hash_depends_only_on_the_kgram() {
+        for m in [16, 44, 64, 100] {
+            let p = Params::for_min_len(m);
+            assert!(p.k <= m && p.w + p.k - 1 <= m);
+            let text: Vec<u8> = (0..200u32).map(|i| (i * 7 % 13) as u8 + b'a').collect();
+            let mut shifted = b"some other prefix".to_vec();
+            shifted.extend_from_slice(&text);
+            for i in 0..text.len() - p.k {
+                assert_eq!(kgram_hash(&p, &text, i), kgram_hash(&p, &shifted, i + 17));
+            }
+        }
+    }
+
+    #[test]
+    fn incremental_minima_equal_naive_winnowing() {
+        let mut state = 1u64;
+        for m in [16, 20, 44, 64, 100, 300] {
+            let p = Params::for_min_len(m);
+            for len in [m, m + 1, m + 37, 3 * m + 5, 20_000] {
+                let text: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        b"ab"[(state >> 63) as usize]
+                    })
+                    .collect();
+                assert_eq!(fast(&p, &text), naive(&p, &text), "m {m} len {len}");
+                let a = vec![b'a'; len];
+                assert_eq!(fast(&p, &a), naive(&p, &a), "m {m} len {len} (a*)");
+            }
+        }
+    }
+}

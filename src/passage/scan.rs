@@ -1,0 +1,319 @@
+//! The scan of one document against the text seen before it.
+//!
+//! Windows are the `m`-byte substrings of the document (`m` = `min_len`),
+//! one per start `t`. Window `t` is *certified* when a verified run (a
+//! range of the document equal, byte for byte, to a range starting earlier
+//! in the stream) covers `[t, t + m)`. The union of `[t, t + m)` over the
+//! certified windows is exactly the union of all repeats (see the module
+//! docs of [`crate::passage`] for the proof), and it is what the scan emits,
+//! as pieces each backed by one run.
+//!
+//! Each window's anchor (its winnowing minimum) is looked up at most once,
+//! and only when the window is not already certified; a lookup verifies
+//! every stored earlier anchor with the same hash by extending byte
+//! comparisons left (back to the window start) and right (as far as the
+//! bytes agree). An anchor is stored when its charge (the windows that
+//! select it) ends, unless every window of the charge was certified: then
+//! each of those windows equals an earlier window, whose anchor (same hash,
+//! same offset) is represented in the table already.
+
+use crate::passage::anchor::{Anchor, Params, Winnower};
+use crate::passage::extend::{common_prefix, common_suffix};
+use crate::passage::table::AnchorTable;
+use crate::span::Span;
+
+/// A removed range of the document and where its first copy starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Piece {
+    /// The range in the current document.
+    pub(crate) span: Span,
+    /// The global stream position of the earlier copy of `span.start`.
+    pub(crate) src: u64,
+}
+
+/// A verified run: `text[rs..re]` equals the stream bytes at `src..`.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    /// Start in the current document.
+    rs: usize,
+    /// End in the current document.
+    re: usize,
+    /// Global position of the earlier copy of `rs`.
+    src: u64,
+}
+
+impl Run {
+    /// The diagonal: source position minus target position, wrapping.
+    #[inline]
+    fn diagonal(&self) -> u64 {
+        self.src.wrapping_sub(self.rs as u64)
+    }
+}
+
+/// Buffers reused from one document to the next.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scratch {
+    /// The winnower's ring buffer.
+    ring: Vec<u64>,
+    /// Anchor changes of one chunk of windows.
+    anchors: Vec<Anchor>,
+    /// Candidates of one lookup.
+    cands: Vec<u64>,
+    /// Verified runs that start after the current window, sorted by
+    /// descending start.
+    pending: Vec<Run>,
+    /// Keeps the table warm-up reads alive.
+    sink: u64,
+}
+
+/// Windows per chunk: the anchors of a chunk have their table slots
+/// read together before the chunk is processed.
+const CHUNK_WINDOWS: usize = 4096;
+
+/// The stream before the current document.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Earlier<'a> {
+    /// The bytes of the stored documents, concatenated.
+    pub(crate) bytes: &'a [u8],
+    /// `(global start, document id)` of each stored document, in order.
+    pub(crate) starts: &'a [(u64, u64)],
+}
+
+impl<'a> Earlier<'a> {
+    /// The stored document holding global position `q < bytes.len()`:
+    /// its index in `starts` and its bytes.
+    #[inline]
+    pub(crate) fn doc_of(&self, q: u64) -> (usize, &'a [u8]) {
+        let d = self.starts.partition_point(|&(s, _)| s <= q) - 1;
+        let start = self.starts[d].0 as usize;
+        let end = self
+            .starts
+            .get(d + 1)
+            .map_or(self.bytes.len(), |&(s, _)| s as usize);
+        (d, &self.bytes[start..end])
+    }
+}
+
+/// Scans `text` (the next document of the stream) and appends its removed
+/// pieces, in order, to `pieces`; stores its new anchors in `table` under
+/// global positions `earlier.bytes.len() + offset`.
+pub(crate) fn scan(
+    p: &Params,
+    table: &mut AnchorTable,
+    earlier: Earlier<'_>,
+    text: &[u8],
+    scratch: &mut Scratch,
+    pieces: &mut Vec<Piece>,
+) {
+    let (n, m) = (text.len(), p.m);
+    if n < m {
+        return;
+    }
+    let windows = n - m + 1;
+    let mut state = State {
+        lookup: Lookup {
+            earlier,
+            text,
+            base: earlier.bytes.len() as u64,
+            m,
+        },
+        best: Run {
+            rs: 0,
+            re: 0,
+            src: 0,
+        },
+        cover_end: 0,
+        anchor: Anchor {
+            pos: 0,
+            hash: 0,
+            first_window: 0,
+        },
+        looked_up: false,
+        charge_certified: true,
+    };
+    let mut anchors = core::mem::take(&mut scratch.anchors);
+    let mut winnower = Winnower::new(*p, text, core::mem::take(&mut scratch.ring));
+    scratch.pending.clear();
+    let mut t = 0;
+    while t < windows {
+        let t_end = (t + CHUNK_WINDOWS).min(windows);
+        anchors.clear();
+        winnower.run(t_end, &mut anchors);
+        scratch.sink ^= table.warm(anchors.iter().map(|a| a.hash));
+        for (i, &next) in anchors.iter().enumerate() {
+            if next.first_window > 0 {
+                state.advance(table, scratch, t, next.first_window, pieces);
+                state.finish_anchor(table);
+            }
+            state.anchor = next;
+            state.looked_up = false;
+            state.charge_certified = true;
+            t = next.first_window;
+            if state.best.re >= t_end - 1 + m {
+                // Every window left in the chunk is certified (periodic or
+                // copied text): no anchor of the chunk is looked up or
+                // stored, so skip to the last one.
+                if let Some(&last) = anchors[i..].last() {
+                    state.anchor = last;
+                }
+                break;
+            }
+        }
+        state.advance(table, scratch, t, t_end, pieces);
+        t = t_end;
+    }
+    state.finish_anchor(table);
+    scratch.ring = winnower.into_ring();
+    scratch.anchors = anchors;
+    scratch.sink = core::hint::black_box(scratch.sink);
+}
+
+/// The scan's state within one document.
+struct State<'a> {
+    /// What lookups read.
+    lookup: Lookup<'a>,
+    /// The active run reaching furthest right.
+    best: Run,
+    /// The end of the covered text emitted so far.
+    cover_end: usize,
+    /// The current anchor.
+    anchor: Anchor,
+    /// Whether the current anchor was looked up.
+    looked_up: bool,
+    /// True while every window of the current anchor's charge is certified.
+    charge_certified: bool,
+}
+
+impl State<'_> {
+    /// Processes windows `from..to`, all selecting the current anchor.
+    fn advance(
+        &mut self,
+        table: &AnchorTable,
+        scratch: &mut Scratch,
+        from: usize,
+        to: usize,
+        pieces: &mut Vec<Piece>,
+    ) {
+        let m = self.lookup.m;
+        let mut t = from;
+        while t < to {
+            if self.best.re < t + m {
+                while let Some(&run) = scratch.pending.last() {
+                    if run.rs > t {
+                        break;
+                    }
+                    scratch.pending.pop();
+                    if run.re > self.best.re {
+                        self.best = run;
+                    }
+                }
+                if self.best.re < t + m && !self.looked_up {
+                    self.looked_up = true;
+                    self.lookup.run(
+                        table,
+                        &self.anchor,
+                        t,
+                        &mut scratch.cands,
+                        &mut scratch.pending,
+                        &mut self.best,
+                    );
+                }
+                if self.best.re < t + m {
+                    // Not a repeat; nothing changes before the next pending
+                    // run starts.
+                    self.charge_certified = false;
+                    t = scratch
+                        .pending
+                        .last()
+                        .map_or(to, |r| r.rs.min(to))
+                        .max(t + 1);
+                    continue;
+                }
+            }
+            // Certified, and so is every window up to `best.re - m`.
+            let best = self.best;
+            if best.re > self.cover_end {
+                let start = t.max(self.cover_end);
+                pieces.push(Piece {
+                    span: Span::new(start, best.re),
+                    src: best.src + (start - best.rs) as u64,
+                });
+                self.cover_end = best.re;
+            }
+            t = best.re + 1 - m;
+        }
+    }
+
+    /// Stores the current anchor unless its whole charge was certified.
+    fn finish_anchor(&mut self, table: &mut AnchorTable) {
+        if !self.charge_certified {
+            table.insert(self.anchor.hash, self.lookup.base + self.anchor.pos as u64);
+        }
+    }
+}
+
+/// What a lookup needs to read.
+struct Lookup<'a> {
+    earlier: Earlier<'a>,
+    text: &'a [u8],
+    base: u64,
+    m: usize,
+}
+
+impl Lookup<'_> {
+    /// Verifies every stored candidate for anchor `a` (window `t`): runs
+    /// that start at or before `t` may replace `best`, later ones wait in
+    /// `pending`.
+    fn run(
+        &self,
+        table: &AnchorTable,
+        anchor: &Anchor,
+        t: usize,
+        cands: &mut Vec<u64>,
+        pending: &mut Vec<Run>,
+        best: &mut Run,
+    ) {
+        let a = anchor.pos;
+        cands.clear();
+        table.candidates(anchor.hash, cands);
+        let here = self.base + a as u64;
+        let before = pending.len();
+        for &q in cands.iter() {
+            if q >= here {
+                continue;
+            }
+            let diagonal = q.wrapping_sub(a as u64);
+            let known = |r: &Run| r.diagonal() == diagonal && r.rs <= a && a < r.re;
+            if known(best) || pending.iter().any(known) {
+                continue;
+            }
+            let (src, ql) = if q >= self.base {
+                (self.text, (q - self.base) as usize)
+            } else {
+                let (d, bytes) = self.earlier.doc_of(q);
+                (bytes, (q - self.earlier.starts[d].0) as usize)
+            };
+            let max_left = (a - t).min(ql);
+            let left = common_suffix(&self.text[a - max_left..a], &src[ql - max_left..ql]);
+            let right = common_prefix(&self.text[a..], &src[ql..]);
+            if left + right < self.m {
+                continue;
+            }
+            let run = Run {
+                rs: a - left,
+                re: a + right,
+                src: q - left as u64,
+            };
+            if run.rs <= t {
+                if run.re > best.re {
+                    *best = run;
+                }
+            } else {
+                pending.push(run);
+            }
+        }
+        if pending.len() != before {
+            pending.sort_unstable_by_key(|r| core::cmp::Reverse(r.rs));
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The anchor table: k-gram hash to the earlier anchor positions with that
+//! hash, at most [`MAX_CANDIDATES`] per hash.
+//!
+//! An open-addressing multimap with linear probing: equal keys sit in one
+//! probe run, so the candidates of a hash are read from consecutive slots
+//! and no per-key allocation is needed. A slot is one 8-byte word: the top
+//! 26 bits of the mixed hash (which also choose the slot's home, so the
+//! table can grow without the full hash) and the stream position plus one
+//! (0 marks an empty slot). The table is at most half full: 16 to 32 bytes
+//! per stored anchor.
+
+/// The most earlier positions kept per k-gram hash. An anchor whose hash
+/// already has this many entries is refused (counted in
+/// [`AnchorTable::refused`]); that is the only way passage mode can miss a
+/// repeat.
+pub(crate) const MAX_CANDIDATES: usize = 32;
+
+/// Hash bits kept in a slot.
+const TAG_BITS: u32 = 26;
+/// Bits of a slot holding the position plus one.
+const POS_BITS: u32 = 64 - TAG_BITS;
+/// Mask of the position bits.
+const POS_MASK: u64 = (1 << POS_BITS) - 1;
+/// Positions from here on are not stored (256 GiB of text).
+pub(crate) const MAX_POS: u64 = POS_MASK - 1;
+
+/// The slot tag of a hash: the top bits of the hash times an odd constant
+/// (anchors are window minima, so their own top bits are mostly zero).
+#[inline]
+fn tag(hash: u64) -> u64 {
+    hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> POS_BITS
+}
+
+/// Hash to earlier anchor positions.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AnchorTable {
+    /// Power-of-two many slots (`tag << POS_BITS | pos + 1`, or 0 when
+    /// empty), or none before the first insert.
+    slots: Vec<u64>,
+    /// Used slots.
+    len: usize,
+    /// Anchors refused because their hash already had
+    /// [`MAX_CANDIDATES`] entries (or their position was past [`MAX_POS`]).
+    refused: u64,
+}
+
+impl AnchorTable {
+    /// The first slot probed for `tag`: its top bits, spread out when the
+    /// table has more slots than tags.
+    #[inline]
+    fn home(&self, tag: u64) -> usize {
+        let bits = self.slots.len().trailing_zeros();
+        if bits <= TAG_BITS {
+            (tag >> (TAG_BITS - bits)) as usize
+        } else {
+            (tag << (bits - TAG_BITS)) as usize
+        }
+    }
+
+    /// The number of stored anchors.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Bytes of heap memory held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * 8
+    }
+
+    /// Anchors refused so far (see [`MAX_CANDIDATES`]).
+    pub(crate) fn refused(&self) -> u64 {
+        self.refused
+    }
+
+    /// Forgets every anchor and the refusal count.
+    pub(crate) fn clear(&mut self) {
+        self.slots = Vec::new();
+        self.len = 0;
+        self.refused = 0;
+    }
+
+    /// Reads the home slot of each hash, so that the lookups and inserts
+    /// that follow find them in cache: the reads are independent, so their
+    /// memory latencies overlap instead of adding up. Returns a value that
+    /// depends on the reads (to keep them).
+    pub(crate) fn warm(&self, hashes: impl Iterator<Item = u64>) -> u64 {
+        if self.slots.is_empty() {
+            return 0;
+        }
+        hashes.fold(0, |acc, hash| acc ^ self.slots[self.home(tag(hash))])
+    }
+
+    /// Appends the positions stored for `hash` to `out` (at most
+    /// [`MAX_CANDIDATES`]).
+    pub(crate) fn candidates(&self, hash: u64, out: &mut Vec<u64>) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let tag = tag(hash);
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(tag);
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return;
+            }
+            if slot >> POS_BITS == tag {
+                out.push((slot & POS_MASK) - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Stores `pos` under `hash` unless the hash is full.
+    pub(crate) fn insert(&mut self, hash: u64, pos: u64) {
+        if pos >= MAX_POS {
+            self.refused += 1;
+            return;
+        }
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let tag = tag(hash);
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(tag);
+        let mut same = 0;
+        while self.slots[i] != 0 {
+            if self.slots[i] >> POS_BITS == tag {
+                same += 1;
+                if same == MAX_CANDIDATES {
+                    self.refused += 1;
+                    return;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = tag << POS_BITS | (pos + 1);
+        self.len += 1;
+    }
+
+    /// Makes room for `additional` more anchors without growing.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let want = ((self.len + additional) * 2).next_power_of_two();
+        if want > self.slots.len() {
+            self.resize(want);
+        }
+    }
+
+    fn grow(&mut self) {
+        self.resize((self.slots.len() * 2).max(1024));
+    }
+
+    fn resize(&mut self, size: usize) {
+        let old = core::mem::replace(&mut self.slots, vec![0; size]);
+        let mask = size - 1;
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let mut i = self.home(slot >> POS_BITS);
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multimap_keeps_the_first_entries_per_hash() {
+        let mut t = AnchorTable::default();
+        for pos in 0..100u64 {
+            t.insert(pos % 3, pos);
+        }
+        for pos in 0..5000u64 {
+            t.insert(1000 + pos, pos);
+        }
+        let mut out = Vec::new();
+        t.candidates(1, &mut out);
+        out.sort_unstable();
+        let expected: Vec<u64> = (0..100)
+            .filter(|p| p % 3 == 1)
+            .take(MAX_CANDIDATES)
+            .collect();
+        assert_eq!(out, expected);
+        assert_eq!(t.refused(), 100 - 3 * MAX_CANDIDATES as u64);
+        out.clear();
+        t.candidates(1000 + 4321, &mut out);
+        assert_eq!(out, [4321]);
+        out.clear();
+        t.candidates(99_999, &mut out);
+        assert!(out.is_empty());
+        t.clear();
+        t.candidates(1, &mut out);
+        assert!(out.is_empty());
+    }
+}

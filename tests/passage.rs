@@ -1,0 +1,571 @@
+//! Passage mode against naive oracles (DESIGN section 4).
+
+use std::collections::HashSet;
+
+use proptest::prelude::*;
+use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+use textdedup::{DocId, DocReport, Scope, Span};
+
+const ARTICLE: &[u8] = include_bytes!("../examples/data/article.txt");
+
+// ---------------------------------------------------------------------------
+// Oracles
+
+/// Brute force, straight from the definition: for each position, the
+/// longest prefix that also starts at an earlier position (of this document,
+/// or of an earlier one); the union of `[s, s + lpf)` over `lpf >= m`.
+/// Cubic: tiny inputs only.
+fn brute_coverage(docs: &[&[u8]], m: usize) -> Vec<Vec<Span>> {
+    let mut out = Vec::new();
+    for (d, text) in docs.iter().enumerate() {
+        let mut covered = vec![false; text.len()];
+        for s in 0..text.len() {
+            let mut lpf = 0;
+            let earlier = docs[..d]
+                .iter()
+                .flat_map(|e| (0..e.len()).map(move |p| &e[p..]))
+                .chain((0..s).map(|p| &text[p..]));
+            for e in earlier {
+                let l = e.iter().zip(&text[s..]).take_while(|(a, b)| a == b).count();
+                lpf = lpf.max(l);
+            }
+            if lpf >= m {
+                covered[s..s + lpf].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        out.push(spans_of(&covered));
+    }
+    out
+}
+
+/// The window oracle: a window (`m` bytes at `t`) is a repeat when the same
+/// `m` bytes were seen at an earlier position; the union of repeats is the
+/// union of repeated windows. Exact, `O(n * m)`, so it serves for larger
+/// inputs; `window_oracle_equals_brute_force` checks it against the
+/// definition.
+fn window_coverage(docs: &[&[u8]], m: usize, scope: Scope) -> Vec<Vec<Span>> {
+    let mut seen: HashSet<&[u8]> = HashSet::new();
+    let mut out = Vec::new();
+    for text in docs {
+        if scope == Scope::Document {
+            seen.clear();
+        }
+        let mut covered = vec![false; text.len()];
+        for t in 0..(text.len() + 1).saturating_sub(m) {
+            let window = &text[t..t + m];
+            if !seen.insert(window) {
+                covered[t..t + m].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        out.push(spans_of(&covered));
+    }
+    out
+}
+
+fn spans_of(covered: &[bool]) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    for (i, &c) in covered.iter().enumerate() {
+        if !c {
+            continue;
+        }
+        match spans.last_mut() {
+            Some(s) if s.end == i => s.end = i + 1,
+            _ => spans.push(Span::new(i, i + 1)),
+        }
+    }
+    spans
+}
+
+/// The union of a report's removals, as maximal spans.
+fn union(report: &DocReport<'_>) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    for r in report.removals() {
+        match spans.last_mut() {
+            Some(s) if s.end == r.span().start => s.end = r.span().end,
+            _ => spans.push(r.span()),
+        }
+    }
+    spans
+}
+
+fn is_subset(inner: &[Span], outer: &[Span]) -> bool {
+    inner
+        .iter()
+        .all(|i| outer.iter().any(|o| o.start <= i.start && i.end <= o.end))
+}
+
+/// Every removal is true: its bytes stand at the named earlier occurrence.
+/// `docs` are the documents the report's corpus saw, in order.
+fn check_verified(report: &DocReport<'_>, docs: &[&[u8]]) {
+    let text = report.text();
+    let mut last_end = 0;
+    for r in report.removals() {
+        let span = r.span();
+        assert!(!span.is_empty());
+        assert!(span.start >= last_end, "removals sorted and disjoint");
+        last_end = span.end;
+        let first = r.first();
+        assert!(
+            (first.doc(), first.start()) < (report.doc(), span.start),
+            "the named copy is earlier: {r:?}"
+        );
+        let src = docs[first.doc().index() as usize];
+        assert_eq!(
+            src.get(first.start()..first.start() + span.len()),
+            Some(&text[span]),
+            "removal {r:?} is not a copy"
+        );
+    }
+    assert_eq!(
+        report.stats().bytes_removed,
+        report
+            .removals()
+            .iter()
+            .map(|r| r.span().len() as u64)
+            .sum::<u64>()
+    );
+    assert_eq!(report.kept_len(), report.kept_bytes().len());
+}
+
+fn finder(m: usize, snap: Snap, scope: Scope) -> PassageFinder {
+    PassageFinder::new(PassageConfig::new().min_len(m).snap(snap).scope(scope)).unwrap()
+}
+
+/// Runs a corpus through `find_in`, checks every report is verified and, with
+/// snap `Byte`, that the union is the oracle's (exactly when no anchor was
+/// refused, a subset otherwise: the documented condition). Returns the
+/// unions.
+fn run_corpus(docs: &[&[u8]], m: usize, snap: Snap, scope: Scope) -> Vec<Vec<Span>> {
+    let f = finder(m, snap, scope);
+    let oracle = window_coverage(docs, m, scope);
+    let mut corpus = PassageCorpus::new();
+    let mut unions = Vec::new();
+    for (d, text) in docs.iter().enumerate() {
+        let report = f.find_in(&mut corpus, text);
+        assert_eq!(report.doc(), DocId::new(d as u64));
+        check_verified(&report, docs);
+        let got = union(&report);
+        if snap == Snap::Byte {
+            if corpus.refused_anchors() == 0 {
+                assert_eq!(got, oracle[d], "doc {d}, m {m}, {scope:?}");
+            } else {
+                assert!(is_subset(&got, &oracle[d]), "doc {d}");
+            }
+        } else {
+            assert!(is_subset(&got, &oracle[d]), "snapping only shrinks");
+            for r in report.removals() {
+                let (s, e) = (r.span().start, r.span().end);
+                for i in [s, e] {
+                    let ok = match snap {
+                        Snap::Char => i == text.len() || !matches!(text[i], 0x80..=0xBF),
+                        Snap::Word => {
+                            i == 0 || i == text.len() || text[i - 1].is_ascii_whitespace()
+                        }
+                        Snap::Line => i == 0 || i == text.len() || text[i - 1] == b'\n',
+                        _ => true,
+                    };
+                    // Inner junctions between two removals are not snapped.
+                    let inner = report
+                        .removals()
+                        .iter()
+                        .any(|o| o.span().end == s && i == s || o.span().start == e && i == e);
+                    assert!(ok || inner, "{snap:?} boundary at {i}");
+                }
+            }
+        }
+        unions.push(got);
+    }
+    unions
+}
+
+// ---------------------------------------------------------------------------
+// Generators
+
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the",
+    "of",
+    "and",
+    "a",
+    "to",
+    "in",
+    "is",
+    "was",
+    "that",
+    "for",
+    "it",
+    "with",
+    "as",
+    "on",
+    "minister",
+    "said",
+    "talks",
+    "would",
+    "resume",
+    "after",
+    "weeks",
+    "of",
+    "delay",
+    "river",
+    "city",
+    "council",
+    "report",
+    "data",
+    "model",
+    "training",
+    "copy",
+    "paragraph",
+    "news",
+];
+
+/// Prose-like text: words, spaces, sentence ends and newlines.
+fn prose(rng: &mut SplitMix, len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 16);
+    while out.len() < len {
+        out.extend_from_slice(WORDS[rng.below(WORDS.len())].as_bytes());
+        out.push(match rng.below(12) {
+            0 => b'\n',
+            1 => b'.',
+            _ => b' ',
+        });
+    }
+    out.truncate(len);
+    out
+}
+
+/// Documents with copies of earlier passages injected at random offsets.
+fn corpus_with_repeats(seed: u64, docs: usize, max_len: usize) -> Vec<Vec<u8>> {
+    let mut rng = SplitMix(seed);
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..docs {
+        let len = 1 + rng.below(max_len);
+        let mut doc = prose(&mut rng, len);
+        for _ in 0..rng.below(4) {
+            let from = if out.is_empty() || rng.below(3) == 0 {
+                &doc
+            } else {
+                &out[rng.below(out.len())]
+            };
+            if from.len() < 2 {
+                continue;
+            }
+            let s = rng.below(from.len() - 1);
+            let e = s + 1 + rng.below((from.len() - s).min(300));
+            let piece = from[s..e].to_vec();
+            let at = rng.below(doc.len() + 1);
+            doc.splice(at..at, piece);
+        }
+        out.push(doc);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Oracle checks
+
+#[test]
+fn window_oracle_equals_brute_force() {
+    let mut rng = SplitMix(7);
+    for _ in 0..60 {
+        let docs: Vec<Vec<u8>> = (0..1 + rng.below(3))
+            .map(|_| {
+                let k = 2 + rng.below(3);
+                (0..rng.below(90))
+                    .map(|_| b'a' + rng.below(k) as u8)
+                    .collect()
+            })
+            .collect();
+        let docs: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
+        for m in [3, 5, 8] {
+            assert_eq!(
+                brute_coverage(&docs, m),
+                window_coverage(&docs, m, Scope::Corpus)
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn small_alphabets_match_the_oracle(
+        alphabet in 2usize..=4,
+        m in prop::sample::select(vec![16usize, 17, 20, 24, 33, 44, 50, 64, 70]),
+        raw in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..600), 1..4),
+    ) {
+        let docs: Vec<Vec<u8>> = raw
+            .iter()
+            .map(|d| d.iter().map(|b| b"acgt"[*b as usize % alphabet]).collect())
+            .collect();
+        let docs: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
+        run_corpus(&docs, m, Snap::Byte, Scope::Corpus);
+        run_corpus(&docs, m, Snap::Byte, Scope::Document);
+    }
+
+    #[test]
+    fn injected_repeats_match_the_oracle(seed in any::<u64>(), m in 16usize..120) {
+        let docs = corpus_with_repeats(seed, 4, 1500);
+        let docs: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
+        for snap in [Snap::Byte, Snap::Char, Snap::Word, Snap::Line] {
+            run_corpus(&docs, m, snap, Scope::Corpus);
+        }
+        run_corpus(&docs, m, Snap::Byte, Scope::Document);
+    }
+
+    #[test]
+    fn one_document_equals_document_scope(seed in any::<u64>(), m in 16usize..80) {
+        let docs = corpus_with_repeats(seed, 3, 800);
+        let single = finder(m, Snap::Byte, Scope::Document);
+        let mut corpus = PassageCorpus::new();
+        for doc in &docs {
+            let alone = single.find(doc);
+            let mut in_corpus = single.find_in(&mut corpus, doc);
+            // Same removals; only the document id differs.
+            prop_assert_eq!(alone.removals().len(), in_corpus.removals().len());
+            for (a, b) in alone.removals().iter().zip(in_corpus.removals()) {
+                prop_assert_eq!(a.span(), b.span());
+                prop_assert_eq!(a.first().start(), b.first().start());
+            }
+            in_corpus = single.find(doc);
+            check_verified(&in_corpus, &[doc]);
+        }
+    }
+
+    #[test]
+    fn snapping_only_shrinks(seed in any::<u64>()) {
+        let docs = corpus_with_repeats(seed, 3, 1200);
+        let docs: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
+        let byte = run_corpus(&docs, 32, Snap::Byte, Scope::Corpus);
+        for snap in [Snap::Char, Snap::Word, Snap::Line] {
+            let snapped = run_corpus(&docs, 32, snap, Scope::Corpus);
+            for (s, b) in snapped.iter().zip(&byte) {
+                prop_assert!(is_subset(s, b));
+            }
+        }
+    }
+}
+
+#[test]
+fn stream_of_many_documents_matches_the_oracle() {
+    let docs = corpus_with_repeats(42, 200, 3000);
+    let docs: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
+    for m in [16, 40, 100] {
+        let unions = run_corpus(&docs, m, Snap::Byte, Scope::Corpus);
+        assert!(unions.iter().any(|u| !u.is_empty()));
+    }
+}
+
+#[test]
+fn reindexing_for_another_min_len_keeps_the_answer() {
+    let docs = corpus_with_repeats(3, 30, 2000);
+    let (a, b) = (
+        finder(100, Snap::Byte, Scope::Corpus),
+        finder(40, Snap::Byte, Scope::Corpus),
+    );
+    let mut mixed = PassageCorpus::new();
+    let mut plain = PassageCorpus::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let expected = b.find_in(&mut plain, doc);
+        let f = if i % 2 == 0 { a } else { b };
+        let got = f.find_in(&mut mixed, doc);
+        if f.config().get_min_len() == 40 {
+            assert_eq!(got.removals(), expected.removals(), "doc {i}");
+        }
+    }
+    assert_eq!(mixed.text_bytes(), plain.text_bytes());
+}
+
+// ---------------------------------------------------------------------------
+// The article
+
+fn article_union(snap: Snap) -> Vec<Span> {
+    let report = finder(100, snap, Scope::Corpus).find(ARTICLE);
+    check_verified(&report, &[ARTICLE]);
+    union(&report)
+}
+
+#[test]
+fn article_byte_snap() {
+    assert_eq!(article_union(Snap::Byte), [Span::new(2675, 5009)]);
+    assert_eq!(article_union(Snap::Char), [Span::new(2675, 5009)]);
+}
+
+#[test]
+fn article_word_and_line_snap() {
+    assert_eq!(article_union(Snap::Word), [Span::new(2677, 5009)]);
+    assert_eq!(article_union(Snap::Line), [Span::new(2677, 5009)]);
+    let report = PassageFinder::default().find(ARTICLE);
+    assert_eq!(union(&report), [Span::new(2677, 5009)]);
+    let mut kept = ARTICLE[..2677].to_vec();
+    kept.extend_from_slice(&ARTICLE[5009..]);
+    assert_eq!(&*report.kept_bytes(), &kept[..]);
+}
+
+// ---------------------------------------------------------------------------
+// Periodic and pathological inputs
+
+fn byte_union(text: &[u8], m: usize) -> Vec<Span> {
+    let report = finder(m, Snap::Byte, Scope::Document).find(text);
+    check_verified(&report, &[text]);
+    union(&report)
+}
+
+#[test]
+fn periodic_runs() {
+    for n in [16, 17, 100, 101, 5000, 1 << 20] {
+        let a = vec![b'a'; n];
+        assert_eq!(
+            byte_union(&a, 16),
+            [Span::new(1, n)][..usize::from(n > 16)],
+            "a * {n}"
+        );
+        assert_eq!(
+            byte_union(&a, 100),
+            [Span::new(1, n)][..usize::from(n > 100)]
+        );
+        let ab: Vec<u8> = b"ab".iter().copied().cycle().take(2 * n).collect();
+        assert_eq!(byte_union(&ab, 16), [Span::new(2, 2 * n)], "ab * {n}");
+    }
+    // A random 1 KiB block repeated: everything after the first copy.
+    let mut rng = SplitMix(9);
+    let block: Vec<u8> = (0..1024).map(|_| rng.next() as u8).collect();
+    let text = block.repeat(300);
+    assert_eq!(byte_union(&text, 100), [Span::new(1024, text.len())]);
+    assert_eq!(byte_union(&text, 16), [Span::new(1024, text.len())]);
+    let r = finder(100, Snap::Byte, Scope::Document).find(&text);
+    assert_eq!(r.removals().len(), 1);
+    assert_eq!(r.removals()[0].first().start(), 0);
+}
+
+#[test]
+fn a_megabyte_of_spaces_inside_text() {
+    let mut rng = SplitMix(11);
+    let head: Vec<u8> = (0..5000).map(|_| b'a' + rng.below(26) as u8).collect();
+    let tail: Vec<u8> = (0..5000).map(|_| b'a' + rng.below(26) as u8).collect();
+    let mut text = head.clone();
+    text.extend(std::iter::repeat(b' ').take(1 << 20));
+    text.extend_from_slice(&tail);
+    let p = head.len();
+    assert_eq!(byte_union(&text, 100), [Span::new(p + 1, p + (1 << 20))]);
+    // Word snap: the run starts after a space, ends after one.
+    let report = PassageFinder::default().find(&text);
+    assert_eq!(union(&report), [Span::new(p + 1, p + (1 << 20))]);
+    // Twice, in a corpus: the second document loses all its spaces but one.
+    let f = finder(100, Snap::Byte, Scope::Corpus);
+    let mut corpus = PassageCorpus::new();
+    let mut other = tail.clone();
+    other.extend(std::iter::repeat(b' ').take(1 << 20));
+    other.extend_from_slice(&head);
+    assert_eq!(
+        union(&f.find_in(&mut corpus, &text)),
+        [Span::new(p + 1, p + (1 << 20))]
+    );
+    let second = f.find_in(&mut corpus, &other);
+    check_verified(&second, &[&text, &other]);
+    assert_eq!(union(&second), [Span::new(0, other.len())]);
+    assert_eq!(corpus.refused_anchors(), 0);
+}
+
+#[test]
+fn empty_short_invalid_utf8_and_nul() {
+    let f = finder(16, Snap::Byte, Scope::Corpus);
+    let mut corpus = PassageCorpus::new();
+    assert!(f.find(b"").removals().is_empty());
+    assert!(f.find_in(&mut corpus, b"").removals().is_empty());
+    assert!(f.find(&[0u8; 15]).removals().is_empty());
+    assert_eq!(union(&f.find(&[0u8; 40])), [Span::new(1, 40)]);
+    let junk: Vec<u8> = (0..64u8)
+        .map(|i| 0x80 | i.wrapping_mul(37))
+        .chain([0, 0xFF, 0xFE])
+        .collect();
+    let doc = [&junk[..], b"\0middle\0", &junk[..]].concat();
+    let r = f.find_in(&mut corpus, &doc);
+    check_verified(&r, &[b"", &doc]);
+    assert_eq!(union(&r), [Span::new(junk.len() + 8, doc.len())]);
+    // Char snapping on invalid UTF-8 never panics and lands on non-continuation bytes.
+    let rc = finder(16, Snap::Char, Scope::Corpus).find(&doc);
+    for rm in rc.removals() {
+        assert!(rm.span().end == doc.len() || !matches!(doc[rm.span().end], 0x80..=0xBF));
+    }
+    // Valid UTF-8 in, valid UTF-8 out, for every snap but Byte.
+    let text = "€uro ünïcödé text that repeats itself. ".repeat(20);
+    for snap in [Snap::Char, Snap::Word, Snap::Line] {
+        let r = finder(16, snap, Scope::Corpus).find(text.as_bytes());
+        assert!(r.kept_str().is_ok());
+        assert!(!r.removals().is_empty() || snap == Snap::Line);
+    }
+}
+
+#[test]
+fn config_is_validated() {
+    let err = PassageFinder::new(PassageConfig::new().min_len(15)).unwrap_err();
+    assert_eq!(err.field(), "min_len");
+    assert_eq!(err.value(), "15");
+    assert!(PassageFinder::new(PassageConfig::new().min_len(16)).is_ok());
+    assert!(PassageFinder::new(PassageConfig::new().min_len(1 << 40)).is_ok());
+    let huge = PassageFinder::new(PassageConfig::new().min_len(usize::MAX)).unwrap();
+    assert!(huge.find(&[b'a'; 1000]).removals().is_empty());
+    let big = finder(10_000, Snap::Byte, Scope::Document);
+    let text = vec![b'z'; 30_000];
+    assert_eq!(union(&big.find(&text)), [Span::new(1, 30_000)]);
+}
+
+#[test]
+fn mixing_scopes_on_one_corpus() {
+    let docs = corpus_with_repeats(5, 12, 1500);
+    let all: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
+    let by_doc = finder(20, Snap::Byte, Scope::Document);
+    let by_corpus = finder(20, Snap::Byte, Scope::Corpus);
+    let mut corpus = PassageCorpus::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let f = if i % 3 == 1 { by_doc } else { by_corpus };
+        let report = f.find_in(&mut corpus, doc);
+        assert_eq!(report.doc(), DocId::new(i as u64));
+        check_verified(&report, &all);
+        if i % 3 == 1 {
+            // Document scope: exactly the repeats within the document.
+            let alone = by_doc.find(doc);
+            assert_eq!(union(&report), union(&alone));
+        }
+    }
+    assert_eq!(corpus.documents(), docs.len() as u64);
+}
+
+#[test]
+fn with_capacity_changes_nothing_but_allocation() {
+    let docs = corpus_with_repeats(8, 40, 2000);
+    let f = PassageFinder::default();
+    let (mut a, mut b) = (PassageCorpus::new(), PassageCorpus::with_capacity(1 << 20));
+    for doc in &docs {
+        assert_eq!(
+            f.find_in(&mut a, doc).removals(),
+            f.find_in(&mut b, doc).removals()
+        );
+    }
+    assert_eq!(a.anchors(), b.anchors());
+    a.clear();
+    assert_eq!((a.documents(), a.text_bytes(), a.anchors()), (0, 0, 0));
+}
+
+#[test]
+fn engine_and_state_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<PassageFinder>();
+    check::<PassageConfig>();
+    check::<PassageCorpus>();
+}
