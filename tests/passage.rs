@@ -458,7 +458,7 @@ fn a_megabyte_of_spaces_inside_text() {
     let head: Vec<u8> = (0..5000).map(|_| b'a' + rng.below(26) as u8).collect();
     let tail: Vec<u8> = (0..5000).map(|_| b'a' + rng.below(26) as u8).collect();
     let mut text = head.clone();
-    text.extend(std::iter::repeat(b' ').take(1 << 20));
+    text.extend(std::iter::repeat_n(b' ', 1 << 20));
     text.extend_from_slice(&tail);
     let p = head.len();
     assert_eq!(byte_union(&text, 100), [Span::new(p + 1, p + (1 << 20))]);
@@ -469,7 +469,7 @@ fn a_megabyte_of_spaces_inside_text() {
     let f = finder(100, Snap::Byte, Scope::Corpus);
     let mut corpus = PassageCorpus::new();
     let mut other = tail.clone();
-    other.extend(std::iter::repeat(b' ').take(1 << 20));
+    other.extend(std::iter::repeat_n(b' ', 1 << 20));
     other.extend_from_slice(&head);
     assert_eq!(
         union(&f.find_in(&mut corpus, &text)),
