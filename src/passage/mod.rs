@@ -374,6 +374,63 @@ impl PassageFinder {
         report
     }
 
+    /// Finds the repeats in a batch of documents, the next ones of a
+    /// corpus: exactly the reports of [`PassageFinder::find_in`] on each
+    /// document in order.
+    ///
+    /// Under [`Scope::Document`] the documents are independent and run on
+    /// every thread of the current rayon pool. Under [`Scope::Corpus`] each
+    /// document is matched against all the text before it, including the
+    /// batch's earlier documents, so this entry point runs them in corpus
+    /// order on the calling thread: passage mode does not yet split that
+    /// work across threads.
+    ///
+    /// # Complexity
+    ///
+    /// Linear time in the batch's bytes, as [`PassageFinder::find_in`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+    ///
+    /// let finder = PassageFinder::new(PassageConfig::new().min_len(20))?;
+    /// let docs = ["a sentence shared by both documents.", "x: a sentence shared by both documents."];
+    /// let batch = finder.find_batch(&mut PassageCorpus::new(), &docs);
+    /// let mut corpus = PassageCorpus::new();
+    /// let one_by_one: Vec<_> = docs.iter().map(|d| finder.find_in(&mut corpus, d.as_bytes())).collect();
+    /// assert_eq!(batch, one_by_one); // compare to sequential
+    /// assert_eq!(batch[1].kept_str()?, "x: ");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn find_batch<'t, T: AsRef<[u8]> + Sync>(
+        &self,
+        corpus: &mut PassageCorpus,
+        docs: &'t [T],
+    ) -> Vec<DocReport<'t>> {
+        if self.config.scope == Scope::Document {
+            let first = corpus.documents;
+            // Leave the corpus as the one-by-one loop would.
+            for _ in docs {
+                corpus.documents += 1;
+            }
+            if !docs.is_empty() {
+                corpus.forget();
+                corpus.params = None;
+            }
+            let numbered: Vec<(u64, &'t [u8])> =
+                (first..).zip(docs.iter().map(AsRef::as_ref)).collect();
+            return crate::par::map(&numbered, |&(doc, text)| {
+                let mut table = AnchorTable::default();
+                let mut scratch = Scratch::default();
+                self.find_with(&mut table, &mut scratch, &[], &[], DocId::new(doc), text)
+            });
+        }
+        docs.iter()
+            .map(|d| self.find_in(corpus, d.as_ref()))
+            .collect()
+    }
+
     fn find_with<'t>(
         &self,
         table: &mut AnchorTable,

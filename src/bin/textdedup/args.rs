@@ -204,6 +204,17 @@ pub(crate) enum Snap {
     Line,
 }
 
+impl From<Snap> for textdedup::passage::Snap {
+    fn from(s: Snap) -> Self {
+        match s {
+            Snap::Byte => textdedup::passage::Snap::Byte,
+            Snap::Char => textdedup::passage::Snap::Char,
+            Snap::Word => textdedup::passage::Snap::Word,
+            Snap::Line => textdedup::passage::Snap::Line,
+        }
+    }
+}
+
 impl From<ScopeArg> for textdedup::Scope {
     fn from(s: ScopeArg) -> textdedup::Scope {
         match s {

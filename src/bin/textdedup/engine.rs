@@ -9,6 +9,7 @@
 use std::ops::Range;
 
 use textdedup::chunk::{ChunkConfig, Chunker};
+use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
 use textdedup::{Config, Corpus, Deduper, DocReport};
 
 use crate::args::{ChunkArgs, DedupArgs, Mode};
@@ -59,6 +60,13 @@ pub(crate) enum Engine {
         /// What was seen so far.
         corpus: Corpus,
     },
+    /// Repeated passages at any offset (DESIGN.md section 4).
+    Passage {
+        /// The immutable engine.
+        finder: PassageFinder,
+        /// The text and anchors seen so far.
+        corpus: PassageCorpus,
+    },
     /// Content-defined chunks, listed (`textdedup chunk`).
     Chunk {
         /// The chunker (boxed: it holds its 2 KiB gear table).
@@ -90,8 +98,20 @@ impl Engine {
                     corpus: Corpus::new(),
                 })
             }
-            // Temporary: replaced when `textdedup::passage` is merged.
-            Mode::Passage => Err(CliError::Unavailable("--mode passage")),
+            Mode::Passage => {
+                let mut config = PassageConfig::new()
+                    .scope(args.scope.into())
+                    .snap(args.snap.into());
+                if let Some(min_len) = args.min_len {
+                    config = config.min_len(min_len);
+                }
+                let finder = PassageFinder::new(config)
+                    .map_err(|e| CliError::Usage(format!("--min-len: {e}")))?;
+                Ok(Engine::Passage {
+                    finder,
+                    corpus: PassageCorpus::new(),
+                })
+            }
         }
     }
 
@@ -141,6 +161,10 @@ impl Engine {
         match self {
             Engine::Paragraph { deduper, corpus } => {
                 let reports = deduper.dedup_batch(corpus, texts);
+                reports.iter().map(|r| push_hits(r, hits)).collect()
+            }
+            Engine::Passage { finder, corpus } => {
+                let reports = finder.find_batch(corpus, texts);
                 reports.iter().map(|r| push_hits(r, hits)).collect()
             }
             Engine::Chunk { chunker, documents } => {

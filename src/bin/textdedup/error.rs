@@ -27,8 +27,6 @@ pub(crate) enum CliError {
         /// What is wrong with it.
         reason: String,
     },
-    /// A feature the command line knows but this build cannot run yet.
-    Unavailable(&'static str),
     /// Standard output was closed by its reader (`textdedup find | head`).
     BrokenPipe,
 }
@@ -68,7 +66,6 @@ impl fmt::Display for CliError {
             CliError::Record { path, line, reason } => {
                 write!(f, "{}, line {line}: {reason}", path.display())
             }
-            CliError::Unavailable(what) => write!(f, "{what} is not available in this build yet"),
             CliError::BrokenPipe => f.write_str("broken pipe"),
         }
     }
