@@ -64,8 +64,8 @@ pub(crate) enum Engine {
     Passage {
         /// The immutable engine.
         finder: PassageFinder,
-        /// The text and anchors seen so far.
-        corpus: PassageCorpus,
+        /// The text and anchors seen so far (boxed: a large struct).
+        corpus: Box<PassageCorpus>,
     },
     /// Content-defined chunks, listed (`textdedup chunk`).
     Chunk {
@@ -109,7 +109,7 @@ impl Engine {
                     .map_err(|e| CliError::Usage(format!("--min-len: {e}")))?;
                 Ok(Engine::Passage {
                     finder,
-                    corpus: PassageCorpus::new(),
+                    corpus: Box::default(),
                 })
             }
         }
