@@ -1,0 +1,40 @@
+//! Passage mode against the window oracle of the test suite: every report
+//! verified against the bytes, and with snap `Byte` the oracle's bytes
+//! exactly (or a subset when an anchor was refused, as documented).
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+use textdedup::Scope;
+
+#[path = "../../tests/oracle/passage.rs"]
+mod oracle;
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    min_len: u8,
+    snap: u8,
+    document_scope: bool,
+    docs: Vec<Vec<u8>>,
+}
+
+fuzz_target!(|input: Input| {
+    let m = 16 + usize::from(input.min_len % 48);
+    let snap = [Snap::Byte, Snap::Char, Snap::Word, Snap::Line][usize::from(input.snap % 4)];
+    let scope = if input.document_scope { Scope::Document } else { Scope::Corpus };
+    let docs: Vec<&[u8]> = input.docs.iter().take(6).map(|d| &d[..d.len().min(2048)]).collect();
+    let finder = PassageFinder::new(PassageConfig::new().min_len(m).snap(snap).scope(scope)).unwrap();
+    let want = oracle::window_coverage(&docs, m, scope);
+    let mut corpus = PassageCorpus::new();
+    for (d, text) in docs.iter().enumerate() {
+        let report = finder.find_in(&mut corpus, text);
+        oracle::check_verified(&report, &docs);
+        let got = oracle::union(&report);
+        if snap == Snap::Byte && corpus.refused_anchors() == 0 {
+            assert_eq!(got, want[d], "doc {d}");
+        } else {
+            assert!(oracle::is_subset(&got, &want[d]), "doc {d}");
+        }
+    }
+});
