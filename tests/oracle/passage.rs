@@ -121,4 +121,3 @@ pub(crate) fn check_verified(report: &DocReport<'_>, docs: &[&[u8]]) {
     );
     assert_eq!(report.kept_len(), report.kept_bytes().len());
 }
-
