@@ -8,13 +8,19 @@
 //! ```
 //!
 //! Inputs: a generated 128 MiB corpus of 4 KiB to 64 KiB news-like
-//! documents, and the same bytes as one 128 MiB document.
+//! documents, and the same bytes as one 128 MiB document. Ids:
+//! `batch/paragraphs/threadsN` (paragraph mode, corpus scope),
+//! `batch/one_document/threadsN` (paragraph mode, one document),
+//! `batch/passages/threadsN` (passage mode, corpus scope: runs in corpus
+//! order, so it does not scale yet) and
+//! `batch/passages_document_scope/threadsN`.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rayon::ThreadPoolBuilder;
-use textdedup::{Corpus, Deduper};
+use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+use textdedup::{Corpus, Deduper, Scope};
 
 mod corpus_gen;
 
@@ -54,6 +60,23 @@ fn bench(c: &mut Criterion) {
     let removed: u64 = sequential.iter().map(|r| r.stats().bytes_removed).sum();
     assert!(removed > bytes / 5, "the corpus has repeats to find");
 
+    // Passage mode: corpus scope (each document against all earlier text,
+    // run in corpus order) and document scope (documents independent).
+    let passages = PassageFinder::default();
+    let passages_doc = PassageFinder::new(PassageConfig::new().scope(Scope::Document)).unwrap();
+    for finder in [&passages, &passages_doc] {
+        let mut corpus = PassageCorpus::new();
+        let one_by_one: Vec<_> = docs
+            .iter()
+            .map(|d| finder.find_in(&mut corpus, d))
+            .collect();
+        for &t in &threads {
+            let pool = ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+            let batch = pool.install(|| finder.find_batch(&mut PassageCorpus::new(), &docs));
+            assert_eq!(batch, one_by_one);
+        }
+    }
+
     let mut group = c.benchmark_group("batch");
     group.throughput(Throughput::Bytes(bytes));
     for &t in &threads {
@@ -69,6 +92,24 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function(format!("one_document/threads{t}"), |b| {
             b.iter(|| pool.install(|| deduper.dedup(black_box(&one)).removals().len()))
+        });
+        group.bench_function(format!("passages/threads{t}"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    passages
+                        .find_batch(&mut PassageCorpus::new(), black_box(&docs))
+                        .len()
+                })
+            })
+        });
+        group.bench_function(format!("passages_document_scope/threads{t}"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    passages_doc
+                        .find_batch(&mut PassageCorpus::new(), black_box(&docs))
+                        .len()
+                })
+            })
         });
     }
     group.finish();
