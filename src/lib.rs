@@ -144,17 +144,28 @@
 //! - **Stable cut points.** For a given [`chunk::ChunkConfig`] (sizes,
 //!   normalization, seed) the chunk boundaries are fixed; golden vectors pin
 //!   them, and changing them is a breaking change.
-//! - **Collisions.** Paragraph mode trusts 128-bit fingerprints: two
-//!   different paragraphs share one with probability 2^-128. Among `n`
-//!   distinct paragraphs the chance of any collision is about
-//!   `n² / 2^129`: for 10^12 paragraphs, about 1.5 × 10^-15.
+//! - **Collisions.** Paragraph mode and chunk-level dedup trust 128-bit
+//!   fingerprints: two different paragraphs share one with probability
+//!   2^-128. Among `n` distinct paragraphs the chance of any collision is
+//!   about `n² / 2^129`: for 10^12 paragraphs, about 1.5 × 10^-15. Passage
+//!   mode never trusts a hash: every removed byte was compared.
+//! - **Adversarial input.** With the default seeds, fingerprints and cut
+//!   points are public functions of the text, so crafted text could collide
+//!   in the seen-set (slowing it) or force chunk boundaries. Use secret
+//!   seeds ([`Config::seed`] with [`fingerprint::random_seed`],
+//!   [`chunk::ChunkConfig::seed`]) when an adversary controls the input.
 //!
-//! # Complexity
+//! # Complexity and memory
 //!
-//! Paragraph mode runs in linear time: memchr finds line ends, each line is
-//! hashed once, and each paragraph costs one hash table operation. Memory is
-//! 32 bytes per *distinct* paragraph plus table overhead (see [`Corpus`]),
-//! independent of how many copies there are.
+//! | mode | time | memory |
+//! |---|---|---|
+//! | paragraph | linear: memchr finds line ends, each paragraph is hashed once and costs one table operation | 32 bytes per *distinct* paragraph plus table overhead, 37 to 74 bytes in all ([`Corpus`]); batches add 48 bytes per candidate paragraph |
+//! | passage | linear, periodic input included | the corpus text (1 byte per input byte) plus anchors, about 0.5 bytes per byte of new text ([`passage::PassageCorpus`]) |
+//! | chunk | linear | none while chunking; [`chunk::DupFinder`]: 32 bytes per distinct chunk plus table overhead |
+//!
+//! The largest document is what fits in memory: one 1 GB line is one
+//! paragraph, hashed once; a document of 2 MiB or more is processed in
+//! parallel regions. Offsets are `usize`, document indices `u64`.
 
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
