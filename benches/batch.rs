@@ -22,10 +22,10 @@ use rayon::ThreadPoolBuilder;
 use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
 use textdedup::{Corpus, Deduper, Scope};
 
-mod corpus_gen;
+mod common;
 
 fn bench(c: &mut Criterion) {
-    let docs = corpus_gen::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
+    let docs = common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
     let one: Vec<u8> = docs.concat();
     let bytes = one.len() as u64;
     let deduper = Deduper::default();

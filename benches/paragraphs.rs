@@ -15,8 +15,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use textdedup::{Config, Corpus, Deduper};
 
-mod corpus_gen;
-use corpus_gen::news_text;
+mod common;
+use common::news::news_text;
 
 /// The naive peer: a `HashSet<Vec<u8>>` of lines, std's default hasher,
 /// first copy kept.

@@ -22,8 +22,8 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
 
-#[path = "common/passage_gen.rs"]
-mod passage_gen;
+mod common;
+use common::passage_gen;
 
 const MIN_LEN: usize = 100;
 /// Input sizes; `cargo test --benches` (a debug build) runs every benchmark
@@ -174,7 +174,7 @@ fn passages(c: &mut Criterion) {
         b.iter(|| suffix_array_removed(&sa_docs))
     });
 
-    let mut rng = passage_gen::SplitMix64(7);
+    let mut rng = common::SplitMix64(7);
     let block: Vec<u8> = (0..1024).map(|_| rng.next_u64() as u8).collect();
     let inputs = [
         ("periodic_a", periodic(b"a"), PERIODIC_BYTES - 1),

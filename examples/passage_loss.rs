@@ -15,8 +15,9 @@ use std::collections::HashSet;
 
 use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
 
-#[path = "../benches/common/passage_gen.rs"]
-mod passage_gen;
+#[path = "../benches/common/mod.rs"]
+mod common;
+use common::passage_gen;
 
 /// Bytes covered by repeats, per the window oracle.
 fn oracle(docs: &[Vec<u8>], m: usize) -> u64 {
@@ -58,7 +59,7 @@ fn measure(name: &str, docs: &[Vec<u8>], m: usize) {
 
 /// Random text over `letters` letters in 4 KiB documents, with 15% of the
 /// bytes replaced by copies (50 to 5,000 bytes) of earlier text.
-fn injected(rng: &mut passage_gen::SplitMix64, letters: u8, total: usize) -> Vec<Vec<u8>> {
+fn injected(rng: &mut common::SplitMix64, letters: u8, total: usize) -> Vec<Vec<u8>> {
     let mut all: Vec<u8> = Vec::with_capacity(total);
     let mut docs = Vec::new();
     while all.len() < total {
@@ -86,7 +87,7 @@ fn main() {
     if std::env::args().nth(1).as_deref() == Some("injected") {
         println!("| input | bytes | min_len | oracle bytes | found | missed | missed / oracle | refused anchors |");
         println!("|---|---|---|---|---|---|---|---|");
-        let mut rng = passage_gen::SplitMix64(0x1_2345);
+        let mut rng = common::SplitMix64(0x1_2345);
         for letters in [2u8, 3, 4] {
             let docs = injected(&mut rng, letters, 4 << 20);
             for m in [16, 24, 32, 64, 100] {
@@ -101,7 +102,7 @@ fn main() {
     }
     println!("| input | bytes | min_len | oracle bytes | found | missed | missed / oracle | refused anchors |");
     println!("|---|---|---|---|---|---|---|---|");
-    let mut rng = passage_gen::SplitMix64(0xA1FA);
+    let mut rng = common::SplitMix64(0xA1FA);
     for letters in [2u8, 3, 4] {
         // 4 MiB in documents of 4 KiB, and as one document.
         let text: Vec<u8> = (0..4 << 20)

@@ -12,8 +12,9 @@ use std::time::Instant;
 
 use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
 
-#[path = "../benches/common/passage_gen.rs"]
-mod passage_gen;
+#[path = "../benches/common/mod.rs"]
+mod common;
+use common::passage_gen;
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();

@@ -3,8 +3,9 @@
 //! Modes: `gen` (generation only), `find` (each document alone),
 //! `find_in` (corpus scope), `reserve` (corpus scope, pre-sized corpus).
 use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
-#[path = "../benches/common/passage_gen.rs"]
-mod passage_gen;
+#[path = "../benches/common/mod.rs"]
+mod common;
+use common::passage_gen;
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
     let docs = passage_gen::corpus(64 << 20, 0x5EED);

@@ -1,6 +1,10 @@
-//! Deterministic inputs for the chunking bench and the dedup-ratio example.
+//! Deterministic generated inputs for the benches and the examples that
+//! measure (each uses a part): one SplitMix64 generator for all of them.
 
 #![allow(dead_code)]
+
+pub(crate) mod news;
+pub(crate) mod passage_gen;
 
 /// SplitMix64: a tiny, fixed pseudo-random generator.
 pub(crate) struct SplitMix64(pub(crate) u64);
@@ -12,6 +16,12 @@ impl SplitMix64 {
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi` (modulo reduction, as the passage inputs were
+    /// generated with).
+    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next_u64() % (hi - lo + 1) as u64) as usize
     }
 
     /// A value in `0..n`.

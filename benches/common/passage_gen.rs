@@ -1,23 +1,7 @@
 //! Deterministic generated inputs for the passage benchmarks and the
-//! `passage_mem` example (included by path from both).
+//! passage examples.
 
-/// SplitMix64: a tiny, fixed, seedable generator.
-pub(crate) struct SplitMix64(pub(crate) u64);
-
-impl SplitMix64 {
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `lo..=hi`.
-    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next_u64() % (hi - lo + 1) as u64) as usize
-    }
-}
+use super::SplitMix64;
 
 /// A vocabulary of 4,000 pseudo-words, 1 to 10 letters.
 fn vocabulary(rng: &mut SplitMix64) -> Vec<Vec<u8>> {

@@ -1,21 +1,6 @@
-//! Deterministic generated inputs shared by the benches.
-#![allow(dead_code)] // each bench uses a part
+//! News-like text for the paragraph and batch benches.
 
-/// SplitMix64: small, fixed, good enough for test data.
-pub(crate) struct Rng(pub(crate) u64);
-
-impl Rng {
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use super::SplitMix64;
 
 pub(crate) const WORDS: &[&str] = &[
     "the",
@@ -68,7 +53,7 @@ pub(crate) const WORDS: &[&str] = &[
 
 /// Paragraph lines; returns the text and the paragraph start offsets.
 pub(crate) fn news_text(target: usize, seed: u64) -> (Vec<u8>, Vec<usize>) {
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64(seed);
     let mut text = Vec::with_capacity(target + 1024);
     let mut starts = Vec::new();
     while text.len() < target {
@@ -98,7 +83,7 @@ pub(crate) fn news_text(target: usize, seed: u64) -> (Vec<u8>, Vec<usize>) {
 /// boundaries, so each document ends with a newline).
 pub(crate) fn news_docs(target: usize, min: usize, max: usize, seed: u64) -> Vec<Vec<u8>> {
     let (text, _) = news_text(target, seed);
-    let mut rng = Rng(seed ^ 0xD0C5);
+    let mut rng = SplitMix64(seed ^ 0xD0C5);
     let mut docs = Vec::new();
     let mut start = 0;
     while start < text.len() {
