@@ -1,4 +1,5 @@
-//! Paragraph-mode throughput against a naive `HashSet` dedup.
+//! Paragraph-mode throughput against a naive `HashSet` dedup, single
+//! thread.
 //!
 //! ```text
 //! cargo bench --bench paragraphs
@@ -13,6 +14,7 @@ use std::collections::HashSet;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use rayon::ThreadPoolBuilder;
 use textdedup::{Config, Corpus, Deduper};
 
 mod common;
@@ -31,16 +33,8 @@ fn naive_hashset(text: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// One document, with the seen-table reused between runs as a pipeline
-/// does (`Corpus::clear` keeps the allocation).
-fn textdedup_one(deduper: &Deduper, scratch: &mut Corpus, text: &[u8], out: &mut Vec<u8>) {
-    scratch.clear();
-    out.clear();
-    deduper.dedup_in(scratch, text).write_kept(out).unwrap();
-}
-
-/// One document through the one-shot entry point: a fresh table each time.
-fn textdedup_fresh(deduper: &Deduper, text: &[u8], out: &mut Vec<u8>) {
+/// One document through the one-shot entry point (a fresh table each time).
+fn textdedup_one(deduper: &Deduper, text: &[u8], out: &mut Vec<u8>) {
     out.clear();
     deduper.dedup(text).write_kept(out).unwrap();
 }
@@ -76,13 +70,13 @@ fn bench(c: &mut Criterion) {
     let deduper = Deduper::new(Config::new().min_len(1)).unwrap();
     let mut expected = Vec::new();
     naive_hashset(&text, &mut expected);
+    // Single thread: a large document would otherwise be split into
+    // regions and spread over the pool (see benches/batch.rs for that).
+    let one_thread = ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let mut out = Vec::new();
-    let mut scratch = Corpus::new();
-    textdedup_one(&deduper, &mut scratch, &text, &mut out);
+    one_thread.install(|| textdedup_one(&deduper, &text, &mut out));
     assert_eq!(out, expected);
-    textdedup_fresh(&deduper, &text, &mut out);
-    assert_eq!(out, expected);
-    textdedup_corpus(&deduper, &docs, &mut out);
+    one_thread.install(|| textdedup_corpus(&deduper, &docs, &mut out));
     assert_eq!(out, expected);
     let removed = text.len() - expected.len();
     assert!(
@@ -95,13 +89,10 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("paragraphs");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("textdedup", |b| {
-        b.iter(|| textdedup_one(&deduper, &mut scratch, black_box(&text), &mut out))
-    });
-    group.bench_function("textdedup_fresh_table", |b| {
-        b.iter(|| textdedup_fresh(&deduper, black_box(&text), &mut out))
+        b.iter(|| one_thread.install(|| textdedup_one(&deduper, black_box(&text), &mut out)))
     });
     group.bench_function("corpus", |b| {
-        b.iter(|| textdedup_corpus(&deduper, black_box(&docs), &mut out))
+        b.iter(|| one_thread.install(|| textdedup_corpus(&deduper, black_box(&docs), &mut out)))
     });
     group.bench_function("naive_hashset", |b| {
         b.iter(|| naive_hashset(black_box(&text), &mut out))
