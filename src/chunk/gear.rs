@@ -2,9 +2,11 @@
 //!
 //! A Gear hash rolls one byte in with `h = (h << 1) + G[byte]`. After 64
 //! steps a byte's contribution has been shifted out of the 64-bit state, so
-//! the hash depends on the last 64 bytes only; the top bits (which the cut
-//! test looks at) depend on all 64 of them, the low bits only on the most
-//! recent ones.
+//! the hash depends on the last 64 bytes rolled in at most; the top bits
+//! (which the cut test looks at) depend on all of them, the low bits only on
+//! the most recent ones. The chunker restarts the hash from 0 at every
+//! chunk's start + `min` (FastCDC's rule), so the bytes below `min` are
+//! never read and nothing is carried from one chunk to the next.
 //!
 //! # Why the loop is written the way it is
 //!
@@ -56,43 +58,6 @@ pub(crate) const fn table(seed: u64) -> [u64; 256] {
 
 /// The default gear table (seed 0), built at compile time.
 pub(crate) static DEFAULT_TABLE: [u64; 256] = table(0);
-
-/// Rolls every byte of `bytes` into `h`, testing none: the warm-up before
-/// the first possible cut point.
-#[inline(always)]
-pub(crate) fn roll(gear: &[u64; 256], h: &mut u64, bytes: &[u8]) {
-    let mut x = *h;
-    let mut blocks = bytes.chunks_exact(4);
-    for b in &mut blocks {
-        // Four bytes folded off the chain, then one shift and one add on it.
-        let t = (gear[b[0] as usize] << 3)
-            .wrapping_add(gear[b[1] as usize] << 2)
-            .wrapping_add(gear[b[2] as usize] << 1)
-            .wrapping_add(gear[b[3] as usize]);
-        x = (x << 4).wrapping_add(t);
-    }
-    for &b in blocks.remainder() {
-        x = (x << 1).wrapping_add(gear[b as usize]);
-    }
-    *h = x;
-}
-
-/// The hash after the 64 bytes of `window` (from any starting state: 64
-/// steps shift it out), computed as four independent 16-byte sums so the
-/// work overlaps instead of waiting on one 64-step chain.
-#[inline(always)]
-pub(crate) fn hash64(gear: &[u64; 256], window: &[u8; 64]) -> u64 {
-    let mut acc = [0u64; 4];
-    for i in 0..16 {
-        for (j, a) in acc.iter_mut().enumerate() {
-            *a = (*a << 1).wrapping_add(gear[window[16 * j + i] as usize]);
-        }
-    }
-    (acc[0] << 48)
-        .wrapping_add(acc[1] << 32)
-        .wrapping_add(acc[2] << 16)
-        .wrapping_add(acc[3])
-}
 
 /// Rolls the bytes of `bytes` into `h` and returns the index of the first
 /// byte after which `h < threshold`, leaving `h` at that point. When no byte
@@ -215,14 +180,6 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), 256);
-    }
-
-    #[test]
-    fn hash64_matches_rolling() {
-        let data: Vec<u8> = (0..64u32).map(|i| (i * 37 + 5) as u8).collect();
-        let mut h = 0xDEAD_BEEF;
-        roll(&DEFAULT_TABLE, &mut h, &data);
-        assert_eq!(hash64(&DEFAULT_TABLE, data[..].try_into().unwrap()), h);
     }
 
     #[test]

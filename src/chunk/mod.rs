@@ -22,28 +22,33 @@
 //! Cut points depend only on the bytes and on the configuration (`min`,
 //! `avg`, `max`, `normalization`, `seed`): they are stable across releases,
 //! and golden vectors in `tests/chunk.rs` pin them. Changing them is a
-//! breaking change.
+//! breaking change. (The rule below is the one of the first release: the
+//! hash restarts at every chunk, as in FastCDC; no index built with another
+//! rule exists, so no migration is needed.)
 //!
 //! # The cut rule
 //!
 //! Let `G` be the gear table: 256 consecutive SplitMix64 outputs starting
-//! from the state `seed` (0 by default). The gear hash after byte `p` of the
-//! input is `H(p) = sum of G[input[p - k]] << k for k = 0..=63, p - k >= 0`
-//! (wrapping): `h = (h << 1) + G[byte]` rolled from 0 at the start of the
-//! input. It depends on the last 64 bytes only, never on where a chunk
-//! started. For a chunk starting at `s`, with `n` bytes left:
+//! from the state `seed` (0 by default). For a chunk starting at `s`, with
+//! `n` bytes left:
 //!
 //! 1. If `n <= min`, the chunk is the rest of the input.
-//! 2. Otherwise the chunk ends after the first byte `p = s + L - 1` with
-//!    `min < L <= min(n, max)` and `H(p) < T(L)`. With
-//!    `B = (2^64 - 1) / (avg - min)` (integer division) and `k` the
+//! 2. Otherwise the gear hash restarts from 0 at byte `s + min`: the hash
+//!    after byte `p >= s + min` is
+//!    `H_s(p) = sum of G[input[p - k]] << k for k = 0..=63, p - k >= s + min`
+//!    (wrapping), that is `h = (h << 1) + G[byte]` rolled from 0 over
+//!    `input[s + min..=p]`. The chunk ends after the first byte
+//!    `p = s + L - 1` with `min < L <= min(n, max)` and `H_s(p) < T(L)`.
+//!    With `B = (2^64 - 1) / (avg - min)` (integer division) and `k` the
 //!    normalization level: `T(L) = B >> k` while `L <= avg`, and
 //!    `min(B << k, 2^64 - 1)` after.
 //! 3. If no byte passes, the chunk is `min(n, max)` bytes long.
 //!
-//! Bytes that cannot end a chunk are not tested, and of the first `min`
-//! bytes of a chunk only the last 64 are hashed (the window of the first
-//! possible cut point); the rest are skipped.
+//! The first `min` bytes of a chunk are never read, and bytes that cannot
+//! end a chunk are not tested. A chunk depends only on where it starts and
+//! on the bytes from there on (at most `max` of them), so once the cut
+//! points of two inputs meet, they agree until the inputs differ again:
+//! after an edit they resynchronize at the first common cut point.
 //!
 //! The chance of a cut is `1 / (avg - min)` per byte, halved `k` times
 //! before `avg` and doubled `k` times after: the mean chunk length is
@@ -60,17 +65,17 @@
 //! - **The index costs one entry per distinct chunk**, about 40 to 80 bytes
 //!   (see [`DupFinder`]): halving `avg` doubles it, and chunking itself is
 //!   a little slower per byte at small averages (more chunk ends).
-//! - **`min`** (default `avg / 4`) is skipped without hashing, except for
-//!   its last 64 bytes (the hash window): a larger `min` is faster and cuts
-//!   fewer tiny chunks, but a chunk boundary can then move further after an
-//!   edit before it resynchronizes. Below 64 it saves no hashing at all.
+//! - **`min`** (default `avg / 4`) bytes at the start of every chunk are
+//!   skipped without being read: a larger `min` is faster and cuts fewer
+//!   tiny chunks, but a chunk boundary can then move further after an edit
+//!   before it resynchronizes.
 //! - **`max`** (default `4 × avg`) bounds the damage of input with no cut
 //!   point (a long run of one byte): such input is cut every `max` bytes,
 //!   at positions that are not content-defined.
 //! - **`normalization`** (default 0) narrows the spread of chunk lengths
 //!   around `avg` (FastCDC's normalized chunking). On generated text with
 //!   shifted repeats it finds *fewer* duplicate bytes at every level above 0
-//!   (at avg 1024: 37.1% at level 0, 35.1% at 1, 32.1% at 2, 25.2% at 3, and
+//!   (at avg 1024: 36.4% at level 0, 34.3% at 1, 31.5% at 2, 24.2% at 3, and
 //!   30.8% for the `fastcdc` crate at its default level 1), so it is off by
 //!   default; it is there for workloads that need a narrow size range.
 //! - **`seed`** changes the gear table. Use a secret seed when an adversary
@@ -387,42 +392,35 @@ impl Chunker {
     /// The length of the chunk that starts at the beginning of `rest`.
     ///
     /// `rest` holds the rest of the input, or at least `max` bytes of it.
-    /// On entry `h` is `H` of the byte before `rest` (0 at the start of the
-    /// input); on exit it is `H` of the chunk's last byte, unless the chunk
-    /// is the last one. Returns 0 only for empty `rest`.
+    /// The hash starts from 0 at `rest[min]`: nothing before the chunk, and
+    /// none of its first `min` bytes, is read. Returns 0 only for empty
+    /// `rest`.
     ///
     /// Linear in the returned length minus `min` (skipped bytes are not
     /// read).
     #[inline]
-    pub(crate) fn cut(&self, rest: &[u8], h: &mut u64) -> usize {
+    pub(crate) fn cut(&self, rest: &[u8]) -> usize {
         let n = rest.len();
         let min = self.min;
         if n <= min {
             return n;
         }
         let end = n.min(self.max);
-        let mid = end.min(self.avg);
-        if min < 64 {
-            // Continuing the hash is cheaper than restarting it.
-            gear::roll(&self.gear, h, &rest[..min]);
-        } else {
-            // 64 steps shift out whatever `h` held.
-            let window: &[u8; 64] = rest[min - 64..min].try_into().unwrap_or(&[0; 64]);
-            *h = gear::hash64(&self.gear, window);
-        }
+        let mut h = 0;
         if self.small == self.large {
             // Without normalization one threshold covers the whole range.
-            return match gear::scan(&self.gear, h, &rest[min..end], self.small) {
+            return match gear::scan(&self.gear, &mut h, &rest[min..end], self.small) {
                 Some(j) => min + j + 1,
                 None => end,
             };
         }
         // Byte `j` ends a chunk of length `j + 1`: bytes before `mid` give
         // lengths up to `avg`, which use the harder threshold.
-        if let Some(j) = gear::scan(&self.gear, h, &rest[min..mid], self.small) {
+        let mid = end.min(self.avg);
+        if let Some(j) = gear::scan(&self.gear, &mut h, &rest[min..mid], self.small) {
             return min + j + 1;
         }
-        if let Some(j) = gear::scan(&self.gear, h, &rest[mid..end], self.large) {
+        if let Some(j) = gear::scan(&self.gear, &mut h, &rest[mid..end], self.large) {
             return mid + j + 1;
         }
         end
@@ -454,7 +452,6 @@ impl Chunker {
             chunker: self,
             bytes,
             pos: 0,
-            hash: 0,
             hashed: false,
         }
     }
@@ -484,28 +481,26 @@ impl Chunker {
             chunker: self,
             bytes,
             pos: 0,
-            hash: 0,
             hashed: true,
         }
     }
 
-    /// Chunks of `bytes` from `pos` on, where `pos` is a cut point of the
-    /// whole input (or any offset, to chunk as if a chunk started there):
-    /// the hash state is rebuilt from the 64 bytes before `pos`, so every
-    /// chunk is the one the whole-input iterator yields from that cut.
+    /// Chunks of `bytes` from `pos` on, as if a chunk started at `pos`.
+    ///
+    /// A chunk depends only on where it starts and on the bytes from there
+    /// on (the hash restarts at every chunk), so when `pos` is a cut point
+    /// of the whole input these are exactly the chunks the whole-input
+    /// iterator yields from there.
     pub(crate) fn chunks_from<'c, 't>(
         &'c self,
         bytes: &'t [u8],
         pos: usize,
         hashed: bool,
     ) -> Chunks<'c, 't> {
-        let mut hash = 0;
-        gear::roll(&self.gear, &mut hash, &bytes[pos.saturating_sub(64)..pos]);
         Chunks {
             chunker: self,
             bytes,
             pos,
-            hash,
             hashed,
         }
     }
@@ -605,8 +600,6 @@ pub struct Chunks<'c, 't> {
     bytes: &'t [u8],
     /// Where the next chunk starts.
     pos: usize,
-    /// The gear hash of the byte before `pos`, carried across chunks.
-    hash: u64,
     /// Whether to fingerprint each chunk.
     hashed: bool,
 }
@@ -639,7 +632,7 @@ impl Iterator for Chunks<'_, '_> {
         if rest.is_empty() {
             return None;
         }
-        let len = self.chunker.cut(rest, &mut self.hash);
+        let len = self.chunker.cut(rest);
         let fingerprint = self.hashed.then(|| Fingerprint::of(&rest[..len]));
         let chunk = Chunk::new(self.pos, len, fingerprint);
         self.pos += len;

@@ -1,16 +1,17 @@
 //! One large input chunked on every core, with the sequential cut points.
 //!
 //! Cut points are content-defined: the chunk that starts at a cut depends
-//! only on the bytes from there on (and the 64 before, for the hash). So
-//! each region of the input is chunked on its own, from its first byte as
-//! if a chunk started there; every chunk of a region but its last (which the
-//! region's end may have cut short) is then a true chunk *if* its start is a
-//! true cut point. Stitching walks the true cut points across each region
-//! boundary with the sequential chunker until one of them is also a start
-//! in the next region's list; from there on the lists agree. On ordinary
-//! text that takes a chunk or two; on input with no content-defined cuts
-//! (one byte repeated) the walk may cover a region, so the worst case is the
-//! sequential time, never a different answer.
+//! only on its start and the bytes from there on (the hash restarts at every
+//! chunk; nothing before the start is read). So each region of the input is
+//! chunked on its own, from its first byte as if a chunk started there;
+//! every chunk of a region but its last (which the region's end may have cut
+//! short) is then a true chunk *if* its start is a true cut point.
+//! Stitching walks the true cut points across each region boundary with the
+//! sequential chunker until one of them is also a start in the next region's
+//! list; from there on the lists agree. On ordinary text that takes a chunk
+//! or two; on input with no content-defined cuts (one byte repeated) the
+//! walk may cover a region, so the worst case is the sequential time, never
+//! a different answer.
 
 use crate::chunk::{Chunk, Chunker};
 use crate::par;

@@ -85,9 +85,6 @@ pub struct StreamChunks<'c, R> {
     eof: bool,
     /// An error was returned: the iterator is finished.
     failed: bool,
-    /// The gear hash of the byte before `buf[start]`, carried across
-    /// chunks so no history needs to be kept in the buffer.
-    hash: u64,
     /// Whether to fingerprint each chunk.
     hashed: bool,
 }
@@ -103,7 +100,6 @@ impl<'c, R: Read> StreamChunks<'c, R> {
             offset: 0,
             eof: false,
             failed: false,
-            hash: 0,
             hashed,
         }
     }
@@ -160,7 +156,7 @@ impl<'c, R: Read> StreamChunks<'c, R> {
         if rest.is_empty() {
             return Ok(None);
         }
-        let len = self.chunker.cut(rest, &mut self.hash);
+        let len = self.chunker.cut(rest);
         let bytes = &rest[..len];
         let fingerprint = self.hashed.then(|| Fingerprint::of(bytes));
         let chunk = Chunk::new(self.offset, len, fingerprint);
