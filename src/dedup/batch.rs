@@ -26,11 +26,14 @@
 //! (parallel too with rayon), and cutting that sorted list per document:
 //! each is a small fraction of the fingerprinting work.
 //!
+//! Phases 1 and 2 run in rounds of 64 MiB of units, in corpus order, so the
+//! candidates held at once stay bounded however large the batch.
+//!
 //! # Memory
 //!
 //! Beyond the texts and the corpus: 48 bytes per candidate paragraph of the
-//! batch (phase 1 output) and 40 bytes per later copy (phase 2 output), plus
-//! the reports.
+//! current 64 MiB round (phase 1 output) and 40 bytes per later copy (phase
+//! 2 output), plus the reports.
 
 use crate::config::Config;
 use crate::dedup::paragraph::{for_each_candidate, Resolver};
@@ -45,6 +48,10 @@ use crate::split::Split;
 /// overhead (one bucket boundary per shard) is noise, small enough that a
 /// 128 MiB batch gives hundreds of units to balance across cores.
 pub(crate) const UNIT_BYTES: usize = 256 << 10;
+
+/// How many bytes of units go through phases 1 and 2 together: bounds the
+/// candidates held at once (48 bytes each) while keeping every core busy.
+const ROUND_BYTES: usize = 64 << 20;
 
 /// A paragraph that may be a later copy.
 #[derive(Clone, Copy, Debug)]
@@ -102,20 +109,23 @@ fn dedup_batch_in_units<'t>(
     unit_bytes: usize,
 ) -> Vec<DocReport<'t>> {
     let units = plan_units(texts, config.get_split(), unit_bytes);
-    let outs = par::map(&units, |unit| fingerprint_unit(config, texts, unit));
-    let mut later: Vec<LaterCopy> = par::map_mut(seen.shards_mut(), |s, table| {
-        resolve_shard(table, s, &outs, first_doc)
-    })
-    .concat();
-    par::sort_by_unique_key(&mut later, |c| (c.doc, c.span.start));
-
+    let mut later: Vec<LaterCopy> = Vec::new();
     let mut paragraphs = vec![0u64; texts.len()];
-    for out in &outs {
-        for &(d, n) in &out.paragraphs {
-            paragraphs[d as usize] += n;
+    // Rounds of units, in corpus order, bound the candidates held at once.
+    let round = (ROUND_BYTES / unit_bytes.max(1)).max(1);
+    for units in units.chunks(round) {
+        let outs = par::map(units, |unit| fingerprint_unit(config, texts, unit));
+        let found = par::map_mut(seen.shards_mut(), |s, table| {
+            resolve_shard(table, s, &outs, first_doc)
+        });
+        later.extend(found.into_iter().flatten());
+        for out in &outs {
+            for &(d, n) in &out.paragraphs {
+                paragraphs[d as usize] += n;
+            }
         }
     }
-    drop(outs);
+    par::sort_by_unique_key(&mut later, |c| (c.doc, c.span.start));
     // Each document's later copies: a contiguous run of the sorted list.
     let mut runs = Vec::with_capacity(texts.len());
     let mut at = 0;
@@ -260,10 +270,12 @@ fn resolve_shard(
     later
 }
 
-/// True when a document is large enough, and threads are available, for
-/// the phased path to beat the fused sequential loop.
+/// True when a document is large enough for the phased path to beat the
+/// fused loop. It does even on one thread: phase 2 walks one shard at a
+/// time, whose table (1/64 of the seen-set) stays in cache, where the fused
+/// loop jumps across the whole table at every paragraph.
 pub(crate) fn worth_splitting(len: usize) -> bool {
-    len >= 8 * UNIT_BYTES && par::threads() > 1
+    len >= 8 * UNIT_BYTES
 }
 
 #[cfg(test)]

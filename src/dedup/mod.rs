@@ -110,8 +110,9 @@ impl Deduper {
     /// # Complexity
     ///
     /// Linear time in the batch's bytes, spread over the threads. Memory
-    /// beyond the corpus and the reports: 48 bytes per paragraph of the
-    /// batch that is long enough to count, and 40 bytes per later copy.
+    /// beyond the corpus and the reports: 48 bytes per paragraph long enough
+    /// to count in the 64 MiB round being fingerprinted, and 40 bytes per
+    /// later copy.
     ///
     /// # Examples
     ///
@@ -166,8 +167,9 @@ impl Deduper {
     /// # Memory
     ///
     /// At most `batch_bytes` plus one document of text at a time, 48 bytes
-    /// per candidate paragraph of the current batch, and the corpus (37 to
-    /// 74 bytes per distinct paragraph seen so far).
+    /// per candidate paragraph of the current 64 MiB round, 40 bytes per
+    /// later copy of the batch, and the corpus (37 to 74 bytes per distinct
+    /// paragraph seen so far).
     ///
     /// # Errors
     ///
@@ -219,8 +221,8 @@ impl Deduper {
         Ok(())
     }
 
-    /// One document against `seen`: the fused loop, or the phased one when
-    /// the document is large and threads are free.
+    /// One document against `seen`: the fused loop, or the phased one for a
+    /// large document (faster even on one thread, see `batch`).
     fn dedup_one<'t>(&self, seen: &mut SeenSet, doc: DocId, text: &'t [u8]) -> DocReport<'t> {
         if batch::worth_splitting(text.len()) {
             let mut reports = batch::dedup_batch(&self.config, seen, doc.index(), &[text]);
