@@ -7,8 +7,8 @@
 //!    of about [`UNIT_BYTES`]: several small documents, or one region of a
 //!    large one, cut on a paragraph boundary so that its paragraphs are the
 //!    document's. Each unit splits and fingerprints its paragraphs and
-//!    puts each candidate in its shard's bucket, in order, so each
-//!    bucket stays in corpus order. A unit needs only its own bytes.
+//!    buckets the candidates by shard (a stable counting sort, so each
+//!    bucket stays in corpus order). A unit needs only its own bytes.
 //! 2. **Resolve** (parallel, per shard). The seen-set is cut into 64 shards
 //!    by fingerprint. Each shard walks its buckets unit by unit, which is
 //!    corpus order, and keeps the first (document, offset) of each
@@ -78,9 +78,10 @@ struct LaterCopy {
 /// Phase 1 output for one unit.
 #[derive(Debug, Default)]
 struct UnitOut {
-    /// Candidates by shard (`buckets[s]` for shard `s`), each bucket in
-    /// corpus order.
-    buckets: Vec<Vec<Candidate>>,
+    /// Candidates bucketed by shard, each bucket in corpus order.
+    candidates: Vec<Candidate>,
+    /// Bucket `s` is `candidates[bounds[s]..bounds[s + 1]]`.
+    bounds: Vec<usize>,
     /// Non-blank paragraphs per document piece: (document, count).
     paragraphs: Vec<(u32, u64)>,
 }
@@ -207,7 +208,7 @@ fn cut_after(text: &[u8], from: usize, split: Split) -> usize {
 /// Phase 1 for one unit.
 fn fingerprint_unit(config: &Config, texts: &[&[u8]], unit: &Unit) -> UnitOut {
     let mut fingerprinter = Fingerprinter::with_seed(config.get_normalize(), config.get_seed());
-    let mut buckets: Vec<Vec<Candidate>> = vec![Vec::new(); SHARDS];
+    let mut candidates = Vec::new();
     let mut paragraphs = Vec::with_capacity(unit.len());
     for &(d, region) in unit {
         let n = for_each_candidate(
@@ -215,12 +216,30 @@ fn fingerprint_unit(config: &Config, texts: &[&[u8]], unit: &Unit) -> UnitOut {
             &mut fingerprinter,
             texts[d as usize],
             region,
-            |fp, span| buckets[shard_of(fp)].push(Candidate { fp, doc: d, span }),
+            |fp, span| {
+                candidates.push(Candidate { fp, doc: d, span });
+            },
         );
         paragraphs.push((d, n));
     }
+    // Stable counting sort by shard.
+    let mut bounds = vec![0usize; SHARDS + 1];
+    for c in &candidates {
+        bounds[shard_of(c.fp) + 1] += 1;
+    }
+    for s in 0..SHARDS {
+        bounds[s + 1] += bounds[s];
+    }
+    let mut next = bounds.clone();
+    let mut bucketed = candidates.clone();
+    for c in candidates {
+        let slot = &mut next[shard_of(c.fp)];
+        bucketed[*slot] = c;
+        *slot += 1;
+    }
     UnitOut {
-        buckets,
+        candidates: bucketed,
+        bounds,
         paragraphs,
     }
 }
@@ -234,7 +253,7 @@ fn resolve_shard(
 ) -> Vec<LaterCopy> {
     let mut later = Vec::new();
     for out in outs {
-        for c in &out.buckets[shard] {
+        for c in &out.candidates[out.bounds[shard]..out.bounds[shard + 1]] {
             let here = FirstSeen {
                 doc: first_doc + u64::from(c.doc),
                 start: c.span.start as u64,
