@@ -1107,3 +1107,59 @@ fn jsonl_byte_order_mark_is_skipped_and_kept() {
         "{\"doc\":1,\"start\":19,\"end\":38,\"first_doc\":1,\"first_start\":0}\n"
     );
 }
+
+/// One JSON Lines record whose text is `mib` MiB, with escapes and repeated
+/// lines: `find` must report offsets into the decoded text that hold equal
+/// lines, and `clean` must write a record whose text lost exactly them.
+fn huge_record(mib: usize) {
+    let line = "a line of the huge record, with a tab\there and a quote \" there\n";
+    let unique = |i: usize| format!("unique line number {i} of the huge record\n");
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < mib << 20 {
+        text.push_str(&unique(i));
+        text.push_str(line);
+        i += 1;
+    }
+    let record =
+        serde_json::json!({"id": "huge", "meta": {"n": i}, "text": text}).to_string() + "\n";
+    let dir = fixture(&[("huge.jsonl", record.as_bytes())]);
+    let out = ok(dir.path(), &["find", "--jsonl", "huge.jsonl"]);
+    let lines: Vec<Value> = out
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    let removed: u64 = lines
+        .iter()
+        .map(|l| l["end"].as_u64().unwrap() - l["start"].as_u64().unwrap())
+        .sum();
+    assert_eq!(removed as usize, (i - 1) * line.len());
+    let bytes = text.as_bytes();
+    for l in lines.iter().take(1000) {
+        let (s, e) = (
+            l["start"].as_u64().unwrap() as usize,
+            l["end"].as_u64().unwrap() as usize,
+        );
+        let f = l["first_start"].as_u64().unwrap() as usize;
+        assert_eq!(&bytes[s..e], &bytes[f..f + (e - s)]);
+    }
+    let cleaned = ok(dir.path(), &["clean", "--jsonl", "huge.jsonl"]);
+    let value: Value = serde_json::from_slice(&cleaned).unwrap();
+    assert_eq!(value["meta"]["n"], i);
+    assert_eq!(
+        value["text"].as_str().unwrap().len(),
+        text.len() - removed as usize
+    );
+}
+
+#[test]
+fn an_8_mib_json_lines_record() {
+    huge_record(8);
+}
+
+#[test]
+#[ignore = "100 MiB: run with --release --features cli -- --ignored"]
+fn a_100_mib_json_lines_record() {
+    huge_record(100);
+}
