@@ -171,7 +171,6 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    #[allow(dead_code)]
     pub(crate) fn new(field: &'static str, value: impl fmt::Display, reason: &'static str) -> Self {
         ConfigError {
             field,
