@@ -411,9 +411,7 @@ impl PassageFinder {
         if self.config.scope == Scope::Document {
             let first = corpus.documents;
             // Leave the corpus as the one-by-one loop would.
-            for _ in docs {
-                corpus.documents += 1;
-            }
+            corpus.documents += docs.len() as u64;
             if !docs.is_empty() {
                 corpus.forget();
                 corpus.params = None;
