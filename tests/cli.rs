@@ -1163,3 +1163,16 @@ fn an_8_mib_json_lines_record() {
 fn a_100_mib_json_lines_record() {
     huge_record(100);
 }
+
+#[test]
+fn lone_surrogate_escape_is_an_error_with_file_and_line() {
+    let shard = b"{\"id\":1,\"text\":\"ok line\"}\n{\"text\":\"t4999\\udbd6\\f49\"}\n";
+    let dir = fixture(&[("s.jsonl", shard)]);
+    let err = fails(
+        dir.path(),
+        &["find", "--jsonl", "s.jsonl", "-o", "out.jsonl"],
+    );
+    assert!(err.contains("s.jsonl, line 2"), "{err}");
+    assert!(err.contains("lone surrogate"), "{err}");
+    assert!(!dir.path().join("out.jsonl").exists());
+}

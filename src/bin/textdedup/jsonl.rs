@@ -236,6 +236,19 @@ impl<'de> Visitor<'de> for KeySeed {
 mod tests {
     use super::*;
 
+    /// Regression (fuzz target `jsonl`): a lone high surrogate followed by
+    /// another escape is accepted by the record scan, and decoding it must
+    /// fail with a clear message, as serde_json's decoding does.
+    #[test]
+    fn lone_surrogate_before_another_escape_is_an_error() {
+        let line = "{\n\"text\" :\n\"t49993332ue+#6\\udbd6\\f49G66>994644\"}\t\t\r";
+        let record = parse(line, "text", "id").unwrap();
+        let raw = &line[record.text_raw.clone()];
+        assert!(serde_json::from_str::<String>(raw).is_err());
+        let err = unescape_into(raw, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("lone surrogate"), "{err}");
+    }
+
     /// The record's text, decoded.
     fn text(line: &str, r: &Record) -> String {
         let raw = &line[r.text_raw.clone()];
