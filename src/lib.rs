@@ -117,10 +117,17 @@
 //!
 //! Phase 2 decides which copy is first from positions alone, so the answer
 //! is the sequential one for any number of threads. Phase 1 needs only a
-//! shard's own bytes and phase 2 only fingerprints and positions: on a
+//! region's own bytes and phase 2 only fingerprints and positions: on a
 //! cluster they are a map, a shuffle by shard with a reduce, and a map.
 //! A single document of 2 MiB or more goes through the same phases inside
 //! [`Deduper::dedup`], so one huge document uses every core too.
+//!
+//! Chunk-level batches ([`chunk::DupFinder::find_batch`]) chunk and
+//! fingerprint documents in parallel (a large document in regions stitched
+//! to the sequential cut points) and resolve in corpus order. Passage-mode
+//! batches ([`passage::PassageFinder::find_batch`]) are parallel under
+//! [`Scope::Document`]; under [`Scope::Corpus`] each document is matched
+//! against all the text before it, in corpus order, on one thread.
 //!
 //! # Crate features
 //!
