@@ -12,17 +12,9 @@ use textdedup::fingerprint::Fingerprint;
 // ---------------------------------------------------------------------------
 // Inputs and the naive oracle, written from the documented rule alone.
 
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+#[path = "oracle/splitmix.rs"]
+mod splitmix;
+use splitmix::SplitMix64;
 
 /// Text-like bytes: words of 1 to 8 letters from a small alphabet, spaces,
 /// periods and newlines.

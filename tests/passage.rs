@@ -64,20 +64,9 @@ fn run_corpus(docs: &[&[u8]], m: usize, snap: Snap, scope: Scope) -> Vec<Vec<Spa
 // ---------------------------------------------------------------------------
 // Generators
 
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+#[path = "oracle/splitmix.rs"]
+mod splitmix;
+use splitmix::SplitMix64 as SplitMix;
 
 const WORDS: &[&str] = &[
     "the",
@@ -326,7 +315,7 @@ fn periodic_runs() {
     }
     // A random 1 KiB block repeated: everything after the first copy.
     let mut rng = SplitMix(9);
-    let block: Vec<u8> = (0..1024).map(|_| rng.next() as u8).collect();
+    let block: Vec<u8> = (0..1024).map(|_| rng.next_u64() as u8).collect();
     let text = block.repeat(300);
     assert_eq!(byte_union(&text, 100), [Span::new(1024, text.len())]);
     assert_eq!(byte_union(&text, 16), [Span::new(1024, text.len())]);
