@@ -236,6 +236,16 @@ impl<'de> Visitor<'de> for KeySeed {
 mod tests {
     use super::*;
 
+    /// Regression (fuzz target `jsonl`): an id that is valid JSON but does
+    /// not fit an f64 is kept exactly as written.
+    #[test]
+    fn huge_number_id_is_kept_as_written() {
+        let line = "\n{\"id\"\n: 7e446,   \r \"text\"\n\n\n\n :\"t44\"}";
+        let record = parse(line, "text", "id").unwrap();
+        assert_eq!(&line[record.id_raw.unwrap()], "7e446");
+        assert_eq!(&line[record.text_raw], "\"t44\"");
+    }
+
     /// Regression (fuzz target `jsonl`): a lone high surrogate followed by
     /// another escape is accepted by the record scan, and decoding it must
     /// fail with a clear message, as serde_json's decoding does.
