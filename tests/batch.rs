@@ -81,9 +81,17 @@ proptest! {
         let docs: Vec<Vec<u8>> = docs.into_iter().map(String::into_bytes).collect();
         let deduper = Deduper::new(config).unwrap();
         let want = summary(&sequential(&deduper, &docs));
+        let mut one_by_one = Corpus::new();
+        for d in &docs {
+            deduper.dedup_in(&mut one_by_one, d);
+        }
         for threads in [1, 2, 8] {
-            let got = in_pool(threads, || summary(&deduper.dedup_batch(&mut Corpus::new(), &docs)));
+            let mut corpus = Corpus::new();
+            let got = in_pool(threads, || summary(&deduper.dedup_batch(&mut corpus, &docs)));
             prop_assert_eq!(&got, &want, "{} threads", threads);
+            // The corpus ends in the same state, whatever the scope.
+            prop_assert_eq!(corpus.distinct_paragraphs(), one_by_one.distinct_paragraphs());
+            prop_assert_eq!(corpus.documents(), one_by_one.documents());
         }
     }
 

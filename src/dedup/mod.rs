@@ -138,9 +138,16 @@ impl Deduper {
         if self.config.get_scope() == Scope::Document {
             corpus.seen.clear();
             let numbered: Vec<(u64, &'t [u8])> = (first..).zip(texts).collect();
-            return crate::par::map(&numbered, |&(doc, text)| {
+            let Some((&(last, last_text), rest)) = numbered.split_last() else {
+                return Vec::new();
+            };
+            let mut reports = crate::par::map(rest, |&(doc, text)| {
                 self.dedup_one(&mut SeenSet::default(), DocId::new(doc), text)
             });
+            // The last document runs against the corpus itself, so the corpus
+            // ends as the one-by-one loop leaves it.
+            reports.push(self.dedup_one(&mut corpus.seen, DocId::new(last), last_text));
+            return reports;
         }
         let mut reports = Vec::with_capacity(texts.len());
         // Batch-local document numbers are u32: cut absurdly long batches.
