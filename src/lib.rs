@@ -156,11 +156,15 @@
 //!   2^-128. Among `n` distinct paragraphs the chance of any collision is
 //!   about `n² / 2^129`: for 10^12 paragraphs, about 1.5 × 10^-15. Passage
 //!   mode never trusts a hash: every removed byte was compared.
-//! - **Adversarial input.** With the default seeds, fingerprints and cut
-//!   points are public functions of the text, so crafted text could collide
-//!   in the seen-set (slowing it) or force chunk boundaries. Use secret
-//!   seeds ([`Config::seed`] with [`fingerprint::random_seed`],
-//!   [`chunk::ChunkConfig::seed`]) when an adversary controls the input.
+//! - **Adversarial input.** With the default seeds, fingerprints, passage
+//!   anchors and cut points are public functions of the text, so crafted
+//!   text could collide in the seen-set (slowing it), fill an anchor's 32
+//!   slots (so that passage mode may miss a repeat, never invent one) or
+//!   force chunk boundaries. Use secret seeds ([`Config::seed`],
+//!   [`passage::PassageConfig::seed`], [`chunk::ChunkConfig::seed`], each
+//!   with [`fingerprint::random_seed`] or a seed of your own; `--seed` on the
+//!   command line) when an adversary controls the input. Reports do not
+//!   depend on the seed otherwise.
 //!
 //! # Complexity and memory
 //!

@@ -280,6 +280,21 @@ fn threads_and_snap_are_accepted() {
 }
 
 #[test]
+fn seed_changes_nothing_in_the_output() {
+    let dir = fixture(&[("article.txt", ARTICLE)]);
+    for mode in ["paragraph", "passage"] {
+        let plain = ok(dir.path(), &["find", "-q", "--mode", mode, "article.txt"]);
+        assert!(!lines(&plain).is_empty());
+        for seed in ["1", "18446744073709551615"] {
+            let args = ["find", "-q", "--mode", mode, "--seed", seed, "article.txt"];
+            assert_eq!(ok(dir.path(), &args), plain, "{args:?}");
+        }
+    }
+    let err = fails(dir.path(), &["clean", "--seed", "x1", "article.txt"]);
+    assert!(err.contains("--seed"), "{err}");
+}
+
+#[test]
 fn passage_mode() {
     let dir = fixture(&[("article.txt", ARTICLE)]);
     let find = |snap: &str| {

@@ -19,7 +19,13 @@ fn finder(m: usize, snap: Snap, scope: Scope) -> PassageFinder {
 /// refused, a subset otherwise: the documented condition). Returns the
 /// unions.
 fn run_corpus(docs: &[&[u8]], m: usize, snap: Snap, scope: Scope) -> Vec<Vec<Span>> {
-    let f = finder(m, snap, scope);
+    run_with(docs, PassageConfig::new().min_len(m).snap(snap).scope(scope))
+}
+
+/// [`run_corpus`] for any configuration (a seed, say).
+fn run_with(docs: &[&[u8]], config: PassageConfig) -> Vec<Vec<Span>> {
+    let f = PassageFinder::new(config).unwrap();
+    let (m, snap, scope) = (config.get_min_len(), config.get_snap(), config.get_scope());
     let oracle = window_coverage(docs, m, scope);
     let mut corpus = PassageCorpus::new();
     let mut unions = Vec::new();
@@ -200,6 +206,20 @@ proptest! {
     }
 
     #[test]
+    fn seeded_finders_match_the_oracle(
+        seed in any::<u64>(),
+        hash_seed in 1u64..,
+        m in 16usize..120,
+    ) {
+        let docs = corpus_with_repeats(seed, 4, 1500);
+        let docs: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
+        let config = PassageConfig::new().min_len(m).snap(Snap::Byte).seed(hash_seed);
+        prop_assert_eq!(config.get_seed(), hash_seed);
+        run_with(&docs, config);
+        run_with(&docs, config.scope(Scope::Document));
+    }
+
+    #[test]
     fn one_document_equals_document_scope(seed in any::<u64>(), m in 16usize..80) {
         let docs = corpus_with_repeats(seed, 3, 800);
         let single = finder(m, Snap::Byte, Scope::Document);
@@ -260,6 +280,25 @@ fn reindexing_for_another_min_len_keeps_the_answer() {
         }
     }
     assert_eq!(mixed.text_bytes(), plain.text_bytes());
+}
+
+#[test]
+fn a_corpus_continued_with_another_seed_is_reindexed() {
+    let docs = corpus_with_repeats(5, 30, 2000);
+    let config = PassageConfig::new().min_len(40).snap(Snap::Byte);
+    let (a, b) = (
+        PassageFinder::new(config).unwrap(),
+        PassageFinder::new(config.seed(0xC0FFEE)).unwrap(),
+    );
+    let mut mixed = PassageCorpus::new();
+    let mut plain = PassageCorpus::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let expected = a.find_in(&mut plain, doc);
+        let f = if i % 3 == 1 { b } else { a };
+        let got = f.find_in(&mut mixed, doc);
+        assert_eq!(got.removals(), expected.removals(), "doc {i}");
+    }
+    assert_eq!(mixed.refused_anchors(), 0);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 //! Rolling k-gram hashes and winnowing: which positions of a document are
 //! anchors.
 //!
-//! A k-gram hash is a Gear-style rolling hash, `h = (h << shift) + GEAR[b]`:
+//! A k-gram hash is a Gear-style rolling hash, `h = (h << shift) + G[b]`:
 //! after `k = ceil(64 / shift)` bytes every older byte has been shifted out,
 //! so the hash is a pure function of the last `k` bytes, whatever came
 //! before. The window of `w` consecutive k-grams starting at `t` selects its
@@ -15,12 +15,15 @@
 /// The largest window, in k-grams: bounds the ring buffer.
 pub(crate) const MAX_WINDOW: usize = 1 << 12;
 
-/// The Gear table: 256 pseudo-random words from a fixed seed (SplitMix64).
-static GEAR: [u64; 256] = gear_table();
+/// The Gear table of seed 0, built at compile time.
+static DEFAULT_GEAR: [u64; 256] = gear_table(0);
 
-const fn gear_table() -> [u64; 256] {
+/// The Gear table for `seed`: 256 consecutive SplitMix64 outputs from the
+/// state `"textdedu" ^ seed`. Seed 0 gives the default table; the
+/// derivation is part of what makes reports reproducible.
+const fn gear_table(seed: u64) -> [u64; 256] {
     let mut table = [0u64; 256];
-    let mut state: u64 = 0x7465_7874_6465_6475; // "textdedu"
+    let mut state: u64 = 0x7465_7874_6465_6475 ^ seed; // "textdedu"
     let mut i = 0;
     while i < 256 {
         state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -33,8 +36,8 @@ const fn gear_table() -> [u64; 256] {
     table
 }
 
-/// The anchor parameters derived from `min_len`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The anchor parameters derived from `min_len` and the seed.
+#[derive(Clone, Copy)]
 pub(crate) struct Params {
     /// The shortest repeat that must be found (`min_len`).
     pub(crate) m: usize,
@@ -44,11 +47,36 @@ pub(crate) struct Params {
     pub(crate) w: usize,
     /// The Gear shift giving a `k`-byte hash.
     shift: u32,
+    /// The seed the Gear table was derived from.
+    seed: u64,
+    /// The Gear table.
+    gear: [u64; 256],
+}
+
+impl PartialEq for Params {
+    fn eq(&self, other: &Params) -> bool {
+        // Everything else is derived from these two.
+        (self.m, self.seed) == (other.m, other.seed)
+    }
+}
+
+impl Eq for Params {}
+
+impl core::fmt::Debug for Params {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Params")
+            .field("m", &self.m)
+            .field("k", &self.k)
+            .field("w", &self.w)
+            .field("shift", &self.shift)
+            .field("seed", &self.seed)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Params {
-    /// Parameters for a validated `min_len` (at least 16).
-    pub(crate) fn for_min_len(m: usize) -> Params {
+    /// Parameters for a validated `min_len` (at least 16) and a seed.
+    pub(crate) fn new(m: usize, seed: u64) -> Params {
         let (k, shift) = if m >= 64 {
             (32, 2)
         } else if m >= 44 {
@@ -57,7 +85,19 @@ impl Params {
             (16, 4)
         };
         let w = (m - k + 1).min(MAX_WINDOW);
-        Params { m, k, w, shift }
+        let gear = if seed == 0 {
+            DEFAULT_GEAR
+        } else {
+            gear_table(seed)
+        };
+        Params {
+            m,
+            k,
+            w,
+            shift,
+            seed,
+            gear,
+        }
     }
 }
 
@@ -81,7 +121,7 @@ pub(crate) struct Anchor {
 /// rescan, since each new equal hash takes over before the old one leaves.
 #[derive(Debug)]
 pub(crate) struct Winnower<'t> {
-    p: Params,
+    p: &'t Params,
     text: &'t [u8],
     /// The last `w` hashes, at `g & mask`.
     ring: Vec<u64>,
@@ -98,7 +138,7 @@ pub(crate) struct Winnower<'t> {
 impl<'t> Winnower<'t> {
     /// A winnower for `text`, which must hold at least one window
     /// (`text.len() >= p.m`); `ring` is a reusable buffer.
-    pub(crate) fn new(p: Params, text: &'t [u8], mut ring: Vec<u64>) -> Winnower<'t> {
+    pub(crate) fn new(p: &'t Params, text: &'t [u8], mut ring: Vec<u64>) -> Winnower<'t> {
         let size = p.w.next_power_of_two();
         ring.clear();
         ring.resize(size, 0);
@@ -124,14 +164,14 @@ impl<'t> Winnower<'t> {
     /// before it (always for window 0).
     pub(crate) fn run(&mut self, t_end: usize, out: &mut Vec<Anchor>) {
         let (k, w, shift) = (self.p.k, self.p.w, self.p.shift);
-        let text = self.text;
+        let (text, gear) = (self.text, &self.p.gear);
         if self.g == 0 {
             for &b in &text[..k - 1] {
-                self.h = (self.h << shift).wrapping_add(GEAR[b as usize]);
+                self.h = (self.h << shift).wrapping_add(gear[b as usize]);
             }
             // The k-grams of window 0.
             for g in 0..w {
-                self.h = (self.h << shift).wrapping_add(GEAR[text[g + k - 1] as usize]);
+                self.h = (self.h << shift).wrapping_add(gear[text[g + k - 1] as usize]);
                 let key = self.h >> 1;
                 self.ring[g & self.mask] = key;
                 if key <= self.min_h {
@@ -159,7 +199,7 @@ impl<'t> Winnower<'t> {
         while g < g_end {
             if expire <= g {
                 // The minimum leaves: take k-gram `g` in, rescan the window.
-                h = (h << shift).wrapping_add(GEAR[text[g + k - 1] as usize]);
+                h = (h << shift).wrapping_add(gear[text[g + k - 1] as usize]);
                 ring[g & mask] = h >> 1;
                 let t = g + 1 - w;
                 (min_h, min_pos) = rightmost_min(ring, t, g);
@@ -175,7 +215,7 @@ impl<'t> Winnower<'t> {
             // Plain steps: the minimum stays unless a smaller hash enters.
             let stop = expire.min(g_end);
             for &b in &text[g + k - 1..stop + k - 1] {
-                h = (h << shift).wrapping_add(GEAR[b as usize]);
+                h = (h << shift).wrapping_add(gear[b as usize]);
                 let key = h >> 1;
                 ring[g & mask] = key;
                 if key <= min_h {
@@ -220,7 +260,7 @@ fn rightmost_min(ring: &[u64], from: usize, to: usize) -> (u64, usize) {
 pub(crate) fn kgram_hash(p: &Params, text: &[u8], i: usize) -> u64 {
     let mut h = 0u64;
     for &b in &text[i..i + p.k] {
-        h = (h << p.shift).wrapping_add(GEAR[b as usize]);
+        h = (h << p.shift).wrapping_add(p.gear[b as usize]);
     }
     h >> 1
 }
@@ -259,7 +299,7 @@ mod tests {
     /// uneven chunks.
     fn fast(p: &Params, text: &[u8]) -> Vec<(usize, u64)> {
         let windows = text.len() + 1 - p.m;
-        let mut winnower = Winnower::new(*p, text, Vec::new());
+        let mut winnower = Winnower::new(p, text, Vec::new());
         let mut events = Vec::new();
         let mut t = 0;
         let mut step = 1;
@@ -280,8 +320,8 @@ mod tests {
 
     #[test]
     fn hash_depends_only_on_the_kgram() {
-        for m in [16, 44, 64, 100] {
-            let p = Params::for_min_len(m);
+        for (m, seed) in [(16, 0), (44, 0), (64, 0), (100, 0), (100, 0x5EED)] {
+            let p = Params::new(m, seed);
             assert!(p.k <= m && p.w + p.k - 1 <= m);
             let text: Vec<u8> = (0..200u32).map(|i| (i * 7 % 13) as u8 + b'a').collect();
             let mut shifted = b"some other prefix".to_vec();
@@ -293,10 +333,24 @@ mod tests {
     }
 
     #[test]
+    fn seeds_change_the_table_and_seed_zero_is_the_default() {
+        assert_eq!(Params::new(100, 0).gear, DEFAULT_GEAR);
+        let seeded = Params::new(100, 1);
+        assert_ne!(seeded.gear, DEFAULT_GEAR);
+        assert_ne!(seeded, Params::new(100, 0));
+        assert_eq!(seeded, Params::new(100, 1));
+        let text = b"a k-gram long enough for every parameter set in this test, twice over";
+        assert_ne!(
+            kgram_hash(&seeded, text, 3),
+            kgram_hash(&Params::new(100, 0), text, 3)
+        );
+    }
+
+    #[test]
     fn incremental_minima_equal_naive_winnowing() {
         let mut state = 1u64;
-        for m in [16, 20, 44, 64, 100, 300] {
-            let p = Params::for_min_len(m);
+        for (m, seed) in [(16, 0), (20, 7), (44, 0), (64, 0), (100, 0), (100, 9), (300, 0)] {
+            let p = Params::new(m, seed);
             for len in [m, m + 1, m + 37, 3 * m + 5, 20_000] {
                 let text: Vec<u8> = (0..len)
                     .map(|_| {

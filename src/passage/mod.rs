@@ -172,6 +172,8 @@ pub struct PassageConfig {
     snap: Snap,
     /// Whether earlier documents count.
     scope: Scope,
+    /// The seed of the anchor hash.
+    seed: u64,
 }
 
 impl Default for PassageConfig {
@@ -188,6 +190,7 @@ impl PassageConfig {
             min_len: DEFAULT_MIN_PASSAGE_LEN,
             snap: Snap::Word,
             scope: Scope::Corpus,
+            seed: 0,
         }
     }
 
@@ -226,6 +229,30 @@ impl PassageConfig {
     pub const fn scope(mut self, scope: Scope) -> PassageConfig {
         self.scope = scope;
         self
+    }
+
+    /// Sets the seed of the rolling hash that picks anchors.
+    ///
+    /// The default value is 0, a fixed table: the same input always gives
+    /// the same anchors on every machine. Reports do not depend on the seed
+    /// while [`PassageCorpus::refused_anchors`] is 0 (every repeat of
+    /// `min_len` bytes is found whatever the anchors), and never contain a
+    /// false match (every byte is compared). What the seed protects is
+    /// time and completeness: with the fixed table, someone who controls
+    /// the input can craft many different k-grams with one hash, which
+    /// fills that hash's 32 slots (refused anchors, so repeats may be
+    /// missed) and sends every lookup to byte comparisons that fail. Use a
+    /// secret seed, such as [`random_seed`](crate::fingerprint::random_seed),
+    /// on text that an adversary may have written; a corpus fed with one
+    /// seed is re-indexed if a finder with another seed continues it.
+    pub const fn seed(mut self, seed: u64) -> PassageConfig {
+        self.seed = seed;
+        self
+    }
+
+    /// The configured seed.
+    pub const fn get_seed(&self) -> u64 {
+        self.seed
     }
 
     /// The configured shortest repeat.
@@ -293,7 +320,7 @@ impl PassageFinder {
         config.validate()?;
         Ok(PassageFinder {
             config,
-            params: Params::for_min_len(config.min_len),
+            params: Params::new(config.min_len, config.seed),
         })
     }
 
@@ -456,7 +483,7 @@ impl Default for PassageFinder {
     fn default() -> PassageFinder {
         PassageFinder {
             config: PassageConfig::new(),
-            params: Params::for_min_len(DEFAULT_MIN_PASSAGE_LEN),
+            params: Params::new(DEFAULT_MIN_PASSAGE_LEN, 0),
         }
     }
 }

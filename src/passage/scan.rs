@@ -132,7 +132,7 @@ pub(crate) fn scan(
         charge_certified: true,
     };
     let mut anchors = core::mem::take(&mut scratch.anchors);
-    let mut winnower = Winnower::new(*p, text, core::mem::take(&mut scratch.ring));
+    let mut winnower = Winnower::new(p, text, core::mem::take(&mut scratch.ring));
     scratch.pending.clear();
     let mut t = 0;
     while t < windows {

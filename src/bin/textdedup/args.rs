@@ -121,6 +121,11 @@ pub(crate) struct DedupArgs {
     /// Passage mode: shrink each removed span inward to this boundary.
     #[arg(long, value_enum, default_value_t = Snap::Word)]
     pub(crate) snap: Snap,
+    /// The seed of the paragraph fingerprints or of the passage anchors.
+    /// The output does not depend on it; a secret seed keeps crafted input
+    /// from flooding the hash tables.
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
 }
 
 /// Options that say how documents are read.

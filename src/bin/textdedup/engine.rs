@@ -62,8 +62,8 @@ pub(crate) enum Engine {
     },
     /// Repeated passages at any offset (DESIGN.md section 4).
     Passage {
-        /// The immutable engine.
-        finder: PassageFinder,
+        /// The immutable engine (boxed: it holds its 2 KiB gear table).
+        finder: Box<PassageFinder>,
         /// The text and anchors seen so far (boxed: a large struct).
         corpus: Box<PassageCorpus>,
     },
@@ -92,6 +92,9 @@ impl Engine {
                 if let Some(min_len) = args.min_len {
                     config = config.min_len(min_len);
                 }
+                if let Some(seed) = args.seed {
+                    config = config.seed(seed);
+                }
                 let deduper = Deduper::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
                 Ok(Engine::Paragraph {
                     deduper,
@@ -105,10 +108,13 @@ impl Engine {
                 if let Some(min_len) = args.min_len {
                     config = config.min_len(min_len);
                 }
+                if let Some(seed) = args.seed {
+                    config = config.seed(seed);
+                }
                 let finder = PassageFinder::new(config)
                     .map_err(|e| CliError::Usage(format!("--min-len: {e}")))?;
                 Ok(Engine::Passage {
-                    finder,
+                    finder: Box::new(finder),
                     corpus: Box::default(),
                 })
             }
