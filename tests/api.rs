@@ -100,3 +100,31 @@ fn seeded_fingerprints_change_values_not_answers() {
     let with_seed = Deduper::new(Config::new().seed(seed)).unwrap().dedup(text);
     assert_eq!(plain, with_seed);
 }
+
+#[test]
+fn corpus_memory_per_distinct_paragraph_is_as_documented() {
+    let deduper = Deduper::default();
+    let mut corpus = Corpus::new();
+    assert!(corpus.heap_bytes() < 4096, "an empty corpus holds no table");
+    let mut text = String::new();
+    for i in 0..300_000 {
+        text.push_str(&format!("distinct paragraph number {i}\n"));
+    }
+    let report = deduper.dedup_in(&mut corpus, text.as_bytes());
+    assert!(report.removals().is_empty());
+    assert_eq!(corpus.distinct_paragraphs(), 300_000);
+    let per = corpus.heap_bytes() as f64 / 300_000.0;
+    assert!(
+        (37.0..=74.0).contains(&per),
+        "{per} bytes per distinct paragraph"
+    );
+    // Duplicates cost nothing.
+    let before = corpus.heap_bytes();
+    deduper.dedup_in(&mut corpus, text.as_bytes());
+    assert_eq!(corpus.heap_bytes(), before);
+    let mut reserved = Corpus::with_capacity(300_000);
+    let reserved_bytes = reserved.heap_bytes();
+    deduper.dedup_in(&mut reserved, text.as_bytes());
+    assert_eq!(reserved.heap_bytes(), reserved_bytes, "reserve was enough");
+    assert!(reserved_bytes as f64 / 300_000.0 <= 74.0);
+}

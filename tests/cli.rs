@@ -295,6 +295,46 @@ fn seed_changes_nothing_in_the_output() {
 }
 
 #[test]
+fn max_memory_stops_with_a_clear_error_and_no_output() {
+    let dir = fixture(&[("article.txt", ARTICLE)]);
+    for mode in ["paragraph", "passage"] {
+        let args = [
+            "clean",
+            "--mode",
+            mode,
+            "article.txt",
+            "-o",
+            "out.txt",
+            "--max-memory",
+            "1K",
+        ];
+        let err = fails(dir.path(), &args);
+        assert!(err.contains("--max-memory 1024"), "{err}");
+        assert!(!dir.path().join("out.txt").exists(), "no partial output");
+        let args = [
+            "clean",
+            "-q",
+            "--mode",
+            mode,
+            "article.txt",
+            "--max-memory",
+            "64M",
+        ];
+        let kept = ok(dir.path(), &args);
+        assert!(kept.len() < ARTICLE.len());
+    }
+    // Chunking keeps no state.
+    ok(
+        dir.path(),
+        &["chunk", "-q", "article.txt", "--max-memory", "0"],
+    );
+    for bad in ["12X", "", "99999999999T"] {
+        let err = fails(dir.path(), &["find", "article.txt", "--max-memory", bad]);
+        assert!(err.contains("--max-memory"), "{err}");
+    }
+}
+
+#[test]
 fn passage_mode() {
     let dir = fixture(&[("article.txt", ARTICLE)]);
     let find = |snap: &str| {

@@ -19,7 +19,10 @@ fn finder(m: usize, snap: Snap, scope: Scope) -> PassageFinder {
 /// refused, a subset otherwise: the documented condition). Returns the
 /// unions.
 fn run_corpus(docs: &[&[u8]], m: usize, snap: Snap, scope: Scope) -> Vec<Vec<Span>> {
-    run_with(docs, PassageConfig::new().min_len(m).snap(snap).scope(scope))
+    run_with(
+        docs,
+        PassageConfig::new().min_len(m).snap(snap).scope(scope),
+    )
 }
 
 /// [`run_corpus`] for any configuration (a seed, say).

@@ -16,18 +16,18 @@
 //! adds (`add h, h; add h, [table + 8 * byte]`), so the plain loop cannot go
 //! faster than two cycles per byte, whatever the width of the core.
 //!
-//! [`scan`] takes four bytes per step and pairs them off the chain, the
-//! FastCDC 2020 idea in exact form: `t01 = 2 g0 + g1` depends only on the
-//! block's bytes, so the hash after the second byte is `4h + t01` (one `lea`)
-//! and after the fourth `4 x1 + t23` (another): two operations on the chain
-//! per four bytes instead of eight, while the hashes after the first and
-//! third bytes branch off it for their tests. Written plainly, LLVM
-//! reassociates `4h + (2 g0 + g1)` back into `(4h + 2 g0) + g1`, a
-//! three-operation chain per pair; loading and pairing the next block's
-//! table values one iteration ahead (software pipelining) makes the pairs
-//! loop variables, which it leaves alone. `chunks_exact(4)` and a `u8`
-//! index into a 256-entry table remove every bounds check. What is left is
-//! throughput: about 27 instructions per four bytes (8 loads, 4
+//! [`scan`] takes four bytes per step and moves the chain four bytes at a
+//! time: the hash after the block is `16 h + t0123`, where
+//! `t0123 = 8 g0 + 4 g1 + 2 g2 + g3` depends only on the block's bytes (one
+//! shift and one add on the chain per four bytes, the FastCDC 2020 idea
+//! carried further). The hashes after the first three bytes, `2 h + g0`,
+//! `4 h + t01` and `8 h + t012`, branch off the chain (one `lea` each) for
+//! their tests. Written plainly, LLVM reassociates these sums back into a
+//! longer chain; loading and combining the next block's table values one
+//! iteration ahead (software pipelining) makes the partial sums loop
+//! variables, which it leaves alone. `chunks_exact(4)` and a `u8` index
+//! into a 256-entry table remove every bounds check. What is left is
+//! throughput: about 20 macro-operations per four bytes (8 loads, 4
 //! compare-and-branch pairs). See BENCHMARKS.md (chunking) for the figures.
 
 /// One SplitMix64 step: advances `state` and returns the next output.
@@ -77,9 +77,9 @@ pub(crate) fn scan(gear: &[u64; 256], h: &mut u64, bytes: &[u8], threshold: u64)
     let mut base = 0;
     if let Some(first) = blocks.next() {
         // Software-pipelined: the table values of the next block are
-        // loaded and paired while this one is tested, and they enter the
+        // loaded and combined while this one is tested, and they enter the
         // chain as loop variables, which keeps LLVM from reassociating
-        // `4x + (2 g0 + g1)` back into a three-operation chain.
+        // `16x + t0123` back into a longer chain.
         let mut cur = Block::load(gear, first);
         for b in &mut blocks {
             let next = Block::load(gear, b);
@@ -108,28 +108,33 @@ pub(crate) fn scan(gear: &[u64; 256], h: &mut u64, bytes: &[u8], threshold: u64)
     None
 }
 
-/// The table values of four bytes, paired: what [`scan`] needs of a block.
+/// The table values of four bytes, combined: what [`scan`] needs of a
+/// block.
 #[derive(Clone, Copy)]
 struct Block {
     /// `G[b0]`.
     g0: u64,
-    /// `2 G[b0] + G[b1]`: two bytes in one add on the chain.
+    /// `2 G[b0] + G[b1]`.
     t01: u64,
-    /// `G[b2]`.
-    g2: u64,
-    /// `2 G[b2] + G[b3]`.
-    t23: u64,
+    /// `4 G[b0] + 2 G[b1] + G[b2]`.
+    t012: u64,
+    /// `8 G[b0] + 4 G[b1] + 2 G[b2] + G[b3]`: four bytes in one add on the
+    /// chain.
+    t0123: u64,
 }
 
 impl Block {
     #[inline(always)]
     fn load(gear: &[u64; 256], b: &[u8]) -> Block {
-        let (g0, g2) = (gear[b[0] as usize], gear[b[2] as usize]);
+        let g0 = gear[b[0] as usize];
+        let t01 = (g0 << 1).wrapping_add(gear[b[1] as usize]);
+        let t012 = (t01 << 1).wrapping_add(gear[b[2] as usize]);
+        let t0123 = (t012 << 1).wrapping_add(gear[b[3] as usize]);
         Block {
             g0,
-            t01: (g0 << 1).wrapping_add(gear[b[1] as usize]),
-            g2,
-            t23: (g2 << 1).wrapping_add(gear[b[3] as usize]),
+            t01,
+            t012,
+            t0123,
         }
     }
 
@@ -139,8 +144,8 @@ impl Block {
     fn test(self, x: &mut u64, threshold: u64) -> Option<usize> {
         let x0 = (*x << 1).wrapping_add(self.g0);
         let x1 = (*x << 2).wrapping_add(self.t01);
-        let x2 = (x1 << 1).wrapping_add(self.g2);
-        let x3 = (x1 << 2).wrapping_add(self.t23);
+        let x2 = (*x << 3).wrapping_add(self.t012);
+        let x3 = (*x << 4).wrapping_add(self.t0123);
         let (k, at) = if x0 < threshold {
             (0, x0)
         } else if x1 < threshold {

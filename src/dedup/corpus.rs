@@ -68,6 +68,24 @@ impl Corpus {
         self.seen.len()
     }
 
+    /// Heap bytes held by the table (an estimate from its capacity, exact
+    /// to within the allocator's rounding): what to watch to stay within a
+    /// memory budget. It changes only when the table grows, by doubling.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::Corpus;
+    ///
+    /// let corpus = Corpus::with_capacity(100_000);
+    /// // 32-byte entries and a control byte, at most 7/8 of the slots full.
+    /// assert!(corpus.heap_bytes() >= 100_000 * 33);
+    /// assert!(corpus.heap_bytes() <= 100_000 * 80);
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        self.seen.heap_bytes()
+    }
+
     /// The number of documents fed so far.
     pub fn documents(&self) -> u64 {
         self.documents

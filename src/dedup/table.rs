@@ -105,6 +105,25 @@ impl SeenSet {
         self.shards.iter().map(Table::len).sum()
     }
 
+    /// Heap bytes held, estimated from the shards' capacities: std's
+    /// `HashMap` keeps a power-of-two number of slots, at most 7/8 of them
+    /// full, each a 32-byte entry and a control byte.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let entry = core::mem::size_of::<(Fingerprint, FirstSeen)>() + 1;
+        let slots = |cap: usize| match cap {
+            0 => 0,
+            1..=3 => 4,
+            4..=7 => 8,
+            _ => (cap.saturating_mul(8) / 7).next_power_of_two(),
+        };
+        let tables: usize = self
+            .shards
+            .iter()
+            .map(|t| slots(t.capacity()) * entry)
+            .sum();
+        tables + self.shards.capacity() * core::mem::size_of::<Table>()
+    }
+
     /// Room for about `additional` more fingerprints, spread evenly (the
     /// shard is a uniform function of the fingerprint), with 1/8 slack.
     pub(crate) fn reserve(&mut self, additional: usize) {

@@ -349,7 +349,15 @@ mod tests {
     #[test]
     fn incremental_minima_equal_naive_winnowing() {
         let mut state = 1u64;
-        for (m, seed) in [(16, 0), (20, 7), (44, 0), (64, 0), (100, 0), (100, 9), (300, 0)] {
+        for (m, seed) in [
+            (16, 0),
+            (20, 7),
+            (44, 0),
+            (64, 0),
+            (100, 0),
+            (100, 9),
+            (300, 0),
+        ] {
             let p = Params::new(m, seed);
             for len in [m, m + 1, m + 37, 3 * m + 5, 20_000] {
                 let text: Vec<u8> = (0..len)

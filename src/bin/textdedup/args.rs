@@ -156,6 +156,28 @@ pub(crate) struct RunArgs {
     /// No progress bar and no summary on standard error.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
+    /// Stop with an error (and no output) once the corpus state (the
+    /// paragraph table, or the passage text and anchors) holds more than
+    /// this many bytes; suffixes K, M, G, T (powers of 1024). Checked after
+    /// every batch of about 4 MiB of input.
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    pub(crate) max_memory: Option<u64>,
+}
+
+/// Parses `123`, `64K`, `512M`, `2G` or `1T` (powers of 1024).
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
+    let (digits, shift) = match s.as_bytes().last() {
+        Some(b'K' | b'k') => (&s[..s.len() - 1], 10),
+        Some(b'M' | b'm') => (&s[..s.len() - 1], 20),
+        Some(b'G' | b'g') => (&s[..s.len() - 1], 30),
+        Some(b'T' | b't') => (&s[..s.len() - 1], 40),
+        _ => (s, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size in bytes (like 4096, 512M or 2G)"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("'{s}' is too large"))
 }
 
 /// `--mode`.

@@ -155,6 +155,15 @@ impl Engine {
         })
     }
 
+    /// Heap bytes of the state carried from one document to the next.
+    pub(crate) fn state_bytes(&self) -> usize {
+        match self {
+            Engine::Paragraph { corpus, .. } => corpus.heap_bytes(),
+            Engine::Passage { corpus, .. } => corpus.heap_bytes(),
+            Engine::Chunk { .. } => 0,
+        }
+    }
+
     /// Feeds the next documents of the corpus, in order, on every core;
     /// appends their removed spans to `hits` (or their chunks to `chunks`)
     /// and says where each document's entries are.

@@ -29,6 +29,13 @@ pub(crate) enum CliError {
     },
     /// Standard output was closed by its reader (`textdedup find | head`).
     BrokenPipe,
+    /// The corpus state outgrew `--max-memory`.
+    Memory {
+        /// Heap bytes the state held after the last batch.
+        held: usize,
+        /// The limit, in bytes.
+        limit: u64,
+    },
 }
 
 /// The result type of the tool's functions.
@@ -67,6 +74,11 @@ impl fmt::Display for CliError {
                 write!(f, "{}, line {line}: {reason}", path.display())
             }
             CliError::BrokenPipe => f.write_str("broken pipe"),
+            CliError::Memory { held, limit } => write!(
+                f,
+                "the corpus state holds {held} bytes, more than --max-memory {limit}: \
+                 split the corpus into parts, use --scope document, or raise the limit"
+            ),
         }
     }
 }

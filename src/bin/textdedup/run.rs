@@ -148,7 +148,7 @@ fn process(
         let mut batch = Batch::default();
         let mut kept = Vec::new();
         while reader.fill(&mut batch)? {
-            dedup_batch(engine, &mut batch, &mut totals, &mut progress);
+            dedup_batch(engine, &mut batch, &mut totals, &mut progress, run)?;
             sink.write_batch(inputs, &batch, &mut kept)?;
         }
     } else {
@@ -183,7 +183,12 @@ fn process(
             for item in from_reader {
                 match item {
                     Ok(mut batch) => {
-                        dedup_batch(engine, &mut batch, &mut totals, &mut progress);
+                        if let Err(e) =
+                            dedup_batch(engine, &mut batch, &mut totals, &mut progress, run)
+                        {
+                            read = Err(e);
+                            break;
+                        }
                         if to_sink.send(batch).is_err() {
                             break;
                         }
@@ -206,13 +211,15 @@ fn process(
     Ok(totals)
 }
 
-/// The engine stage: feeds each document of `batch`, in order.
+/// The engine stage: feeds each document of `batch`, in order, then holds
+/// the state to `--max-memory`.
 fn dedup_batch(
     engine: &mut Engine,
     batch: &mut Batch,
     totals: &mut Totals,
     progress: &mut Progress,
-) {
+    run: &RunArgs,
+) -> Result<()> {
     let Batch {
         data,
         decoded,
@@ -235,6 +242,11 @@ fn dedup_batch(
         doc.chunks = fed.chunks;
         totals.add(text.len(), &hits[doc.hits.clone()]);
         progress.document(doc.line.len() as u64);
+    }
+    let held = engine.state_bytes();
+    match run.max_memory {
+        Some(limit) if held as u64 > limit => Err(CliError::Memory { held, limit }),
+        _ => Ok(()),
     }
 }
 
