@@ -177,6 +177,14 @@
 //! The largest document is what fits in memory: one 1 GB line is one
 //! paragraph, hashed once; a document of 2 MiB or more is processed in
 //! parallel regions. Offsets are `usize`, document indices `u64`.
+//!
+//! Past the memory of the machine nothing is answered wrongly: when an
+//! allocation fails, Rust's handler aborts the process with a message (no
+//! panic, no partial report). To stop cleanly first, watch
+//! [`Corpus::heap_bytes`] or [`passage::PassageCorpus::heap_bytes`] and
+//! split the corpus; the command line's `--max-memory` does that. The
+//! README's *Limits and memory* section has the largest corpus per machine
+//! for each mode.
 
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
