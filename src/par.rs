@@ -36,6 +36,21 @@ pub(crate) fn map_mut<T: Send, R: Send>(
     }
 }
 
+/// `(a(), b())`, the two at once when possible.
+pub(crate) fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    #[cfg(feature = "parallel")]
+    {
+        rayon::join(a, b)
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        (a(), b())
+    }
+}
+
 /// Sorts by a key that is unique per element, so the order is total and
 /// an unstable sort is deterministic.
 pub(crate) fn sort_by_unique_key<T: Send, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K + Sync) {

@@ -240,3 +240,102 @@ fn one_big_document_chunked_on_every_core() {
         assert!(!want[0].1.is_empty());
     }
 }
+
+// ---------------------------------------------------------------------------
+// Passage mode
+
+#[path = "oracle/splitmix.rs"]
+mod splitmix;
+
+mod passage_batches {
+    use super::{in_pool, summary};
+    use proptest::prelude::*;
+    use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+    use textdedup::{DocReport, Scope};
+
+    use super::splitmix::SplitMix64;
+
+    /// Documents of words from a small vocabulary, with passages copied
+    /// from earlier documents (or earlier in the same one).
+    fn corpus(seed: u64, docs: usize, max_len: usize) -> Vec<Vec<u8>> {
+        const WORDS: [&str; 12] = [
+            "the ", "copy ", "of ", "a ", "passage ", "moves ", "between ", "pages, ", "and ",
+            "then\n", "it ", "repeats. ",
+        ];
+        let mut rng = SplitMix64(seed);
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        for _ in 0..docs {
+            let len = rng.below(max_len + 1);
+            let mut doc = Vec::with_capacity(len + 64);
+            while doc.len() < len {
+                if rng.below(6) == 0 && (doc.len() > 40 || !out.is_empty()) {
+                    let src: &[u8] = match rng.below(out.len() + 1) {
+                        0 => &doc,
+                        i => &out[i - 1],
+                    };
+                    if !src.is_empty() {
+                        let n = 1 + rng.below(src.len().min(400));
+                        let at = rng.below(src.len() + 1 - n);
+                        let piece = src[at..at + n].to_vec();
+                        doc.extend_from_slice(&piece);
+                    }
+                } else {
+                    doc.extend_from_slice(WORDS[rng.below(WORDS.len())].as_bytes());
+                }
+            }
+            out.push(doc);
+        }
+        out
+    }
+
+    fn one_by_one<'t>(finder: &PassageFinder, docs: &'t [Vec<u8>]) -> Vec<DocReport<'t>> {
+        let mut corpus = PassageCorpus::new();
+        docs.iter().map(|d| finder.find_in(&mut corpus, d)).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn batch_equals_sequential_for_any_threads_and_splits(
+            seed in any::<u64>(),
+            m in prop::sample::select(vec![16usize, 20, 40, 100]),
+            document_scope in any::<bool>(),
+            split in 0usize..=20,
+        ) {
+            let docs = corpus(seed, 20, 3000);
+            let scope = if document_scope { Scope::Document } else { Scope::Corpus };
+            let config = PassageConfig::new().min_len(m).snap(Snap::Byte).scope(scope);
+            let finder = PassageFinder::new(config).unwrap();
+            let want = summary(&one_by_one(&finder, &docs));
+            for threads in [1, 2, 8] {
+                let got = in_pool(threads, || {
+                    let mut corpus = PassageCorpus::new();
+                    let mut reports = finder.find_batch(&mut corpus, &docs[..split]);
+                    reports.extend(finder.find_batch(&mut corpus, &docs[split..]));
+                    summary(&reports)
+                });
+                prop_assert_eq!(&got, &want, "{} threads", threads);
+            }
+        }
+    }
+
+    /// At `min_len` 16 a round is 2 MiB: this corpus takes several, and one
+    /// document is larger than a round (winnowed as it is matched).
+    #[test]
+    fn many_rounds_and_a_document_larger_than_a_round() {
+        let mut docs = corpus(99, 120, 60_000);
+        let big: Vec<u8> = docs[..100].concat();
+        assert!(big.len() > 2 << 20);
+        docs.insert(70, big);
+        let finder = PassageFinder::new(PassageConfig::new().min_len(16)).unwrap();
+        let want = summary(&one_by_one(&finder, &docs));
+        assert!(want.iter().any(|r| !r.1.is_empty()));
+        for threads in [1, 2] {
+            let got = in_pool(threads, || {
+                summary(&finder.find_batch(&mut PassageCorpus::new(), &docs))
+            });
+            assert_eq!(got, want, "{threads} threads");
+        }
+    }
+}

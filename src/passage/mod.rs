@@ -139,7 +139,7 @@ use crate::config::{ConfigError, Scope};
 use crate::report::{DocId, DocReport, Origin, Removal, Stats};
 use crate::span::Span;
 
-use anchor::Params;
+use anchor::{Anchor, Params};
 use scan::{Earlier, Piece, Scratch};
 use table::AnchorTable;
 
@@ -374,9 +374,9 @@ impl PassageFinder {
     /// Linear time in `text.len()`; the corpus grows by `text.len()` bytes
     /// of text plus the new anchors (see [`PassageCorpus`]).
     pub fn find_in<'t>(&self, corpus: &mut PassageCorpus, text: &'t [u8]) -> DocReport<'t> {
-        let doc = DocId::new(corpus.documents);
-        corpus.documents += 1;
         if self.config.scope == Scope::Document {
+            let doc = DocId::new(corpus.documents);
+            corpus.documents += 1;
             corpus.forget();
             let report =
                 self.find_with(&mut corpus.table, &mut corpus.scratch, &[], &[], doc, text);
@@ -388,17 +388,7 @@ impl PassageFinder {
         if corpus.params != Some(self.params) {
             corpus.reindex(self.params);
         }
-        let report = self.find_with(
-            &mut corpus.table,
-            &mut corpus.scratch,
-            &corpus.bytes,
-            &corpus.starts,
-            doc,
-            text,
-        );
-        corpus.starts.push((corpus.bytes.len() as u64, doc.index()));
-        corpus.bytes.extend_from_slice(text);
-        report
+        self.find_next(corpus, text, None)
     }
 
     /// Finds the repeats in a batch of documents, the next ones of a
@@ -408,13 +398,22 @@ impl PassageFinder {
     /// Under [`Scope::Document`] the documents are independent and run on
     /// every thread of the current rayon pool. Under [`Scope::Corpus`] each
     /// document is matched against all the text before it, including the
-    /// batch's earlier documents, so this entry point runs them in corpus
-    /// order on the calling thread: passage mode does not yet split that
-    /// work across threads.
+    /// batch's earlier documents, so the matching (table lookups, byte
+    /// comparisons, storing anchors) runs in corpus order. What does not
+    /// depend on earlier documents runs ahead on the other threads: the
+    /// documents are taken in rounds of up to 32 MiB, and while one round
+    /// is matched, the winnowing of the next (a rolling hash and a sliding
+    /// minimum over every byte, most of the single-thread time) is computed
+    /// in parallel. The matching thread then reads those anchor events
+    /// instead of computing them; the reports are the same.
     ///
     /// # Complexity
     ///
     /// Linear time in the batch's bytes, as [`PassageFinder::find_in`].
+    /// Under [`Scope::Corpus`], two rounds of anchor events are held at a
+    /// time: 24 bytes per event, about `48 / (w + 1)` bytes per input byte
+    /// (0.7 at the default `min_len`), at most 48 MiB per round. A document
+    /// larger than a round is winnowed as it is matched.
     ///
     /// # Examples
     ///
@@ -451,9 +450,74 @@ impl PassageFinder {
                 self.find_with(&mut table, &mut scratch, &[], &[], DocId::new(doc), text)
             });
         }
-        docs.iter()
-            .map(|d| self.find_in(corpus, d.as_ref()))
-            .collect()
+        let texts: Vec<&'t [u8]> = docs.iter().map(AsRef::as_ref).collect();
+        if texts.is_empty() {
+            return Vec::new();
+        }
+        if corpus.params != Some(self.params) {
+            corpus.reindex(self.params);
+        }
+        // Rounds of documents whose anchor events are computed together, on
+        // every thread, while the previous round is matched in corpus
+        // order. An event is 24 bytes and there are about 2 / (w + 1) per
+        // byte, so a round's events stay near 48 MiB at most.
+        let round_bytes = ((self.params.w + 1) << 20).min(32 << 20);
+        let rounds = rounds(&texts, round_bytes);
+        let events = |round: &core::ops::Range<usize>| {
+            crate::par::map(&texts[round.clone()], |text| {
+                (text.len() >= self.params.m && text.len() <= round_bytes)
+                    .then(|| scan::anchors_of(&self.params, text))
+            })
+        };
+        let mut reports = Vec::with_capacity(texts.len());
+        let mut current = events(&rounds[0]);
+        for (i, round) in rounds.iter().enumerate() {
+            let (next, ()) = crate::par::join(
+                || rounds.get(i + 1).map(events),
+                || {
+                    for (text, anchors) in texts[round.clone()].iter().zip(&current) {
+                        reports.push(self.find_next(corpus, text, anchors.as_deref()));
+                    }
+                },
+            );
+            current = next.unwrap_or_default();
+        }
+        reports
+    }
+
+    /// [`PassageFinder::find_in`] under [`Scope::Corpus`], for a corpus
+    /// already indexed for these parameters, with the document's anchor
+    /// events when they were computed ahead.
+    fn find_next<'t>(
+        &self,
+        corpus: &mut PassageCorpus,
+        text: &'t [u8],
+        anchors: Option<&[Anchor]>,
+    ) -> DocReport<'t> {
+        let doc = DocId::new(corpus.documents);
+        corpus.documents += 1;
+        let earlier = Earlier {
+            bytes: &corpus.bytes,
+            starts: &corpus.starts,
+        };
+        let mut pieces = Vec::new();
+        let (table, scratch) = (&mut corpus.table, &mut corpus.scratch);
+        match anchors {
+            Some(anchors) => scan::scan_precomputed(
+                &self.params,
+                table,
+                earlier,
+                text,
+                scratch,
+                &mut pieces,
+                anchors,
+            ),
+            None => scan::scan(&self.params, table, earlier, text, scratch, &mut pieces),
+        }
+        let report = self.report(earlier, doc, text, &pieces);
+        corpus.starts.push((corpus.bytes.len() as u64, doc.index()));
+        corpus.bytes.extend_from_slice(text);
+        report
     }
 
     fn find_with<'t>(
@@ -468,7 +532,19 @@ impl PassageFinder {
         let earlier = Earlier { bytes, starts };
         let mut pieces = Vec::new();
         scan::scan(&self.params, table, earlier, text, scratch, &mut pieces);
-        let removals = removals(self.config.snap, earlier, doc, text, &pieces);
+        self.report(earlier, doc, text, &pieces)
+    }
+
+    /// The report of a scanned document: its pieces snapped, with their
+    /// first copies.
+    fn report<'t>(
+        &self,
+        earlier: Earlier<'_>,
+        doc: DocId,
+        text: &'t [u8],
+        pieces: &[Piece],
+    ) -> DocReport<'t> {
+        let removals = removals(self.config.snap, earlier, doc, text, pieces);
         let stats = Stats {
             documents: 1,
             bytes_in: text.len() as u64,
@@ -477,6 +553,22 @@ impl PassageFinder {
         };
         DocReport::new(text, doc, removals, stats)
     }
+}
+
+/// Consecutive ranges of `texts` of about `bytes` bytes each (at least one
+/// document each).
+fn rounds(texts: &[&[u8]], bytes: usize) -> Vec<core::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, text) in texts.iter().enumerate() {
+        if size > 0 && size + text.len() > bytes {
+            out.push(start..i);
+            (start, size) = (i, 0);
+        }
+        size += text.len();
+    }
+    out.push(start..texts.len());
+    out
 }
 
 impl Default for PassageFinder {

@@ -97,6 +97,8 @@ impl<'a> Earlier<'a> {
 /// Scans `text` (the next document of the stream) and appends its removed
 /// pieces, in order, to `pieces`; stores its new anchors in `table` under
 /// global positions `earlier.bytes.len() + offset`.
+///
+/// The anchors are computed as the scan goes, a chunk of windows at a time.
 pub(crate) fn scan(
     p: &Params,
     table: &mut AnchorTable,
@@ -105,11 +107,60 @@ pub(crate) fn scan(
     scratch: &mut Scratch,
     pieces: &mut Vec<Piece>,
 ) {
-    let (n, m) = (text.len(), p.m);
-    if n < m {
+    if text.len() < p.m {
         return;
     }
-    let windows = n - m + 1;
+    let mut winnower = Winnower::new(p, text, core::mem::take(&mut scratch.ring));
+    scan_with(p.m, table, earlier, text, scratch, pieces, |t_end, out| {
+        winnower.run(t_end, out);
+    });
+    scratch.ring = winnower.into_ring();
+}
+
+/// Every anchor event of `text` (see [`Winnower::run`]), computed ahead of
+/// the scan: this part needs no table, so a batch computes it for many
+/// documents at once, on every thread. `text` must hold a window.
+pub(crate) fn anchors_of(p: &Params, text: &[u8]) -> Vec<Anchor> {
+    let mut out = Vec::new();
+    let mut winnower = Winnower::new(p, text, Vec::new());
+    winnower.run(text.len() - p.m + 1, &mut out);
+    out
+}
+
+/// [`scan`] with the anchor events given: `anchors` is [`anchors_of`]'s
+/// answer for `text`. Same pieces, same table afterwards.
+pub(crate) fn scan_precomputed(
+    p: &Params,
+    table: &mut AnchorTable,
+    earlier: Earlier<'_>,
+    text: &[u8],
+    scratch: &mut Scratch,
+    pieces: &mut Vec<Piece>,
+    anchors: &[Anchor],
+) {
+    if text.len() < p.m {
+        return;
+    }
+    let mut next = 0;
+    scan_with(p.m, table, earlier, text, scratch, pieces, |t_end, out| {
+        let end = next + anchors[next..].partition_point(|a| a.first_window < t_end);
+        out.extend_from_slice(&anchors[next..end]);
+        next = end;
+    });
+}
+
+/// The scan proper, for a document of at least one window; `next_anchors`
+/// appends the anchor events of the windows before `t_end` not yet given.
+fn scan_with(
+    m: usize,
+    table: &mut AnchorTable,
+    earlier: Earlier<'_>,
+    text: &[u8],
+    scratch: &mut Scratch,
+    pieces: &mut Vec<Piece>,
+    mut next_anchors: impl FnMut(usize, &mut Vec<Anchor>),
+) {
+    let windows = text.len() - m + 1;
     let mut state = State {
         lookup: Lookup {
             earlier,
@@ -132,13 +183,12 @@ pub(crate) fn scan(
         charge_certified: true,
     };
     let mut anchors = core::mem::take(&mut scratch.anchors);
-    let mut winnower = Winnower::new(p, text, core::mem::take(&mut scratch.ring));
     scratch.pending.clear();
     let mut t = 0;
     while t < windows {
         let t_end = (t + CHUNK_WINDOWS).min(windows);
         anchors.clear();
-        winnower.run(t_end, &mut anchors);
+        next_anchors(t_end, &mut anchors);
         scratch.sink ^= table.warm(anchors.iter().map(|a| a.hash));
         for (i, &next) in anchors.iter().enumerate() {
             if next.first_window > 0 {
@@ -163,7 +213,6 @@ pub(crate) fn scan(
         t = t_end;
     }
     state.finish_anchor(table);
-    scratch.ring = winnower.into_ring();
     scratch.anchors = anchors;
     scratch.sink = core::hint::black_box(scratch.sink);
 }
