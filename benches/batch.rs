@@ -11,8 +11,9 @@
 //! documents, and the same bytes as one 128 MiB document. Ids:
 //! `batch/paragraphs/threadsN` (paragraph mode, corpus scope),
 //! `batch/one_document/threadsN` (paragraph mode, one document),
-//! `batch/passages/threadsN` (passage mode, corpus scope: runs in corpus
-//! order, so it does not scale yet) and
+//! `batch/passages/threadsN` (passage mode, corpus scope: the matching
+//! runs in corpus order, the winnowing of the next round on the other
+//! threads) and
 //! `batch/passages_document_scope/threadsN`.
 
 use std::hint::black_box;
@@ -60,8 +61,9 @@ fn bench(c: &mut Criterion) {
     let removed: u64 = sequential.iter().map(|r| r.stats().bytes_removed).sum();
     assert!(removed > bytes / 5, "the corpus has repeats to find");
 
-    // Passage mode: corpus scope (each document against all earlier text,
-    // run in corpus order) and document scope (documents independent).
+    // Passage mode: corpus scope (each document against all earlier text:
+    // matched in corpus order, winnowed ahead in parallel) and document
+    // scope (documents independent).
     let passages = PassageFinder::default();
     let passages_doc = PassageFinder::new(PassageConfig::new().scope(Scope::Document)).unwrap();
     for finder in [&passages, &passages_doc] {

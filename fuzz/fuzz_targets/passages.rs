@@ -1,6 +1,7 @@
 //! Passage mode against the window oracle of the test suite: every report
 //! verified against the bytes, and with snap `Byte` the oracle's bytes
-//! exactly (or a subset when an anchor was refused, as documented).
+//! exactly (or a subset when an anchor was refused, as documented);
+//! `find_batch` gives the reports of `find_in` one by one.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -30,8 +31,10 @@ fuzz_target!(|input: Input| {
     let finder = PassageFinder::new(config).unwrap();
     let want = oracle::window_coverage(&docs, m, scope);
     let mut corpus = PassageCorpus::new();
+    let batch = finder.find_batch(&mut PassageCorpus::new(), &docs);
     for (d, text) in docs.iter().enumerate() {
         let report = finder.find_in(&mut corpus, text);
+        assert_eq!(batch[d], report, "find_batch differs at doc {d}");
         oracle::check_verified(&report, &docs);
         let got = oracle::union(&report);
         if snap == Snap::Byte && corpus.refused_anchors() == 0 {
