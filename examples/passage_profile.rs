@@ -1,7 +1,8 @@
 //! Development aid: runs one mode over the generated 64 MiB corpus, for
 //! `perf stat` (cycles are less disturbed by a shared machine than wall time).
 //! Modes: `gen` (generation only), `find` (each document alone),
-//! `find_in` (corpus scope), `reserve` (corpus scope, pre-sized corpus).
+//! `find_in` (corpus scope), `reserve` (corpus scope, pre-sized corpus),
+//! `batch` (corpus scope through `find_batch`, on the global rayon pool).
 use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -23,6 +24,11 @@ fn main() {
                 .map(|d| f.find_in(&mut c, d).stats().bytes_removed)
                 .sum()
         }
+        "batch" => f
+            .find_batch(&mut PassageCorpus::new(), &docs)
+            .iter()
+            .map(|r| r.stats().bytes_removed)
+            .sum(),
         _ => 0,
     };
     println!("{mode}: {total} bytes, {removed} removed");

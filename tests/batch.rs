@@ -259,8 +259,18 @@ mod passage_batches {
     /// from earlier documents (or earlier in the same one).
     fn corpus(seed: u64, docs: usize, max_len: usize) -> Vec<Vec<u8>> {
         const WORDS: [&str; 12] = [
-            "the ", "copy ", "of ", "a ", "passage ", "moves ", "between ", "pages, ", "and ",
-            "then\n", "it ", "repeats. ",
+            "the ",
+            "copy ",
+            "of ",
+            "a ",
+            "passage ",
+            "moves ",
+            "between ",
+            "pages, ",
+            "and ",
+            "then\n",
+            "it ",
+            "repeats. ",
         ];
         let mut rng = SplitMix64(seed);
         let mut out: Vec<Vec<u8>> = Vec::new();
@@ -290,7 +300,9 @@ mod passage_batches {
 
     fn one_by_one<'t>(finder: &PassageFinder, docs: &'t [Vec<u8>]) -> Vec<DocReport<'t>> {
         let mut corpus = PassageCorpus::new();
-        docs.iter().map(|d| finder.find_in(&mut corpus, d)).collect()
+        docs.iter()
+            .map(|d| finder.find_in(&mut corpus, d))
+            .collect()
     }
 
     proptest! {
@@ -320,8 +332,8 @@ mod passage_batches {
         }
     }
 
-    /// At `min_len` 16 a round is 2 MiB: this corpus takes several, and one
-    /// document is larger than a round (winnowed as it is matched).
+    /// At `min_len` 16 a round is at most 2 MiB: this corpus takes several,
+    /// and one document is larger than that (winnowed as it is matched).
     #[test]
     fn many_rounds_and_a_document_larger_than_a_round() {
         let mut docs = corpus(99, 120, 60_000);

@@ -401,11 +401,12 @@ impl PassageFinder {
     /// batch's earlier documents, so the matching (table lookups, byte
     /// comparisons, storing anchors) runs in corpus order. What does not
     /// depend on earlier documents runs ahead on the other threads: the
-    /// documents are taken in rounds of up to 32 MiB, and while one round
-    /// is matched, the winnowing of the next (a rolling hash and a sliding
-    /// minimum over every byte, most of the single-thread time) is computed
-    /// in parallel. The matching thread then reads those anchor events
-    /// instead of computing them; the reports are the same.
+    /// documents are taken in rounds (an eighth of the batch, at most 32
+    /// MiB), and while one round is matched, the winnowing of the next (a
+    /// rolling hash and a sliding minimum over every byte, about 40% of the
+    /// single-thread time) is computed in parallel. The matching thread
+    /// then reads those anchor events instead of computing them; the
+    /// reports are the same.
     ///
     /// # Complexity
     ///
@@ -460,12 +461,20 @@ impl PassageFinder {
         // Rounds of documents whose anchor events are computed together, on
         // every thread, while the previous round is matched in corpus
         // order. An event is 24 bytes and there are about 2 / (w + 1) per
-        // byte, so a round's events stay near 48 MiB at most.
-        let round_bytes = ((self.params.w + 1) << 20).min(32 << 20);
-        let rounds = rounds(&texts, round_bytes);
+        // byte, so a round of at most `cap` bytes holds at most 48 MiB of
+        // events; a document larger than that is winnowed as it is
+        // matched. Eight rounds or more per batch keep the two stages
+        // overlapping even for a small batch.
+        let cap = ((self.params.w + 1) << 20).min(32 << 20);
+        let total: usize = texts.iter().map(|t| t.len()).sum();
+        // The batch's text is stored anyway: room for it now saves the
+        // sequential stage the copies of a growing buffer.
+        corpus.bytes.reserve(total);
+        corpus.starts.reserve(texts.len());
+        let rounds = rounds(&texts, (total / 8).clamp(64 << 10, cap));
         let events = |round: &core::ops::Range<usize>| {
             crate::par::map(&texts[round.clone()], |text| {
-                (text.len() >= self.params.m && text.len() <= round_bytes)
+                (text.len() >= self.params.m && text.len() <= cap)
                     .then(|| scan::anchors_of(&self.params, text))
             })
         };
