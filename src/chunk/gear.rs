@@ -70,9 +70,10 @@ pub(crate) static DEFAULT_TABLE: [u64; 256] = table(0);
 /// # Complexity
 ///
 /// Linear in `bytes.len()`, no allocation.
-// Out of line on purpose: inlined into the chunk iterators, the loop
-// shared registers with the caller and ran 10-20% slower (measured with
-// examples/chunk_speed.rs); one call per chunk costs nothing next to it.
+// Out of line on purpose: the loop uses 13 registers, and inlined into the
+// chunk iterators it measured 10-20% slower in one comparison (a later
+// one, with examples/chunk_speed.rs, saw no difference beyond the noise);
+// one call per chunk costs little next to the loop.
 #[inline(never)]
 pub(crate) fn scan(gear: &[u64; 256], h: &mut u64, bytes: &[u8], threshold: u64) -> Option<usize> {
     let mut x = *h;
