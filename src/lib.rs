@@ -130,7 +130,7 @@
 //! against all the text before it, in corpus order, while the winnowing of
 //! the next round of documents (which needs no earlier text) runs on the
 //! other threads: the matching is the sequential part, and it bounds the
-//! speed-up (1.27x on two threads, see BENCHMARKS.md).
+//! speed-up (1.40x on two threads, see BENCHMARKS.md).
 //!
 //! # Crate features
 //!
@@ -167,13 +167,14 @@
 //!   [`passage::PassageConfig::seed`], [`chunk::ChunkConfig::seed`], each
 //!   with [`fingerprint::random_seed`] or a seed of your own; `--seed` on the
 //!   command line) when an adversary controls the input. Reports do not
-//!   depend on the seed otherwise.
+//!   depend on the seed, except in passage mode while
+//!   [`passage::PassageCorpus::refused_anchors`] is not 0.
 //!
 //! # Complexity and memory
 //!
 //! | mode | time | memory |
 //! |---|---|---|
-//! | paragraph | linear: memchr finds line ends, each paragraph is hashed once and costs one table operation | 32 bytes per *distinct* paragraph plus table overhead, 37 to 74 bytes in all ([`Corpus`]); batches and documents of 2 MiB or more add 48 bytes per candidate paragraph of a 64 MiB round, 40 per later copy |
+//! | paragraph | linear: memchr finds line ends, each paragraph is hashed once and costs one table operation | 32 bytes per *distinct* paragraph plus table overhead, 38 to 76 bytes in all ([`Corpus`]); batches and documents of 2 MiB or more add 48 bytes per candidate paragraph of a 64 MiB round, 40 per later copy |
 //! | passage | linear, periodic input included | the corpus text (1 byte per input byte) plus anchors, about 0.5 bytes per byte of new text ([`passage::PassageCorpus`]) |
 //! | chunk | linear | none while chunking; [`chunk::DupFinder`]: 32 bytes per distinct chunk plus table overhead |
 //!

@@ -332,7 +332,32 @@ mod passage_batches {
         }
     }
 
-    /// At `min_len` 16 a round is at most 2 MiB: this corpus takes several,
+    /// The default `min_len` with a seed: documents of several thousand
+    /// windows (several scan chunks each), a batch of many rounds, and
+    /// periodic documents, whose anchor events are too many to compute
+    /// ahead (they are winnowed as they are matched).
+    #[test]
+    fn default_min_len_seeded_with_periodic_documents() {
+        let mut docs = corpus(7, 60, 20_000);
+        docs.insert(10, vec![b' '; 100_000]);
+        docs.insert(30, b"ab".repeat(60_000));
+        docs.insert(45, vec![b' '; 50_000]);
+        assert!(docs.iter().map(Vec::len).sum::<usize>() > 512 << 10);
+        let finder = PassageFinder::new(PassageConfig::new().seed(0x5EED)).unwrap();
+        let want = summary(&one_by_one(&finder, &docs));
+        assert!(want.iter().filter(|r| !r.1.is_empty()).count() > 20);
+        for threads in [1, 2] {
+            let got = in_pool(threads, || {
+                let mut corpus = PassageCorpus::new();
+                let mut reports = finder.find_batch(&mut corpus, &docs[..25]);
+                reports.extend(finder.find_batch(&mut corpus, &docs[25..]));
+                summary(&reports)
+            });
+            assert_eq!(got, want, "{threads} threads");
+        }
+    }
+
+    /// At `min_len` 16 a round is at most 1 MiB: this corpus takes several,
     /// and one document is larger than that (winnowed as it is matched).
     #[test]
     fn many_rounds_and_a_document_larger_than_a_round() {

@@ -32,7 +32,7 @@ use crate::span::Span;
 /// # Memory
 ///
 /// One 32-byte table entry per distinct chunk plus hash table overhead,
-/// 37 to 74 bytes in all (as for [`Corpus`](crate::Corpus)). No text is kept.
+/// 38 to 76 bytes in all (as for [`Corpus`](crate::Corpus)). No text is kept.
 ///
 /// # Examples
 ///

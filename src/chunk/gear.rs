@@ -27,7 +27,7 @@
 //! iteration ahead (software pipelining) makes the partial sums loop
 //! variables, which it leaves alone. `chunks_exact(4)` and a `u8` index
 //! into a 256-entry table remove every bounds check. What is left is
-//! throughput: about 20 macro-operations per four bytes (8 loads, 4
+//! throughput: about 22 macro-operations per four bytes (8 loads, 4 fused
 //! compare-and-branch pairs). See BENCHMARKS.md (chunking) for the figures.
 
 /// One SplitMix64 step: advances `state` and returns the next output.

@@ -16,7 +16,7 @@ use crate::dedup::table::SeenSet;
 /// One table entry of 32 bytes per distinct paragraph (16-byte fingerprint,
 /// 8-byte document index, 8-byte offset), plus the hash table's overhead:
 /// one control byte per slot, at most 7/8 of the slots full, and the slot
-/// count doubling as it grows. That is 37 to 74 bytes per distinct paragraph,
+/// count doubling as it grows. That is 38 to 76 bytes per distinct paragraph,
 /// the low end after [`Corpus::reserve`] with the right count. Duplicates
 /// cost nothing. The table is cut into 64 shards by fingerprint so that
 /// batches can resolve first occurrences on every core.
@@ -68,9 +68,10 @@ impl Corpus {
         self.seen.len()
     }
 
-    /// Heap bytes held by the table (an estimate from its capacity, exact
-    /// to within the allocator's rounding): what to watch to stay within a
-    /// memory budget. It changes only when the table grows, by doubling.
+    /// Heap bytes held by the table, estimated from its capacity (within a
+    /// few hundred bytes per shard of the true figure): what to watch to
+    /// stay within a memory budget. It changes only when the table grows,
+    /// by doubling.
     ///
     /// # Examples
     ///

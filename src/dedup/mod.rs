@@ -175,7 +175,7 @@ impl Deduper {
     ///
     /// At most `batch_bytes` plus one document of text at a time, 48 bytes
     /// per candidate paragraph of the current 64 MiB round, 40 bytes per
-    /// later copy of the batch, and the corpus (37 to 74 bytes per distinct
+    /// later copy of the batch, and the corpus (38 to 76 bytes per distinct
     /// paragraph seen so far).
     ///
     /// # Errors

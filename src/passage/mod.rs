@@ -282,7 +282,8 @@ impl PassageConfig {
     }
 }
 
-/// A configured passage finder: immutable, cheap to copy, `Send + Sync`.
+/// A configured passage finder: immutable, `Copy` (it holds its 2 KiB
+/// Gear table), `Send + Sync`.
 ///
 /// Cross-document state lives in a [`PassageCorpus`] passed by `&mut`.
 ///
@@ -305,7 +306,7 @@ impl PassageConfig {
 pub struct PassageFinder {
     /// The validated configuration.
     config: PassageConfig,
-    /// Anchor parameters derived from `min_len`.
+    /// Anchor parameters derived from `min_len` and the seed.
     params: Params,
 }
 
@@ -401,20 +402,21 @@ impl PassageFinder {
     /// batch's earlier documents, so the matching (table lookups, byte
     /// comparisons, storing anchors) runs in corpus order. What does not
     /// depend on earlier documents runs ahead on the other threads: the
-    /// documents are taken in rounds (an eighth of the batch, at most 32
-    /// MiB), and while one round is matched, the winnowing of the next (a
-    /// rolling hash and a sliding minimum over every byte, about 40% of the
-    /// single-thread time) is computed in parallel. The matching thread
-    /// then reads those anchor events instead of computing them; the
-    /// reports are the same.
+    /// documents are taken in rounds (an eighth of the batch, at most 16
+    /// MiB at the default `min_len`, 1 MiB at `min_len` 16), and while one
+    /// round is matched, the winnowing of the next (a rolling hash and a
+    /// sliding minimum over every byte, about 40% of the single-thread
+    /// time) is computed in parallel. The matching thread then reads those
+    /// anchor events instead of computing them; the reports are the same.
     ///
     /// # Complexity
     ///
     /// Linear time in the batch's bytes, as [`PassageFinder::find_in`].
     /// Under [`Scope::Corpus`], two rounds of anchor events are held at a
-    /// time: 24 bytes per event, about `48 / (w + 1)` bytes per input byte
-    /// (0.7 at the default `min_len`), at most 48 MiB per round. A document
-    /// larger than a round is winnowed as it is matched.
+    /// time: 24 bytes per event, about 0.7 bytes per input byte at the
+    /// default `min_len` (11 MiB per round), at most 37 MiB per round. A
+    /// document larger than a round's cap, or with more events than twice
+    /// the usual count (periodic text), is winnowed as it is matched.
     ///
     /// # Examples
     ///
@@ -460,12 +462,15 @@ impl PassageFinder {
         }
         // Rounds of documents whose anchor events are computed together, on
         // every thread, while the previous round is matched in corpus
-        // order. An event is 24 bytes and there are about 2 / (w + 1) per
-        // byte, so a round of at most `cap` bytes holds at most 48 MiB of
-        // events; a document larger than that is winnowed as it is
-        // matched. Eight rounds or more per batch keep the two stages
-        // overlapping even for a small batch.
-        let cap = ((self.params.w + 1) << 20).min(32 << 20);
+        // order. An event is 24 bytes; ordinary text has about 2 / (w + 1)
+        // per byte, and `anchors_of` keeps at most 4 / (w + 1) per byte plus
+        // 4 per document (periodic text is winnowed as it is matched). A
+        // round of at most `cap` bytes thus holds at most 24 MiB of events
+        // at `min_len` 16 and 37 MiB at the default (11 MiB typical); a
+        // document larger than `cap` is winnowed as it is matched. Eight
+        // rounds or more per batch keep the two stages overlapping even for
+        // a small batch.
+        let cap = ((self.params.w + 1) << 19).min(16 << 20);
         let total: usize = texts.iter().map(|t| t.len()).sum();
         // The batch's text is stored anyway: room for it now saves the
         // sequential stage the copies of a growing buffer.
@@ -476,6 +481,7 @@ impl PassageFinder {
             crate::par::map(&texts[round.clone()], |text| {
                 (text.len() >= self.params.m && text.len() <= cap)
                     .then(|| scan::anchors_of(&self.params, text))
+                    .flatten()
             })
         };
         let mut reports = Vec::with_capacity(texts.len());

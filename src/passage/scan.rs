@@ -120,11 +120,31 @@ pub(crate) fn scan(
 /// Every anchor event of `text` (see [`Winnower::run`]), computed ahead of
 /// the scan: this part needs no table, so a batch computes it for many
 /// documents at once, on every thread. `text` must hold a window.
-pub(crate) fn anchors_of(p: &Params, text: &[u8]) -> Vec<Anchor> {
+///
+/// Ordinary text has about `2 / (w + 1)` events per window; periodic text
+/// (a run of spaces, `abab...`) has one per window. Past
+/// [`max_events`] the answer is `None`, and the document is winnowed as it
+/// is scanned instead, so that what is held ahead stays bounded.
+pub(crate) fn anchors_of(p: &Params, text: &[u8]) -> Option<Vec<Anchor>> {
+    let windows = text.len() - p.m + 1;
+    let budget = max_events(p, text.len());
     let mut out = Vec::new();
     let mut winnower = Winnower::new(p, text, Vec::new());
-    winnower.run(text.len() - p.m + 1, &mut out);
-    out
+    let mut t = 0;
+    while t < windows {
+        t = (t + CHUNK_WINDOWS).min(windows);
+        winnower.run(t, &mut out);
+        if out.len() > budget {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// The most anchor events [`anchors_of`] keeps for `len` bytes: twice the
+/// expected count of ordinary text, plus a few for short documents.
+pub(crate) fn max_events(p: &Params, len: usize) -> usize {
+    4 * len / (p.w + 1) + 4
 }
 
 /// [`scan`] with the anchor events given: `anchors` is [`anchors_of`]'s
@@ -364,5 +384,34 @@ impl Lookup<'_> {
         if pending.len() != before {
             pending.sort_unstable_by_key(|r| core::cmp::Reverse(r.rs));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periodic_text_is_not_winnowed_ahead() {
+        let p = Params::new(100, 0);
+        for periodic in [vec![b' '; 100_000], b"ab".repeat(50_000)] {
+            assert_eq!(anchors_of(&p, &periodic), None);
+        }
+        // Ordinary text stays within the budget, and its events are those
+        // the scan computes as it goes.
+        let mut state = 1u64;
+        let text: Vec<u8> = (0..200_000)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                b"etaoin shrdlu"[((state >> 33) % 13) as usize]
+            })
+            .collect();
+        let events = anchors_of(&p, &text).expect("within the budget");
+        assert!(events.len() <= max_events(&p, text.len()));
+        let mut lazy = Vec::new();
+        Winnower::new(&p, &text, Vec::new()).run(text.len() - p.m + 1, &mut lazy);
+        assert_eq!(events, lazy);
     }
 }

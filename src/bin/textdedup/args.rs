@@ -121,9 +121,11 @@ pub(crate) struct DedupArgs {
     /// Passage mode: shrink each removed span inward to this boundary.
     #[arg(long, value_enum, default_value_t = Snap::Word)]
     pub(crate) snap: Snap,
-    /// The seed of the paragraph fingerprints or of the passage anchors.
-    /// The output does not depend on it; a secret seed keeps crafted input
-    /// from flooding the hash tables.
+    /// The seed of the paragraph fingerprints or of the passage anchors. A
+    /// secret seed keeps crafted input from flooding the hash tables. The
+    /// output does not depend on it, except in passage mode when an anchor
+    /// hash holds 32 earlier positions (then repeats anchored there may be
+    /// found with one seed and missed with another).
     #[arg(long, value_name = "N")]
     pub(crate) seed: Option<u64>,
 }
@@ -156,10 +158,11 @@ pub(crate) struct RunArgs {
     /// No progress bar and no summary on standard error.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
-    /// Stop with an error (and no output) once the corpus state (the
-    /// paragraph table, or the passage text and anchors) holds more than
-    /// this many bytes; suffixes K, M, G, T (powers of 1024). Checked after
-    /// every batch of about 4 MiB of input.
+    /// Stop with an error once the corpus state (the paragraph table, or
+    /// the passage text and anchors) holds more than this many bytes;
+    /// suffixes K, M, G, T (powers of 1024). Checked after every batch of
+    /// about 4 MiB of input (or one whole larger file). No output file is
+    /// left; standard output keeps what was written before the limit.
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     pub(crate) max_memory: Option<u64>,
 }
