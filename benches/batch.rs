@@ -81,8 +81,13 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("batch");
     group.throughput(Throughput::Bytes(bytes));
-    for &t in &threads {
-        let pool = ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+    let pools: Vec<(usize, rayon::ThreadPool)> = threads
+        .iter()
+        .map(|&t| (t, ThreadPoolBuilder::new().num_threads(t).build().unwrap()))
+        .collect();
+    // Each id's thread counts run back to back, so that the ratio compares
+    // measurements taken minutes apart at most (the machine is shared).
+    for (t, pool) in &pools {
         group.bench_function(format!("paragraphs/threads{t}"), |b| {
             b.iter(|| {
                 pool.install(|| {
@@ -92,9 +97,13 @@ fn bench(c: &mut Criterion) {
                 })
             })
         });
+    }
+    for (t, pool) in &pools {
         group.bench_function(format!("one_document/threads{t}"), |b| {
             b.iter(|| pool.install(|| deduper.dedup(black_box(&one)).removals().len()))
         });
+    }
+    for (t, pool) in &pools {
         group.bench_function(format!("passages/threads{t}"), |b| {
             b.iter(|| {
                 pool.install(|| {
@@ -104,6 +113,8 @@ fn bench(c: &mut Criterion) {
                 })
             })
         });
+    }
+    for (t, pool) in &pools {
         group.bench_function(format!("passages_document_scope/threads{t}"), |b| {
             b.iter(|| {
                 pool.install(|| {
