@@ -355,7 +355,14 @@ impl PassageFinder {
     pub fn find<'t>(&self, text: &'t [u8]) -> DocReport<'t> {
         let mut table = AnchorTable::default();
         let mut scratch = Scratch::default();
-        self.find_with(&mut table, &mut scratch, &[], &[], DocId::new(0), text)
+        self.find_with(
+            &mut table,
+            &mut scratch,
+            Earlier::NONE,
+            DocId::new(0),
+            text,
+            None,
+        )
     }
 
     /// Finds the repeats in the next document of a corpus: copies in
@@ -379,8 +386,14 @@ impl PassageFinder {
             let doc = DocId::new(corpus.documents);
             corpus.documents += 1;
             corpus.forget();
-            let report =
-                self.find_with(&mut corpus.table, &mut corpus.scratch, &[], &[], doc, text);
+            let report = self.find_with(
+                &mut corpus.table,
+                &mut corpus.scratch,
+                Earlier::NONE,
+                doc,
+                text,
+                None,
+            );
             // The table now describes text that is not stored: a later
             // corpus-scope document rebuilds it (from no text).
             corpus.params = None;
@@ -450,7 +463,14 @@ impl PassageFinder {
             return crate::par::map(&numbered, |&(doc, text)| {
                 let mut table = AnchorTable::default();
                 let mut scratch = Scratch::default();
-                self.find_with(&mut table, &mut scratch, &[], &[], DocId::new(doc), text)
+                self.find_with(
+                    &mut table,
+                    &mut scratch,
+                    Earlier::NONE,
+                    DocId::new(doc),
+                    text,
+                    None,
+                )
             });
         }
         let texts: Vec<&'t [u8]> = docs.iter().map(AsRef::as_ref).collect();
@@ -511,42 +531,43 @@ impl PassageFinder {
     ) -> DocReport<'t> {
         let doc = DocId::new(corpus.documents);
         corpus.documents += 1;
-        let earlier = Earlier {
-            bytes: &corpus.bytes,
-            starts: &corpus.starts,
-        };
-        let mut pieces = Vec::new();
-        let (table, scratch) = (&mut corpus.table, &mut corpus.scratch);
-        match anchors {
-            Some(anchors) => scan::scan_precomputed(
-                &self.params,
-                table,
-                earlier,
-                text,
-                scratch,
-                &mut pieces,
-                anchors,
-            ),
-            None => scan::scan(&self.params, table, earlier, text, scratch, &mut pieces),
-        }
-        let report = self.report(earlier, doc, text, &pieces);
+        let report = self.find_with(
+            &mut corpus.table,
+            &mut corpus.scratch,
+            Earlier {
+                bytes: &corpus.bytes,
+                starts: &corpus.starts,
+            },
+            doc,
+            text,
+            anchors,
+        );
         corpus.starts.push((corpus.bytes.len() as u64, doc.index()));
         corpus.bytes.extend_from_slice(text);
         report
     }
 
+    /// Scans `text` against `earlier` and reports it (see [`scan::scan`]
+    /// for `anchors`).
     fn find_with<'t>(
         &self,
         table: &mut AnchorTable,
         scratch: &mut Scratch,
-        bytes: &[u8],
-        starts: &[(u64, u64)],
+        earlier: Earlier<'_>,
         doc: DocId,
         text: &'t [u8],
+        anchors: Option<&[Anchor]>,
     ) -> DocReport<'t> {
-        let earlier = Earlier { bytes, starts };
         let mut pieces = Vec::new();
-        scan::scan(&self.params, table, earlier, text, scratch, &mut pieces);
+        scan::scan(
+            &self.params,
+            table,
+            earlier,
+            text,
+            scratch,
+            &mut pieces,
+            anchors,
+        );
         self.report(earlier, doc, text, &pieces)
     }
 
@@ -792,6 +813,7 @@ impl PassageCorpus {
                 &self.bytes[start..end],
                 &mut self.scratch,
                 &mut pieces,
+                None,
             );
         }
         self.params = Some(params);

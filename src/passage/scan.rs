@@ -80,6 +80,12 @@ pub(crate) struct Earlier<'a> {
 }
 
 impl<'a> Earlier<'a> {
+    /// No earlier text: a document on its own.
+    pub(crate) const NONE: Earlier<'static> = Earlier {
+        bytes: &[],
+        starts: &[],
+    };
+
     /// The stored document holding global position `q < bytes.len()`:
     /// its index in `starts` and its bytes.
     #[inline]
@@ -98,7 +104,9 @@ impl<'a> Earlier<'a> {
 /// pieces, in order, to `pieces`; stores its new anchors in `table` under
 /// global positions `earlier.bytes.len() + offset`.
 ///
-/// The anchors are computed as the scan goes, a chunk of windows at a time.
+/// `ahead` holds the document's anchor events when they were computed
+/// ahead ([`anchors_of`]); otherwise they are computed as the scan goes, a
+/// chunk of windows at a time. Same pieces, same table afterwards.
 pub(crate) fn scan(
     p: &Params,
     table: &mut AnchorTable,
@@ -106,8 +114,18 @@ pub(crate) fn scan(
     text: &[u8],
     scratch: &mut Scratch,
     pieces: &mut Vec<Piece>,
+    ahead: Option<&[Anchor]>,
 ) {
     if text.len() < p.m {
+        return;
+    }
+    if let Some(events) = ahead {
+        let mut next = 0;
+        scan_with(p.m, table, earlier, text, scratch, pieces, |t_end, out| {
+            let end = next + events[next..].partition_point(|a| a.first_window < t_end);
+            out.extend_from_slice(&events[next..end]);
+            next = end;
+        });
         return;
     }
     let mut winnower = Winnower::new(p, text, core::mem::take(&mut scratch.ring));
@@ -145,28 +163,6 @@ pub(crate) fn anchors_of(p: &Params, text: &[u8]) -> Option<Vec<Anchor>> {
 /// expected count of ordinary text, plus a few for short documents.
 pub(crate) fn max_events(p: &Params, len: usize) -> usize {
     4 * len / (p.w + 1) + 4
-}
-
-/// [`scan`] with the anchor events given: `anchors` is [`anchors_of`]'s
-/// answer for `text`. Same pieces, same table afterwards.
-pub(crate) fn scan_precomputed(
-    p: &Params,
-    table: &mut AnchorTable,
-    earlier: Earlier<'_>,
-    text: &[u8],
-    scratch: &mut Scratch,
-    pieces: &mut Vec<Piece>,
-    anchors: &[Anchor],
-) {
-    if text.len() < p.m {
-        return;
-    }
-    let mut next = 0;
-    scan_with(p.m, table, earlier, text, scratch, pieces, |t_end, out| {
-        let end = next + anchors[next..].partition_point(|a| a.first_window < t_end);
-        out.extend_from_slice(&anchors[next..end]);
-        next = end;
-    });
 }
 
 /// The scan proper, for a document of at least one window; `next_anchors`
