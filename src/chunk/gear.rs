@@ -195,7 +195,7 @@ mod tests {
     fn scan_matches_byte_at_a_time() {
         let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 + i / 13) as u8).collect();
         for threshold in [0, 1 << 58, 1 << 60, u64::MAX] {
-            for len in [0, 1, 3, 4, 5, 8, 77, 1000] {
+            for len in [0, 1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 77, 1000] {
                 let mut h = 12345;
                 let got = scan(&DEFAULT_TABLE, &mut h, &data[..len], threshold);
                 let mut y = 12345u64;
