@@ -130,7 +130,7 @@
 //! against all the text before it, in corpus order, while the winnowing of
 //! the next round of documents (which needs no earlier text) runs on the
 //! other threads: the matching is the sequential part, and it bounds the
-//! speed-up (1.40x on two threads, see BENCHMARKS.md).
+//! speed-up (1.35x to 1.40x on two threads, see BENCHMARKS.md).
 //!
 //! # Crate features
 //!
