@@ -36,6 +36,29 @@ pub(crate) fn map_mut<T: Send, R: Send>(
     }
 }
 
+/// Cuts items of the given lengths into consecutive ranges of at most
+/// `target` bytes each, for parallel loops to take a range at a time; an
+/// item longer than `target` is a range of its own. No ranges for no items.
+pub(crate) fn ranges_by_bytes(
+    lens: impl IntoIterator<Item = usize>,
+    target: usize,
+) -> Vec<core::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut size, mut n) = (0, 0, 0);
+    for (i, len) in lens.into_iter().enumerate() {
+        if size > 0 && size + len > target {
+            out.push(start..i);
+            (start, size) = (i, 0);
+        }
+        size += len;
+        n = i + 1;
+    }
+    if start < n {
+        out.push(start..n);
+    }
+    out
+}
+
 /// `(a(), b())`, the two at once when possible.
 pub(crate) fn join<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
@@ -73,5 +96,22 @@ pub(crate) fn threads() -> usize {
     #[cfg(not(feature = "parallel"))]
     {
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ranges_by_bytes;
+
+    #[test]
+    fn ranges_tile_the_items_within_the_target() {
+        assert!(ranges_by_bytes([], 10).is_empty());
+        let empty_items = ranges_by_bytes([0, 0], 10);
+        assert_eq!((empty_items.len(), empty_items[0].clone()), (1, 0..2));
+        assert_eq!(
+            ranges_by_bytes([4, 4, 4, 25, 1, 9], 10),
+            [0..2, 2..3, 3..4, 4..6]
+        );
+        assert_eq!(ranges_by_bytes([3, 3, 3], 1), [0..1, 1..2, 2..3]);
     }
 }

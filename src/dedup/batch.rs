@@ -133,31 +133,14 @@ fn dedup_batch_in_units<'t>(
             }
         }
     }
-    let groups = doc_groups(texts, 4 * par::threads());
+    // About four groups per thread, of similar sizes in bytes.
+    let total: usize = texts.iter().map(|t| t.len()).sum();
+    let target = total.div_ceil(4 * par::threads()).max(1);
+    let groups = par::ranges_by_bytes(texts.iter().map(|t| t.len()), target);
     let reports = par::map(&groups, |docs| {
         apply_group(docs.clone(), &lists, texts, &paragraphs, first_doc)
     });
     reports.into_iter().flatten().collect()
-}
-
-/// Consecutive ranges of documents, about `n` of them, of similar sizes in
-/// bytes (a document is never split).
-fn doc_groups(texts: &[&[u8]], n: usize) -> Vec<Range<usize>> {
-    let total: usize = texts.iter().map(|t| t.len()).sum();
-    let target = (total / n.max(1)).max(1);
-    let mut groups = Vec::new();
-    let (mut start, mut size) = (0, 0);
-    for (d, text) in texts.iter().enumerate() {
-        size += text.len();
-        if size >= target {
-            groups.push(start..d + 1);
-            (start, size) = (d + 1, 0);
-        }
-    }
-    if start < texts.len() {
-        groups.push(start..texts.len());
-    }
-    groups
 }
 
 /// Phase 3 for a range of documents: gathers their later copies from every

@@ -496,7 +496,10 @@ impl PassageFinder {
         // sequential stage the copies of a growing buffer.
         corpus.bytes.reserve(total);
         corpus.starts.reserve(texts.len());
-        let rounds = rounds(&texts, (total / 8).clamp(64 << 10, cap));
+        let rounds = crate::par::ranges_by_bytes(
+            texts.iter().map(|t| t.len()),
+            (total / 8).clamp(64 << 10, cap),
+        );
         let events = |round: &core::ops::Range<usize>| {
             crate::par::map(&texts[round.clone()], |text| {
                 (text.len() >= self.params.m && text.len() <= cap)
@@ -589,22 +592,6 @@ impl PassageFinder {
         };
         DocReport::new(text, doc, removals, stats)
     }
-}
-
-/// Consecutive ranges of `texts` of about `bytes` bytes each (at least one
-/// document each).
-fn rounds(texts: &[&[u8]], bytes: usize) -> Vec<core::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let (mut start, mut size) = (0, 0);
-    for (i, text) in texts.iter().enumerate() {
-        if size > 0 && size + text.len() > bytes {
-            out.push(start..i);
-            (start, size) = (i, 0);
-        }
-        size += text.len();
-    }
-    out.push(start..texts.len());
-    out
 }
 
 impl Default for PassageFinder {
