@@ -102,7 +102,7 @@
 //! ```
 
 mod dups;
-mod gear;
+pub(crate) mod gear;
 mod parallel;
 mod stream;
 

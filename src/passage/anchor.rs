@@ -19,21 +19,11 @@ pub(crate) const MAX_WINDOW: usize = 1 << 12;
 static DEFAULT_GEAR: [u64; 256] = gear_table(0);
 
 /// The Gear table for `seed`: 256 consecutive SplitMix64 outputs from the
-/// state `"textdedu" ^ seed`. Seed 0 gives the default table; the
-/// derivation is part of what makes reports reproducible.
+/// state `"textdedu" ^ seed` (the chunker's derivation, from another
+/// state). Seed 0 gives the default table; the derivation is part of what
+/// makes reports reproducible.
 const fn gear_table(seed: u64) -> [u64; 256] {
-    let mut table = [0u64; 256];
-    let mut state: u64 = 0x7465_7874_6465_6475 ^ seed; // "textdedu"
-    let mut i = 0;
-    while i < 256 {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        table[i] = z ^ (z >> 31);
-        i += 1;
-    }
-    table
+    crate::chunk::gear::table(0x7465_7874_6465_6475 ^ seed) // "textdedu"
 }
 
 /// The anchor parameters derived from `min_len` and the seed.
