@@ -12,34 +12,29 @@
 
 use textdedup::{Corpus, Deduper, Stats};
 
-/// SplitMix64.
-fn next(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+#[path = "../tests/oracle/splitmix.rs"]
+mod splitmix;
+use splitmix::SplitMix64;
 
 /// One document: paragraphs of 50 to 800 bytes, 30% of them drawn from a
 /// pool of earlier paragraph seeds, so repeats span documents.
-fn document(state: &mut u64, seeds: &mut Vec<u64>) -> Vec<u8> {
-    let len = 4096 + (next(state) % (60 << 10)) as usize;
+fn document(rng: &mut SplitMix64, seeds: &mut Vec<u64>) -> Vec<u8> {
+    let len = 4096 + (rng.next_u64() % (60 << 10)) as usize;
     let mut doc = Vec::with_capacity(len + 800);
     while doc.len() < len {
-        let seed = if !seeds.is_empty() && next(state) % 100 < 30 {
-            seeds[(next(state) % seeds.len() as u64) as usize]
+        let seed = if !seeds.is_empty() && rng.next_u64() % 100 < 30 {
+            seeds[(rng.next_u64() % seeds.len() as u64) as usize]
         } else {
-            let s = next(state);
+            let s = rng.next_u64();
             if seeds.len() < 1 << 16 {
                 seeds.push(s);
             }
             s
         };
-        let mut p = seed;
-        let plen = 50 + (next(&mut p) % 751) as usize;
+        let mut p = SplitMix64(seed);
+        let plen = 50 + (p.next_u64() % 751) as usize;
         for _ in 0..plen - 1 {
-            doc.push(b"abcdefghij klmnopqrstuvwxyz"[(next(&mut p) % 27) as usize]);
+            doc.push(b"abcdefghij klmnopqrstuvwxyz"[(p.next_u64() % 27) as usize]);
         }
         doc.push(b'\n');
     }
@@ -61,12 +56,12 @@ fn main() {
     let batch = args.next().unwrap_or(64) << 20;
     let before = peak_rss_bytes().unwrap_or(0);
 
-    let mut state = 42;
+    let mut rng = SplitMix64(42);
     let mut seeds = Vec::new();
     let mut produced = 0;
     let docs = std::iter::from_fn(|| {
         (produced < total).then(|| {
-            let d = document(&mut state, &mut seeds);
+            let d = document(&mut rng, &mut seeds);
             produced += d.len();
             d
         })

@@ -275,22 +275,22 @@ mod passage_batches {
         let mut rng = SplitMix64(seed);
         let mut out: Vec<Vec<u8>> = Vec::new();
         for _ in 0..docs {
-            let len = rng.below(max_len + 1);
+            let len = rng.index(max_len + 1);
             let mut doc = Vec::with_capacity(len + 64);
             while doc.len() < len {
-                if rng.below(6) == 0 && (doc.len() > 40 || !out.is_empty()) {
-                    let src: &[u8] = match rng.below(out.len() + 1) {
+                if rng.index(6) == 0 && (doc.len() > 40 || !out.is_empty()) {
+                    let src: &[u8] = match rng.index(out.len() + 1) {
                         0 => &doc,
                         i => &out[i - 1],
                     };
                     if !src.is_empty() {
-                        let n = 1 + rng.below(src.len().min(400));
-                        let at = rng.below(src.len() + 1 - n);
+                        let n = 1 + rng.index(src.len().min(400));
+                        let at = rng.index(src.len() + 1 - n);
                         let piece = src[at..at + n].to_vec();
                         doc.extend_from_slice(&piece);
                     }
                 } else {
-                    doc.extend_from_slice(WORDS[rng.below(WORDS.len())].as_bytes());
+                    doc.extend_from_slice(WORDS[rng.index(WORDS.len())].as_bytes());
                 }
             }
             out.push(doc);

@@ -8,6 +8,10 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+#[path = "oracle/splitmix.rs"]
+mod splitmix;
+use splitmix::SplitMix64;
+
 const ARTICLE: &[u8] = include_bytes!("../examples/data/article.txt");
 
 /// The article without its later copies: DESIGN.md section 3.
@@ -507,14 +511,8 @@ fn find_output_file() {
 
 /// A small generated corpus with copies inside and across documents.
 fn generated_corpus() -> Vec<(String, Vec<u8>)> {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
+    let mut rng = SplitMix64(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || rng.next_u64();
     let pool: Vec<String> = (0..12)
         .map(|i| format!("paragraph {i} says something {}", "x".repeat(i % 7)))
         .collect();

@@ -6,19 +6,16 @@
 
 use textdedup::fingerprint::{normalize_into, Fingerprint, Fingerprinter, Normalize};
 
+#[path = "oracle/splitmix.rs"]
+mod splitmix;
+use splitmix::SplitMix64;
+
 /// Deterministic input bytes (SplitMix64), printable ASCII with spaces and
 /// newlines so every normalization has work to do.
 fn input(len: usize) -> Vec<u8> {
-    let mut state: u64 = 0x005E_ED0F_7E57;
+    let mut rng = SplitMix64(0x005E_ED0F_7E57);
     (0..len)
-        .map(|_| {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            b" \nAbc,12 xYz.\tQ"[(z % 15) as usize]
-        })
+        .map(|_| b" \nAbc,12 xYz.\tQ"[(rng.next_u64() % 15) as usize])
         .collect()
 }
 

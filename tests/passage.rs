@@ -117,8 +117,8 @@ const WORDS: &[&str] = &[
 fn prose(rng: &mut SplitMix, len: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(len + 16);
     while out.len() < len {
-        out.extend_from_slice(WORDS[rng.below(WORDS.len())].as_bytes());
-        out.push(match rng.below(12) {
+        out.extend_from_slice(WORDS[rng.index(WORDS.len())].as_bytes());
+        out.push(match rng.index(12) {
             0 => b'\n',
             1 => b'.',
             _ => b' ',
@@ -133,21 +133,21 @@ fn corpus_with_repeats(seed: u64, docs: usize, max_len: usize) -> Vec<Vec<u8>> {
     let mut rng = SplitMix(seed);
     let mut out: Vec<Vec<u8>> = Vec::new();
     for _ in 0..docs {
-        let len = 1 + rng.below(max_len);
+        let len = 1 + rng.index(max_len);
         let mut doc = prose(&mut rng, len);
-        for _ in 0..rng.below(4) {
-            let from = if out.is_empty() || rng.below(3) == 0 {
+        for _ in 0..rng.index(4) {
+            let from = if out.is_empty() || rng.index(3) == 0 {
                 &doc
             } else {
-                &out[rng.below(out.len())]
+                &out[rng.index(out.len())]
             };
             if from.len() < 2 {
                 continue;
             }
-            let s = rng.below(from.len() - 1);
-            let e = s + 1 + rng.below((from.len() - s).min(300));
+            let s = rng.index(from.len() - 1);
+            let e = s + 1 + rng.index((from.len() - s).min(300));
             let piece = from[s..e].to_vec();
-            let at = rng.below(doc.len() + 1);
+            let at = rng.index(doc.len() + 1);
             doc.splice(at..at, piece);
         }
         out.push(doc);
@@ -162,11 +162,11 @@ fn corpus_with_repeats(seed: u64, docs: usize, max_len: usize) -> Vec<Vec<u8>> {
 fn window_oracle_equals_brute_force() {
     let mut rng = SplitMix(7);
     for _ in 0..60 {
-        let docs: Vec<Vec<u8>> = (0..1 + rng.below(3))
+        let docs: Vec<Vec<u8>> = (0..1 + rng.index(3))
             .map(|_| {
-                let k = 2 + rng.below(3);
-                (0..rng.below(90))
-                    .map(|_| b'a' + rng.below(k) as u8)
+                let k = 2 + rng.index(3);
+                (0..rng.index(90))
+                    .map(|_| b'a' + rng.index(k) as u8)
                     .collect()
             })
             .collect();
@@ -369,8 +369,8 @@ fn periodic_runs() {
 #[test]
 fn a_megabyte_of_spaces_inside_text() {
     let mut rng = SplitMix(11);
-    let head: Vec<u8> = (0..5000).map(|_| b'a' + rng.below(26) as u8).collect();
-    let tail: Vec<u8> = (0..5000).map(|_| b'a' + rng.below(26) as u8).collect();
+    let head: Vec<u8> = (0..5000).map(|_| b'a' + rng.index(26) as u8).collect();
+    let tail: Vec<u8> = (0..5000).map(|_| b'a' + rng.index(26) as u8).collect();
     let mut text = head.clone();
     text.extend(std::iter::repeat_n(b' ', 1 << 20));
     text.extend_from_slice(&tail);

@@ -6,29 +6,9 @@
 pub(crate) mod news;
 pub(crate) mod passage_gen;
 
-/// SplitMix64: a tiny, fixed pseudo-random generator.
-pub(crate) struct SplitMix64(pub(crate) u64);
-
-impl SplitMix64 {
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `lo..=hi` (modulo reduction, as the passage inputs were
-    /// generated with).
-    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next_u64() % (hi - lo + 1) as u64) as usize
-    }
-
-    /// A value in `0..n`.
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
-}
+#[path = "../../tests/oracle/splitmix.rs"]
+mod splitmix;
+pub(crate) use splitmix::SplitMix64;
 
 /// Appends `len` bytes of English-like text: words from a generated
 /// vocabulary with a skewed frequency, punctuation and line breaks.

@@ -1,5 +1,6 @@
-//! SplitMix64, the small fixed generator the tests draw their inputs from
-//! (and that the chunker's gear table is documented to come from).
+//! SplitMix64, the small fixed generator every generated input is drawn
+//! from: the tests, the benches and the measuring examples include this one
+//! file (and the chunker's gear table is documented to come from it).
 #![allow(dead_code)]
 
 pub(crate) struct SplitMix64(pub(crate) u64);
@@ -13,8 +14,19 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    /// A value in `0..n` (modulo reduction).
-    pub(crate) fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
+    /// A value in `0..n` (multiply-shift reduction).
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
+    }
+
+    /// An index in `0..n`.
+    pub(crate) fn index(&mut self, n: usize) -> usize {
+        self.below(n as u64) as usize
+    }
+
+    /// Uniform in `lo..=hi` (modulo reduction, as the benches' passage
+    /// inputs were generated with).
+    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next_u64() % (hi - lo + 1) as u64) as usize
     }
 }
