@@ -244,6 +244,8 @@ fn one_big_document_chunked_on_every_core() {
 // ---------------------------------------------------------------------------
 // Passage mode
 
+#[path = "oracle/passage_inputs.rs"]
+mod passage_inputs;
 #[path = "oracle/splitmix.rs"]
 mod splitmix;
 
@@ -253,50 +255,7 @@ mod passage_batches {
     use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
     use textdedup::{DocReport, Scope};
 
-    use super::splitmix::SplitMix64;
-
-    /// Documents of words from a small vocabulary, with passages copied
-    /// from earlier documents (or earlier in the same one).
-    fn corpus(seed: u64, docs: usize, max_len: usize) -> Vec<Vec<u8>> {
-        const WORDS: [&str; 12] = [
-            "the ",
-            "copy ",
-            "of ",
-            "a ",
-            "passage ",
-            "moves ",
-            "between ",
-            "pages, ",
-            "and ",
-            "then\n",
-            "it ",
-            "repeats. ",
-        ];
-        let mut rng = SplitMix64(seed);
-        let mut out: Vec<Vec<u8>> = Vec::new();
-        for _ in 0..docs {
-            let len = rng.index(max_len + 1);
-            let mut doc = Vec::with_capacity(len + 64);
-            while doc.len() < len {
-                if rng.index(6) == 0 && (doc.len() > 40 || !out.is_empty()) {
-                    let src: &[u8] = match rng.index(out.len() + 1) {
-                        0 => &doc,
-                        i => &out[i - 1],
-                    };
-                    if !src.is_empty() {
-                        let n = 1 + rng.index(src.len().min(400));
-                        let at = rng.index(src.len() + 1 - n);
-                        let piece = src[at..at + n].to_vec();
-                        doc.extend_from_slice(&piece);
-                    }
-                } else {
-                    doc.extend_from_slice(WORDS[rng.index(WORDS.len())].as_bytes());
-                }
-            }
-            out.push(doc);
-        }
-        out
-    }
+    use super::passage_inputs::corpus_with_repeats as corpus;
 
     fn one_by_one<'t>(finder: &PassageFinder, docs: &'t [Vec<u8>]) -> Vec<DocReport<'t>> {
         let mut corpus = PassageCorpus::new();

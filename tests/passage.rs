@@ -73,94 +73,19 @@ fn run_with(docs: &[&[u8]], config: PassageConfig) -> Vec<Vec<Span>> {
 // ---------------------------------------------------------------------------
 // Generators
 
+#[path = "oracle/passage_inputs.rs"]
+mod passage_inputs;
 #[path = "oracle/splitmix.rs"]
 mod splitmix;
-use splitmix::SplitMix64 as SplitMix;
-
-const WORDS: &[&str] = &[
-    "the",
-    "of",
-    "and",
-    "a",
-    "to",
-    "in",
-    "is",
-    "was",
-    "that",
-    "for",
-    "it",
-    "with",
-    "as",
-    "on",
-    "minister",
-    "said",
-    "talks",
-    "would",
-    "resume",
-    "after",
-    "weeks",
-    "of",
-    "delay",
-    "river",
-    "city",
-    "council",
-    "report",
-    "data",
-    "model",
-    "training",
-    "copy",
-    "paragraph",
-    "news",
-];
-
-/// Prose-like text: words, spaces, sentence ends and newlines.
-fn prose(rng: &mut SplitMix, len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + 16);
-    while out.len() < len {
-        out.extend_from_slice(WORDS[rng.index(WORDS.len())].as_bytes());
-        out.push(match rng.index(12) {
-            0 => b'\n',
-            1 => b'.',
-            _ => b' ',
-        });
-    }
-    out.truncate(len);
-    out
-}
-
-/// Documents with copies of earlier passages injected at random offsets.
-fn corpus_with_repeats(seed: u64, docs: usize, max_len: usize) -> Vec<Vec<u8>> {
-    let mut rng = SplitMix(seed);
-    let mut out: Vec<Vec<u8>> = Vec::new();
-    for _ in 0..docs {
-        let len = 1 + rng.index(max_len);
-        let mut doc = prose(&mut rng, len);
-        for _ in 0..rng.index(4) {
-            let from = if out.is_empty() || rng.index(3) == 0 {
-                &doc
-            } else {
-                &out[rng.index(out.len())]
-            };
-            if from.len() < 2 {
-                continue;
-            }
-            let s = rng.index(from.len() - 1);
-            let e = s + 1 + rng.index((from.len() - s).min(300));
-            let piece = from[s..e].to_vec();
-            let at = rng.index(doc.len() + 1);
-            doc.splice(at..at, piece);
-        }
-        out.push(doc);
-    }
-    out
-}
+use passage_inputs::corpus_with_repeats;
+use splitmix::SplitMix64;
 
 // ---------------------------------------------------------------------------
 // Oracle checks
 
 #[test]
 fn window_oracle_equals_brute_force() {
-    let mut rng = SplitMix(7);
+    let mut rng = SplitMix64(7);
     for _ in 0..60 {
         let docs: Vec<Vec<u8>> = (0..1 + rng.index(3))
             .map(|_| {
@@ -356,7 +281,7 @@ fn periodic_runs() {
         assert_eq!(byte_union(&ab, 16), [Span::new(2, 2 * n)], "ab * {n}");
     }
     // A random 1 KiB block repeated: everything after the first copy.
-    let mut rng = SplitMix(9);
+    let mut rng = SplitMix64(9);
     let block: Vec<u8> = (0..1024).map(|_| rng.next_u64() as u8).collect();
     let text = block.repeat(300);
     assert_eq!(byte_union(&text, 100), [Span::new(1024, text.len())]);
@@ -368,7 +293,7 @@ fn periodic_runs() {
 
 #[test]
 fn a_megabyte_of_spaces_inside_text() {
-    let mut rng = SplitMix(11);
+    let mut rng = SplitMix64(11);
     let head: Vec<u8> = (0..5000).map(|_| b'a' + rng.index(26) as u8).collect();
     let tail: Vec<u8> = (0..5000).map(|_| b'a' + rng.index(26) as u8).collect();
     let mut text = head.clone();
