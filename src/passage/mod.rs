@@ -418,7 +418,7 @@ impl PassageFinder {
     /// documents are taken in rounds (an eighth of the batch, at most 16
     /// MiB at the default `min_len`, 1 MiB at `min_len` 16), and while one
     /// round is matched, the winnowing of the next (a rolling hash and a
-    /// sliding minimum over every byte, about 40% of the single-thread
+    /// sliding minimum over every byte, about 30% of the single-thread
     /// time) is computed in parallel. The matching thread then reads those
     /// anchor events instead of computing them; the reports are the same.
     ///
