@@ -100,10 +100,10 @@ fn json_string(text: &[u8], out: &mut impl Write) -> std::io::Result<()> {
     out.write_all(b"\"")
 }
 
-/// This thread's CPU time (user + system) in seconds, on Linux; `None`
+/// This process's CPU time (user + system, all threads) in seconds, on Linux; `None`
 /// elsewhere. Clock ticks are 1/100 s on every Linux we know of.
 fn cpu_seconds() -> Option<f64> {
-    let stat = fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let stat = fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the command name (which is in parentheses).
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;

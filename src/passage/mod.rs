@@ -131,6 +131,7 @@ mod anchor;
 mod extend;
 mod scan;
 mod snap;
+mod stored;
 mod table;
 
 pub use snap::Snap;
@@ -140,7 +141,8 @@ use crate::report::{DocId, DocReport, Origin, Removal, Stats};
 use crate::span::Span;
 
 use anchor::{Anchor, Params};
-use scan::{Earlier, Piece, Scratch};
+use scan::{Piece, Scratch};
+use stored::{Earlier, StoredText};
 use table::AnchorTable;
 
 /// The default shortest repeat, in bytes: 100. See
@@ -402,7 +404,7 @@ impl PassageFinder {
         if corpus.params != Some(self.params) {
             corpus.reindex(self.params);
         }
-        self.find_next(corpus, text, None)
+        self.find_next(corpus, None, text, None)
     }
 
     /// Finds the repeats in a batch of documents, the next ones of a
@@ -415,12 +417,15 @@ impl PassageFinder {
     /// batch's earlier documents, so the matching (table lookups, byte
     /// comparisons, storing anchors) runs in corpus order. What does not
     /// depend on earlier documents runs ahead on the other threads: the
-    /// documents are taken in rounds (an eighth of the batch, at most 16
-    /// MiB at the default `min_len`, 1 MiB at `min_len` 16), and while one
-    /// round is matched, the winnowing of the next (a rolling hash and a
-    /// sliding minimum over every byte, about 30% of the single-thread
-    /// time) is computed in parallel. The matching thread then reads those
-    /// anchor events instead of computing them; the reports are the same.
+    /// documents are taken in rounds (a 32nd of the batch, at least 64 KiB,
+    /// at most 16 MiB at the default `min_len`, 1 MiB at `min_len` 16), and
+    /// while one round is matched, the other threads compute the winnowing
+    /// of the next (a rolling hash and a sliding minimum over every byte,
+    /// 25% to 40% of the single-thread time) and copy the round into the
+    /// corpus's stored text. The matching thread reads those anchor events
+    /// instead of computing them, and the batch's documents where they are;
+    /// the reports are the same. The anchor table is sized for the batch
+    /// up front, so that it does not grow on the matching thread.
     ///
     /// # Complexity
     ///
@@ -492,13 +497,22 @@ impl PassageFinder {
         // a small batch.
         let cap = ((self.params.w + 1) << 19).min(16 << 20);
         let total: usize = texts.iter().map(|t| t.len()).sum();
-        // The batch's text is stored anyway: room for it now saves the
-        // sequential stage the copies of a growing buffer.
-        corpus.bytes.reserve(total);
-        corpus.starts.reserve(texts.len());
+        corpus.text.reserve_documents(texts.len());
+        // Room in the table for the batch's anchors, at the rate stored so
+        // far (for a new corpus, that of novel text: 2 / (w + 1) per byte):
+        // growing it while matching would rehash on the matching thread,
+        // and freeing the old table interrupts the other threads to flush
+        // their address translations.
+        let stored = corpus.text.len();
+        let expected = if stored >= 1 << 20 {
+            (total as u128 * corpus.table.len() as u128 / u128::from(stored)) as usize
+        } else {
+            total / (self.params.w + 1) * 2
+        };
+        corpus.table.reserve(expected);
         let rounds = crate::par::ranges_by_bytes(
             texts.iter().map(|t| t.len()),
-            (total / 8).clamp(64 << 10, cap),
+            (total / 32).clamp(64 << 10, cap),
         );
         let events = |round: &core::ops::Range<usize>| {
             crate::par::map(&texts[round.clone()], |text| {
@@ -507,28 +521,52 @@ impl PassageFinder {
                     .flatten()
             })
         };
+        // The batch's text goes to a segment of its own (zeroed pages from
+        // the allocator, touched first by the copy): each round is copied
+        // there on the other threads while it is matched, the matching
+        // reading the documents in place.
+        let mut segment = vec![0u8; total];
+        let mut parts = Vec::with_capacity(rounds.len());
+        let mut rest = segment.as_mut_slice();
+        for round in &rounds {
+            let bytes = texts[round.clone()].iter().map(|t| t.len()).sum();
+            let (part, tail) = core::mem::take(&mut rest).split_at_mut(bytes);
+            parts.push(part);
+            rest = tail;
+        }
         let mut reports = Vec::with_capacity(texts.len());
         let mut current = events(&rounds[0]);
-        for (i, round) in rounds.iter().enumerate() {
+        for ((i, round), part) in rounds.iter().enumerate().zip(parts) {
             let (next, ()) = crate::par::join(
-                || rounds.get(i + 1).map(events),
                 || {
-                    for (text, anchors) in texts[round.clone()].iter().zip(&current) {
-                        reports.push(self.find_next(corpus, text, anchors.as_deref()));
+                    copy_into(part, &texts[round.clone()]);
+                    rounds.get(i + 1).map(events)
+                },
+                || {
+                    for (j, anchors) in current.iter().enumerate() {
+                        let k = round.start + j;
+                        let pending = Some(&texts[..k]);
+                        reports.push(self.find_next(corpus, pending, texts[k], anchors.as_deref()));
                     }
                 },
             );
             current = next.unwrap_or_default();
         }
+        corpus.text.push_batch(segment);
         reports
     }
 
     /// [`PassageFinder::find_in`] under [`Scope::Corpus`], for a corpus
     /// already indexed for these parameters, with the document's anchor
     /// events when they were computed ahead.
+    ///
+    /// In a batch, `pending` holds the bytes of the batch's documents
+    /// before this one (noted in the corpus, not yet stored), and the
+    /// document is only noted too; otherwise (`None`) it is stored.
     fn find_next<'t>(
         &self,
         corpus: &mut PassageCorpus,
+        pending: Option<&[&[u8]]>,
         text: &'t [u8],
         anchors: Option<&[Anchor]>,
     ) -> DocReport<'t> {
@@ -537,16 +575,15 @@ impl PassageFinder {
         let report = self.find_with(
             &mut corpus.table,
             &mut corpus.scratch,
-            Earlier {
-                bytes: &corpus.bytes,
-                starts: &corpus.starts,
-            },
+            corpus.text.earlier(pending.unwrap_or_default()),
             doc,
             text,
             anchors,
         );
-        corpus.starts.push((corpus.bytes.len() as u64, doc.index()));
-        corpus.bytes.extend_from_slice(text);
+        match pending {
+            None => corpus.text.push(doc.index(), text),
+            Some(_) => corpus.text.push_pending(doc.index(), text.len()),
+        }
         report
     }
 
@@ -603,6 +640,19 @@ impl Default for PassageFinder {
     }
 }
 
+/// Copies `texts` end to end into `dst`, which has exactly their length,
+/// on every thread.
+fn copy_into(dst: &mut [u8], texts: &[&[u8]]) {
+    let mut parts: Vec<(&mut [u8], &[u8])> = Vec::with_capacity(texts.len());
+    let mut rest = dst;
+    for &text in texts {
+        let (part, tail) = core::mem::take(&mut rest).split_at_mut(text.len());
+        parts.push((part, text));
+        rest = tail;
+    }
+    crate::par::map_mut(&mut parts, |_, (part, text)| part.copy_from_slice(text));
+}
+
 /// Snaps the scan's pieces and names their first copies.
 fn removals(
     snap: Snap,
@@ -611,7 +661,7 @@ fn removals(
     text: &[u8],
     pieces: &[Piece],
 ) -> Vec<Removal> {
-    let base = earlier.bytes.len() as u64;
+    let base = earlier.len();
     let mut out: Vec<Removal> = Vec::with_capacity(pieces.len());
     let mut rest = pieces;
     while let Some(first) = rest.first() {
@@ -638,8 +688,7 @@ fn removals(
             let origin = if src >= base {
                 Origin::new(doc, (src - base) as usize)
             } else {
-                let (d, _) = earlier.doc_of(src);
-                let (start, id) = earlier.starts[d];
+                let (id, start, _) = earlier.doc_of(src);
                 Origin::new(DocId::new(id), (src - start) as usize)
             };
             if let Some(last) = out.last_mut() {
@@ -676,8 +725,14 @@ fn removals(
 /// per input byte of new text, nothing for repeated text. Measured on a
 /// 64 MiB generated corpus (15% copies, `min_len` 100): 1.64 million
 /// anchors, a 32 MiB table, 1.5 bytes per input byte of peak resident
-/// memory with the text. The text grows like a `Vec` (doubling capacity);
-/// [`PassageCorpus::with_capacity`] sizes it once. Positions past 256 GiB
+/// memory with the text. The text is kept in segments that never move:
+/// documents fed one by one fill segments of 64 KiB to 64 MiB (each about
+/// half the text before it), a batch gets one segment of its size, and
+/// [`PassageCorpus::with_capacity`] sizes the first. A batch
+/// ([`PassageFinder::find_batch`]) sizes the table first for the anchors it
+/// expects: at the rate of the text stored so far, or, in a corpus of less
+/// than 1 MiB, that of novel text (so a first batch of copies holds a
+/// table as large as novel text would need). Positions past 256 GiB
 /// of stored text are not anchored (counted as refused).
 ///
 /// # Examples
@@ -695,11 +750,8 @@ fn removals(
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct PassageCorpus {
-    /// The stored documents, concatenated: the bytes matches are verified
-    /// against.
-    bytes: Vec<u8>,
-    /// `(start in bytes, document id)` of each stored document.
-    starts: Vec<(u64, u64)>,
+    /// The stored documents: the bytes matches are verified against.
+    text: StoredText,
     /// k-gram hash to earlier anchor positions (in `bytes`).
     table: AnchorTable,
     /// Documents fed so far: the next document's id.
@@ -730,7 +782,7 @@ impl PassageCorpus {
     /// ```
     pub fn with_capacity(text_bytes: usize) -> PassageCorpus {
         let mut corpus = PassageCorpus::new();
-        corpus.bytes.reserve(text_bytes);
+        corpus.text.reserve(text_bytes);
         corpus.table.reserve(text_bytes / 32);
         corpus
     }
@@ -742,7 +794,7 @@ impl PassageCorpus {
 
     /// Bytes of document text stored for verification.
     pub fn text_bytes(&self) -> usize {
-        self.bytes.len()
+        self.text.len() as usize
     }
 
     /// Anchors stored in the table.
@@ -753,7 +805,7 @@ impl PassageCorpus {
     /// Heap bytes held: stored text, document starts and the anchor table
     /// (capacities, not lengths), not counting the reusable scan buffers.
     pub fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.starts.capacity() * 16 + self.table.heap_bytes()
+        self.text.heap_bytes() + self.table.heap_bytes()
     }
 
     /// Anchors refused because their k-gram hash already held 32 earlier
@@ -773,8 +825,7 @@ impl PassageCorpus {
 
     /// Forgets the text and anchors, keeping the document count.
     fn forget(&mut self) {
-        self.bytes.clear();
-        self.starts.clear();
+        self.text.clear();
         self.table.clear();
     }
 
@@ -782,22 +833,14 @@ impl PassageCorpus {
     fn reindex(&mut self, params: Params) {
         self.table.clear();
         let mut pieces = Vec::new();
-        for (i, &(start, _)) in self.starts.iter().enumerate() {
-            let start = start as usize;
-            let end = self
-                .starts
-                .get(i + 1)
-                .map_or(self.bytes.len(), |&(s, _)| s as usize);
-            let earlier = Earlier {
-                bytes: &self.bytes[..start],
-                starts: &self.starts[..i],
-            };
+        for i in 0..self.text.documents() {
+            let (earlier, text) = self.text.document(i);
             pieces.clear();
             scan::scan(
                 &params,
                 &mut self.table,
                 earlier,
-                &self.bytes[start..end],
+                text,
                 &mut self.scratch,
                 &mut pieces,
                 None,

@@ -19,6 +19,7 @@
 
 use crate::passage::anchor::{Anchor, Params, Winnower};
 use crate::passage::extend::{common_prefix, common_suffix};
+use crate::passage::stored::Earlier;
 use crate::passage::table::AnchorTable;
 use crate::span::Span;
 
@@ -70,39 +71,9 @@ pub(crate) struct Scratch {
 /// read together before the chunk is processed.
 const CHUNK_WINDOWS: usize = 4096;
 
-/// The stream before the current document.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Earlier<'a> {
-    /// The bytes of the stored documents, concatenated.
-    pub(crate) bytes: &'a [u8],
-    /// `(global start, document id)` of each stored document, in order.
-    pub(crate) starts: &'a [(u64, u64)],
-}
-
-impl<'a> Earlier<'a> {
-    /// No earlier text: a document on its own.
-    pub(crate) const NONE: Earlier<'static> = Earlier {
-        bytes: &[],
-        starts: &[],
-    };
-
-    /// The stored document holding global position `q < bytes.len()`:
-    /// its index in `starts` and its bytes.
-    #[inline]
-    pub(crate) fn doc_of(&self, q: u64) -> (usize, &'a [u8]) {
-        let d = self.starts.partition_point(|&(s, _)| s <= q) - 1;
-        let start = self.starts[d].0 as usize;
-        let end = self
-            .starts
-            .get(d + 1)
-            .map_or(self.bytes.len(), |&(s, _)| s as usize);
-        (d, &self.bytes[start..end])
-    }
-}
-
 /// Scans `text` (the next document of the stream) and appends its removed
 /// pieces, in order, to `pieces`; stores its new anchors in `table` under
-/// global positions `earlier.bytes.len() + offset`.
+/// global positions `earlier.len() + offset`.
 ///
 /// `ahead` holds the document's anchor events when they were computed
 /// ahead ([`anchors_of`]); otherwise they are computed as the scan goes, a
@@ -181,7 +152,7 @@ fn scan_with(
         lookup: Lookup {
             earlier,
             text,
-            base: earlier.bytes.len() as u64,
+            base: earlier.len(),
             m,
         },
         best: Run {
@@ -355,8 +326,8 @@ impl Lookup<'_> {
             let (src, ql) = if q >= self.base {
                 (self.text, (q - self.base) as usize)
             } else {
-                let (d, bytes) = self.earlier.doc_of(q);
-                (bytes, (q - self.earlier.starts[d].0) as usize)
+                let (_, start, bytes) = self.earlier.doc_of(q);
+                (bytes, (q - start) as usize)
             };
             let max_left = (a - t).min(ql);
             let left = common_suffix(&self.text[a - max_left..a], &src[ql - max_left..ql]);

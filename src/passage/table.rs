@@ -151,7 +151,13 @@ impl AnchorTable {
     }
 
     fn resize(&mut self, size: usize) {
-        let old = core::mem::replace(&mut self.slots, vec![0; size]);
+        // Written before first use: a zeroed allocation maps the shared
+        // zero page on the first read of a slot, and the first insert then
+        // copies it, a fault that interrupts every other thread of the
+        // process to flush its address translations.
+        let mut fresh = vec![0; size];
+        core::hint::black_box(fresh.as_mut_slice()).fill(0);
+        let old = core::mem::replace(&mut self.slots, fresh);
         let mask = size - 1;
         for slot in old.into_iter().filter(|&s| s != 0) {
             let mut i = self.home(slot >> POS_BITS);

@@ -1,0 +1,276 @@
+//! The text a passage corpus keeps for verification, and the view of it
+//! that a document scan reads.
+//!
+//! Documents sit end to end at *global positions* (the first byte of the
+//! corpus is 0). Their bytes are kept in segments: a segment is filled and
+//! never moved, and a new one starts when the last is full, so storing a
+//! document never copies earlier text again (a single growing buffer
+//! would copy everything at each doubling, and page-fault its new half on
+//! the thread that matches). A batch stores its documents in one segment
+//! of its own, filled on every thread while the documents are matched
+//! against each other in place.
+
+/// The smallest segment a document stream starts.
+const MIN_SEGMENT: usize = 64 << 10;
+
+/// The largest segment a document stream starts (a larger document gets a
+/// segment of its own size).
+const MAX_SEGMENT: usize = 64 << 20;
+
+/// The stored documents of a corpus.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StoredText {
+    /// The segments, in global order; none is empty.
+    segs: Vec<Vec<u8>>,
+    /// The global position of each segment's first byte.
+    seg_starts: Vec<u64>,
+    /// `(global start, document id)` of each document, in order: the
+    /// stored ones, then those of a batch in progress.
+    starts: Vec<(u64, u64)>,
+    /// Bytes in the segments.
+    stored: u64,
+    /// Global length: the stored bytes and a batch's documents so far.
+    len: u64,
+}
+
+impl StoredText {
+    /// The global length, a batch's documents in progress included.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// The number of documents, a batch's in progress included.
+    pub(crate) fn documents(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Heap bytes held (capacities).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.segs.iter().map(Vec::capacity).sum::<usize>()
+            + self.segs.capacity() * core::mem::size_of::<Vec<u8>>()
+            + self.seg_starts.capacity() * 8
+            + self.starts.capacity() * 16
+    }
+
+    /// Forgets every document.
+    pub(crate) fn clear(&mut self) {
+        *self = StoredText::default();
+    }
+
+    /// Room for `bytes` more bytes of documents in the last segment.
+    pub(crate) fn reserve(&mut self, bytes: usize) {
+        if bytes > 0 {
+            self.new_segment(bytes);
+        }
+    }
+
+    /// Room for `additional` more document starts.
+    pub(crate) fn reserve_documents(&mut self, additional: usize) {
+        self.starts.reserve(additional);
+    }
+
+    /// Starts an empty segment with room for `bytes`, unless the last
+    /// segment is empty (then it only gets the room).
+    fn new_segment(&mut self, bytes: usize) {
+        if self.segs.last().is_some_and(Vec::is_empty) {
+            let last = self.segs.len() - 1;
+            self.segs[last].reserve(bytes);
+            return;
+        }
+        self.segs.push(Vec::with_capacity(bytes));
+        self.seg_starts.push(self.stored);
+    }
+
+    /// Stores the next document, `text`, with id `id` (no batch may be in
+    /// progress).
+    pub(crate) fn push(&mut self, id: u64, text: &[u8]) {
+        debug_assert_eq!(self.stored, self.len);
+        self.starts.push((self.len, id));
+        self.len += text.len() as u64;
+        if text.is_empty() {
+            return;
+        }
+        let fits = self
+            .segs
+            .last()
+            .is_some_and(|s| s.capacity() - s.len() >= text.len());
+        if !fits {
+            let size = (self.stored as usize / 2).clamp(MIN_SEGMENT, MAX_SEGMENT);
+            self.new_segment(size.max(text.len()));
+        }
+        if let Some(last) = self.segs.last_mut() {
+            last.extend_from_slice(text);
+        }
+        self.stored += text.len() as u64;
+    }
+
+    /// Notes the next document of a batch, `len` bytes with id `id`,
+    /// whose bytes stay with the caller until [`StoredText::push_batch`].
+    pub(crate) fn push_pending(&mut self, id: u64, len: usize) {
+        self.starts.push((self.len, id));
+        self.len += len as u64;
+    }
+
+    /// Stores the bytes of every document noted since the last stored
+    /// one, concatenated in `segment`.
+    pub(crate) fn push_batch(&mut self, segment: Vec<u8>) {
+        debug_assert_eq!(self.stored + segment.len() as u64, self.len);
+        if segment.is_empty() {
+            return;
+        }
+        // A partly filled segment before it keeps its spare room unused:
+        // the documents after the batch go to a new segment.
+        if self.segs.last().is_some_and(Vec::is_empty) {
+            self.segs.pop();
+            self.seg_starts.pop();
+        }
+        self.seg_starts.push(self.stored);
+        self.stored += segment.len() as u64;
+        self.segs.push(segment);
+    }
+
+    /// What a scan of the next document reads: every document so far,
+    /// `pending` holding the bytes of a batch's documents not yet stored
+    /// (the last `pending.len()` documents).
+    pub(crate) fn earlier<'a>(&'a self, pending: &'a [&'a [u8]]) -> Earlier<'a> {
+        Earlier {
+            segs: &self.segs,
+            seg_starts: &self.seg_starts,
+            starts: &self.starts,
+            stored_docs: self.starts.len() - pending.len(),
+            pending,
+            len: self.len,
+        }
+    }
+
+    /// The stored document `i` and what comes before it, for rebuilding
+    /// the anchors.
+    pub(crate) fn document(&self, i: usize) -> (Earlier<'_>, &[u8]) {
+        let before = Earlier {
+            segs: &self.segs,
+            seg_starts: &self.seg_starts,
+            starts: &self.starts[..i],
+            stored_docs: i,
+            pending: &[],
+            len: self.starts[i].0,
+        };
+        let whole = Earlier {
+            starts: &self.starts[..=i],
+            stored_docs: i + 1,
+            len: self.starts.get(i + 1).map_or(self.len, |s| s.0),
+            ..before
+        };
+        (before, whole.bytes_of(i))
+    }
+}
+
+/// The text before the current document, as a scan reads it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Earlier<'a> {
+    /// The stored segments.
+    segs: &'a [Vec<u8>],
+    /// Their global starts.
+    seg_starts: &'a [u64],
+    /// `(global start, document id)` of each earlier document.
+    starts: &'a [(u64, u64)],
+    /// How many of them are stored in `segs`.
+    stored_docs: usize,
+    /// The bytes of the others, in order.
+    pending: &'a [&'a [u8]],
+    /// The global position where the current document starts.
+    len: u64,
+}
+
+impl<'a> Earlier<'a> {
+    /// No earlier text: a document on its own.
+    pub(crate) const NONE: Earlier<'static> = Earlier {
+        segs: &[],
+        seg_starts: &[],
+        starts: &[],
+        stored_docs: 0,
+        pending: &[],
+        len: 0,
+    };
+
+    /// The global position of the current document's first byte.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// The earlier document holding global position `q < self.len()`: its
+    /// id, its global start and its bytes.
+    #[inline]
+    pub(crate) fn doc_of(&self, q: u64) -> (u64, u64, &'a [u8]) {
+        let d = self.starts.partition_point(|&(s, _)| s <= q) - 1;
+        let (start, id) = self.starts[d];
+        (id, start, self.bytes_of(d))
+    }
+
+    /// The bytes of earlier document `d`.
+    fn bytes_of(&self, d: usize) -> &'a [u8] {
+        if d >= self.stored_docs {
+            return self.pending[d - self.stored_docs];
+        }
+        let start = self.starts[d].0;
+        let end = self.starts.get(d + 1).map_or(self.len, |s| s.0);
+        if start == end {
+            return &[];
+        }
+        // Documents never straddle segments, and no segment is empty.
+        let s = self.seg_starts.partition_point(|&x| x <= start) - 1;
+        let from = (start - self.seg_starts[s]) as usize;
+        &self.segs[s][from..from + (end - start) as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_read_back_across_segments_and_batches() {
+        let mut stored = StoredText::default();
+        let big = vec![b'b'; MIN_SEGMENT + 5];
+        let docs: Vec<Vec<u8>> = vec![
+            b"first".to_vec(),
+            Vec::new(),
+            big.clone(),
+            b"after the big one".to_vec(),
+        ];
+        for (id, d) in docs.iter().enumerate() {
+            stored.push(id as u64, d);
+        }
+        assert!(stored.segs.len() >= 2, "the big document starts a segment");
+        // A batch: noted, read in place, then stored as one segment.
+        let batch: [&[u8]; 2] = [b"batch one", b"batch two"];
+        stored.push_pending(4, batch[0].len());
+        stored.push_pending(5, batch[1].len());
+        let all: Vec<&[u8]> = docs.iter().map(Vec::as_slice).chain(batch).collect();
+        let check = |earlier: Earlier<'_>, upto: usize| {
+            let mut pos = 0u64;
+            for (id, d) in all[..upto].iter().enumerate() {
+                for q in [pos, pos + d.len() as u64 - 1]
+                    .into_iter()
+                    .filter(|_| !d.is_empty())
+                {
+                    assert_eq!(earlier.doc_of(q), (id as u64, pos, *d));
+                }
+                pos += d.len() as u64;
+            }
+            assert_eq!(earlier.len(), pos);
+        };
+        check(stored.earlier(&batch), 6);
+        stored.push_batch(batch.concat());
+        check(stored.earlier(&[]), 6);
+        stored.push(6, b"last");
+        assert_eq!(
+            stored.len(),
+            all.iter().map(|d| d.len() as u64).sum::<u64>() + 4
+        );
+        for (i, doc) in all.iter().enumerate().take(4) {
+            let (before, bytes) = stored.document(i);
+            assert_eq!(bytes, *doc);
+            check(before, i);
+        }
+    }
+}
