@@ -485,6 +485,18 @@ impl PassageFinder {
         if corpus.params != Some(self.params) {
             corpus.reindex(self.params);
         }
+        self.find_corpus_batch(corpus, &texts, None)
+    }
+
+    /// [`PassageFinder::find_batch`] under [`Scope::Corpus`], for a corpus
+    /// already indexed for these parameters, in rounds of about
+    /// `round_bytes` (by default a 32nd of the batch, within bounds).
+    fn find_corpus_batch<'t>(
+        &self,
+        corpus: &mut PassageCorpus,
+        texts: &[&'t [u8]],
+        round_bytes: Option<usize>,
+    ) -> Vec<DocReport<'t>> {
         // Rounds of documents whose anchor events are computed together, on
         // every thread, while the previous round is matched in corpus
         // order. An event is 24 bytes; ordinary text has about 2 / (w + 1)
@@ -510,10 +522,8 @@ impl PassageFinder {
             total / (self.params.w + 1) * 2
         };
         corpus.table.reserve(expected);
-        let rounds = crate::par::ranges_by_bytes(
-            texts.iter().map(|t| t.len()),
-            (total / 32).clamp(64 << 10, cap),
-        );
+        let round_bytes = round_bytes.unwrap_or((total / 32).clamp(64 << 10, cap));
+        let rounds = crate::par::ranges_by_bytes(texts.iter().map(|t| t.len()), round_bytes);
         let events = |round: &core::ops::Range<usize>| {
             crate::par::map(&texts[round.clone()], |text| {
                 (text.len() >= self.params.m && text.len() <= cap)
@@ -535,7 +545,10 @@ impl PassageFinder {
             rest = tail;
         }
         let mut reports = Vec::with_capacity(texts.len());
-        let mut current = events(&rounds[0]);
+        let Some(first) = rounds.first() else {
+            return Vec::new();
+        };
+        let mut current = events(first);
         for ((i, round), part) in rounds.iter().enumerate().zip(parts) {
             let (next, ()) = crate::par::join(
                 || {
@@ -847,5 +860,113 @@ impl PassageCorpus {
             );
         }
         self.params = Some(params);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Documents over a small alphabet (many equal k-grams, so full
+    /// hashes and refused anchors occur) with copies of earlier text.
+    fn documents(seed: u64, n: usize, letters: u8) -> Vec<Vec<u8>> {
+        let mut state = seed;
+        let mut next = move |below: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % below as u64) as usize
+        };
+        let mut docs: Vec<Vec<u8>> = Vec::new();
+        for _ in 0..n {
+            let mut doc = Vec::new();
+            for _ in 0..next(6) {
+                if !docs.is_empty() && next(2) == 0 {
+                    let from = &docs[next(docs.len())];
+                    let start = next(from.len() + 1);
+                    let end = start + next(from.len() - start + 1);
+                    doc.extend_from_slice(&from[start..end]);
+                } else {
+                    // Mostly `a`: k-grams of `a`s recur in many contexts.
+                    let len = next(800);
+                    doc.extend((0..len).map(|_| match next(8) {
+                        0..=5 => b'a',
+                        _ => b'a' + next(letters as usize) as u8,
+                    }));
+                }
+            }
+            docs.push(doc);
+        }
+        docs
+    }
+
+    /// Everything a report and a corpus say.
+    fn outcome(reports: &[DocReport<'_>], corpus: &PassageCorpus) -> String {
+        let mut out = format!(
+            "{} docs, {} bytes, {} anchors, {} refused\n",
+            corpus.documents(),
+            corpus.text_bytes(),
+            corpus.anchors(),
+            corpus.refused_anchors()
+        );
+        for r in reports {
+            out += &format!("{:?}\n", r.removals());
+        }
+        out
+    }
+
+    #[test]
+    fn the_generator_fills_hashes_and_takes_many_rounds() {
+        let docs = documents(1, 30, 2);
+        let finder = PassageFinder::new(PassageConfig::new().min_len(40)).unwrap();
+        let mut corpus = PassageCorpus::new();
+        let removed: usize = docs
+            .iter()
+            .map(|d| finder.find_in(&mut corpus, d).removals().len())
+            .sum();
+        assert!(removed > 0 && corpus.refused_anchors() > 0);
+        // Rounds of up to 3,000 bytes: several per batch.
+        assert!(corpus.text_bytes() > 5 * 3000);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Tiny rounds: every document's matches come from the main table,
+        /// the recent rounds' tables and its own round's, and the batch
+        /// must still equal the one-by-one loop, refusals included, and
+        /// leave the same corpus behind.
+        #[test]
+        fn rounds_of_any_size_equal_one_by_one(
+            seed in any::<u64>(),
+            m in prop::sample::select(vec![16usize, 20, 40, 60]),
+            letters in 2u8..=4,
+            round_bytes in 1usize..3000,
+            split in 0usize..=30,
+        ) {
+            let docs = documents(seed, 30, letters);
+            let finder = PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
+            let mut seq = PassageCorpus::new();
+            let want: Vec<_> = docs.iter().map(|d| finder.find_in(&mut seq, d)).collect();
+            let texts: Vec<&[u8]> = docs.iter().map(Vec::as_slice).collect();
+            let mut batch = PassageCorpus::new();
+            batch.params = Some(finder.params);
+            let mut got = finder.find_corpus_batch(&mut batch, &texts[..split], Some(round_bytes));
+            got.extend(finder.find_corpus_batch(&mut batch, &texts[split..], Some(round_bytes)));
+            prop_assert_eq!(outcome(&got, &batch), outcome(&want, &seq));
+            // A corpus sized up front (its table laid out differently)
+            // answers the same too.
+            let mut sized = PassageCorpus::with_capacity(1 << 20);
+            let same: Vec<_> = docs.iter().map(|d| finder.find_in(&mut sized, d)).collect();
+            prop_assert_eq!(outcome(&same, &sized), outcome(&want, &seq));
+            // The corpora answer the same afterwards.
+            let again: Vec<_> = docs.iter().rev().take(5).collect();
+            for d in again {
+                let a = finder.find_in(&mut seq, d).removals().to_vec();
+                let b = finder.find_in(&mut batch, d).removals().to_vec();
+                prop_assert_eq!(a, b);
+            }
+        }
     }
 }

@@ -49,6 +49,18 @@ impl Run {
     fn diagonal(&self) -> u64 {
         self.src.wrapping_sub(self.rs as u64)
     }
+
+    /// Whether this run should replace `best`: it reaches further, or as
+    /// far with an earlier copy. A total order on what a run contributes
+    /// (its end and its diagonal), so that which run a scan keeps does not
+    /// depend on the order the table lists candidates in, which depends on
+    /// its history (a batch sizes the table up front, a corpus made with
+    /// [`crate::passage::PassageCorpus::with_capacity`] too).
+    #[inline]
+    fn beats(&self, best: &Run) -> bool {
+        let shift = |r: &Run| i128::from(r.src) - r.rs as i128;
+        self.re > best.re || (self.re == best.re && shift(self) < shift(best))
+    }
 }
 
 /// Buffers reused from one document to the next.
@@ -239,7 +251,7 @@ impl State<'_> {
                         break;
                     }
                     scratch.pending.pop();
-                    if run.re > self.best.re {
+                    if run.beats(&self.best) {
                         self.best = run;
                     }
                 }
@@ -297,9 +309,9 @@ struct Lookup<'a> {
 }
 
 impl Lookup<'_> {
-    /// Verifies every stored candidate for anchor `a` (window `t`): runs
-    /// that start at or before `t` may replace `best`, later ones wait in
-    /// `pending`.
+    /// Verifies every stored candidate for anchor `a` (window `t`), in
+    /// position order: runs that start at or before `t` may replace `best`
+    /// ([`Run::beats`]), later ones wait in `pending`.
     fn run(
         &self,
         table: &AnchorTable,
@@ -312,6 +324,8 @@ impl Lookup<'_> {
         let a = anchor.pos;
         cands.clear();
         table.candidates(anchor.hash, cands);
+        // Position order, for the same reason as `Run::beats`.
+        cands.sort_unstable();
         let here = self.base + a as u64;
         let before = pending.len();
         for &q in cands.iter() {
@@ -341,7 +355,7 @@ impl Lookup<'_> {
                 src: q - left as u64,
             };
             if run.rs <= t {
-                if run.re > best.re {
+                if run.beats(best) {
                     *best = run;
                 }
             } else {
