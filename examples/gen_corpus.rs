@@ -17,8 +17,9 @@
 //!
 //! After writing, the example runs the library's batch entry point
 //! (`Deduper::dedup_batch` over every document, in order, in memory, in
-//! batches of about 4 MiB) three times and prints the median time and throughput: the baseline the tool's
-//! end-to-end figures are compared with in `notes/bench-cli.md`.
+//! batches of about 4 MiB and of about 16 MiB, the tool's size) three times each and prints the
+//! median time and throughput: the baseline the tool's end-to-end figures are compared with in
+//! BENCHMARKS.md.
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -111,9 +112,9 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 /// Times the library's batch entry point over `docs` (all threads of the
-/// global pool, batches of about 4 MiB like the tool's); prints the median
+/// global pool, batches of `batch` bytes like the tool's); prints the median
 /// of 3, wall clock and CPU time.
-fn baseline(docs: &[Vec<u8>]) {
+fn baseline(docs: &[Vec<u8>], batch: usize) {
     let deduper = Deduper::default();
     let bytes: usize = docs.iter().map(Vec::len).sum();
     let mut times = Vec::new();
@@ -126,7 +127,7 @@ fn baseline(docs: &[Vec<u8>]) {
         let mut batch_bytes = 0;
         for (i, doc) in docs.iter().enumerate() {
             batch_bytes += doc.len();
-            if batch_bytes >= 4 << 20 || i + 1 == docs.len() {
+            if batch_bytes >= batch || i + 1 == docs.len() {
                 let batch = &docs[batch_start..=i];
                 removed += deduper
                     .dedup_batch(&mut corpus, batch)
@@ -142,8 +143,9 @@ fn baseline(docs: &[Vec<u8>]) {
     times.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (t, cpu) = times[1];
     eprintln!(
-        "library dedup_batch: {} documents, {bytes} bytes, {removed} bytes removed; \
-         median of 3: {t:.3} s wall ({cpu:.2} s CPU), {:.0} MiB/s",
+        "library dedup_batch ({} MiB batches): {} documents, {bytes} bytes, {removed} bytes \
+         removed; median of 3: {t:.3} s wall ({cpu:.2} s CPU), {:.0} MiB/s",
+        batch >> 20,
         docs.len(),
         bytes as f64 / t / (1 << 20) as f64
     );
@@ -175,7 +177,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "jsonl" => {
             let docs = documents(usize::MAX, n, 4096);
             if !write {
-                baseline(&docs);
+                baseline(&docs, 4 << 20);
+                baseline(&docs, 16 << 20);
                 return Ok(());
             }
             let mut out = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
@@ -199,6 +202,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             docs.len()
         );
     }
-    baseline(&docs);
+    baseline(&docs, 4 << 20);
+    baseline(&docs, 16 << 20);
     Ok(())
 }

@@ -161,7 +161,7 @@ pub(crate) struct RunArgs {
     /// Stop with an error once the corpus state (the paragraph table, or
     /// the passage text and anchors) holds more than this many bytes;
     /// suffixes K, M, G, T (powers of 1024). Checked after every batch of
-    /// about 4 MiB of input (or one whole larger file). No output file is
+    /// about 16 MiB of input (or one whole larger file). No output file is
     /// left; standard output keeps what was written before the limit.
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     pub(crate) max_memory: Option<u64>,

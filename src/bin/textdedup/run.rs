@@ -1,7 +1,7 @@
 //! The subcommands: resolve inputs, pick the output, run the loop.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -15,14 +15,15 @@ use crate::jsonl;
 use crate::output::{Staging, Stream};
 use crate::progress::{Progress, Totals};
 
-/// Read buffer for JSON Lines.
-const LINE_BUF: usize = 1 << 20;
+/// JSON Lines are read this many bytes at a time, straight into a batch.
+const READ_CHUNK: usize = 1 << 20;
 
-/// A JSON Lines batch ends after this many bytes of lines...
-const BATCH_BYTES: usize = 4 << 20;
+/// A batch ends after this many bytes of lines or files (16 MiB: on 1 GB of
+/// JSON Lines, about 6% faster end to end than 4 MiB, for 28% more peak memory)...
+const BATCH_BYTES: usize = 16 << 20;
 
 /// ...or this many lines.
-const BATCH_LINES: usize = 8192;
+const BATCH_LINES: usize = 32768;
 
 /// `textdedup clean`.
 ///
@@ -346,8 +347,17 @@ enum TextAt {
     Decoded(Range<usize>),
 }
 
-/// A buffered source of JSON Lines.
-type LineReader = BufReader<Box<dyn Read + Send>>;
+/// The JSON Lines source being read.
+struct LineSource {
+    /// Its index in [`Inputs::sources`].
+    index: usize,
+    /// The open file or standard input.
+    reader: Box<dyn Read + Send>,
+    /// The number of the last line taken.
+    line_no: u64,
+    /// Bytes read past the last line a full batch took, for the next one.
+    carry: Vec<u8>,
+}
 
 /// The reading stage: turns the sources into batches.
 struct Reader<'a> {
@@ -357,8 +367,11 @@ struct Reader<'a> {
     opts: &'a InputArgs,
     /// The next source to open.
     next: usize,
-    /// The JSON Lines source being read: its index, reader and last line.
-    open: Option<(usize, LineReader, u64)>,
+    /// The JSON Lines source being read.
+    open: Option<LineSource>,
+    /// Batch and read sizes: [`BATCH_BYTES`], [`BATCH_LINES`],
+    /// [`READ_CHUNK`] (tests make them tiny).
+    sizes: (usize, usize, usize),
 }
 
 impl<'a> Reader<'a> {
@@ -368,6 +381,7 @@ impl<'a> Reader<'a> {
             opts,
             next: 0,
             open: None,
+            sizes: (BATCH_BYTES, BATCH_LINES, READ_CHUNK),
         }
     }
 
@@ -376,7 +390,8 @@ impl<'a> Reader<'a> {
     fn fill(&mut self, batch: &mut Batch) -> Result<bool> {
         batch.clear();
         loop {
-            let full = batch.data.len() >= BATCH_BYTES || batch.docs.len() >= BATCH_LINES;
+            let (batch_bytes, batch_lines, _) = self.sizes;
+            let full = batch.data.len() >= batch_bytes || batch.docs.len() >= batch_lines;
             if full {
                 return Ok(true);
             }
@@ -401,7 +416,12 @@ impl<'a> Reader<'a> {
         batch.docs.push(Doc::new(index, at..at, DocKind::Open));
         let reader = open(source).map_err(|e| cannot_read(source, e))?;
         if self.opts.jsonl {
-            self.open = Some((index, BufReader::with_capacity(LINE_BUF, reader), 0));
+            self.open = Some(LineSource {
+                index,
+                reader,
+                line_no: 0,
+                carry: Vec::new(),
+            });
             return Ok(true);
         }
         // Through `take`, so the standard library does not `stat` and
@@ -418,65 +438,109 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads lines of the open JSON Lines source until the batch is full
-    /// or the source ends.
+    /// or the source ends. The source is read in large blocks straight
+    /// into the batch; a line the full batch has no room for waits in
+    /// [`LineSource::carry`].
     fn read_lines(&mut self, batch: &mut Batch) -> Result<()> {
-        let Some((index, reader, line_no)) = &mut self.open else {
+        let Some(open) = &mut self.open else {
             return Ok(());
         };
-        let source = &self.inputs.sources[*index];
-        while batch.data.len() < BATCH_BYTES && batch.docs.len() < BATCH_LINES {
-            let start = batch.data.len();
-            let n = reader
-                .read_until(b'\n', &mut batch.data)
-                .map_err(|e| cannot_read(source, e))?;
-            if n == 0 {
-                self.open = None;
-                break;
-            }
-            *line_no += 1;
-            let line = &batch.data[start..];
-            // A UTF-8 byte order mark before the first record is not part
-            // of it (and stays in `clean`'s output, as it was).
-            let bom = if *line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
-                3
-            } else {
-                0
-            };
-            let body = strip_terminator(&line[bom..]);
-            let start = start + bom;
-            let kind = if body.iter().all(u8::is_ascii_whitespace) {
-                DocKind::Blank
-            } else {
-                let bad = |reason| CliError::Record {
-                    path: PathBuf::from(&source.name),
-                    line: *line_no,
-                    reason,
-                };
-                let body =
-                    std::str::from_utf8(body).map_err(|e| bad(format!("not valid UTF-8 ({e})")))?;
-                let record =
-                    jsonl::parse(body, &self.opts.text_field, &self.opts.id_field).map_err(bad)?;
-                let raw = start + record.text_raw.start..start + record.text_raw.end;
-                let text = if record.escaped {
-                    let at = batch.decoded.len();
-                    jsonl::unescape_into(&body[record.text_raw], &mut batch.decoded)
-                        .map_err(bad)?;
-                    TextAt::Decoded(at..batch.decoded.len())
-                } else {
-                    TextAt::Data(raw.start + 1..raw.end - 1)
-                };
-                DocKind::Record {
-                    line_no: *line_no,
-                    text,
-                    raw,
-                    id: record.id_raw.map(|r| start + r.start..start + r.end),
+        let source = &self.inputs.sources[open.index];
+        let (batch_bytes, batch_lines, read_chunk) = self.sizes;
+        let first = batch.data.len();
+        batch.data.extend_from_slice(&open.carry);
+        open.carry.clear();
+        // The first byte of the line being read, and how far it was
+        // searched for its end.
+        let (mut pos, mut searched) = (first, first);
+        loop {
+            while let Some(i) = memchr::memchr(b'\n', &batch.data[searched..]) {
+                let end = searched + i + 1;
+                take_line(open, source, self.opts, batch, pos..end)?;
+                (pos, searched) = (end, end);
+                if batch.docs.len() >= batch_lines {
+                    break;
                 }
-            };
-            let line = start - bom..batch.data.len();
-            batch.docs.push(Doc::new(*index, line, kind));
+            }
+            let full = batch.docs.len() >= batch_lines || batch.data.len() >= batch_bytes;
+            if full && pos > first {
+                // The rest starts the next batch.
+                open.carry.extend_from_slice(&batch.data[pos..]);
+                batch.data.truncate(pos);
+                return Ok(());
+            }
+            searched = batch.data.len();
+            let read = (&mut open.reader)
+                .take(read_chunk as u64)
+                .read_to_end(&mut batch.data)
+                .map_err(|e| cannot_read(source, e))?;
+            if read < read_chunk {
+                // The end of the source: every line left is whole but the
+                // last, which may lack its terminator.
+                while let Some(i) = memchr::memchr(b'\n', &batch.data[searched..]) {
+                    let end = searched + i + 1;
+                    take_line(open, source, self.opts, batch, pos..end)?;
+                    (pos, searched) = (end, end);
+                }
+                if pos < batch.data.len() {
+                    let end = batch.data.len();
+                    take_line(open, source, self.opts, batch, pos..end)?;
+                }
+                self.open = None;
+                return Ok(());
+            }
         }
-        Ok(())
     }
+}
+
+/// Adds the JSON Lines line at `line` (its terminator included) of the
+/// batch's bytes to the batch: a record, or a blank line.
+fn take_line(
+    open: &mut LineSource,
+    source: &Source,
+    opts: &InputArgs,
+    batch: &mut Batch,
+    line: Range<usize>,
+) -> Result<()> {
+    open.line_no += 1;
+    let line_no = open.line_no;
+    let bytes = &batch.data[line.clone()];
+    // A UTF-8 byte order mark before the first record is not part of it
+    // (and stays in `clean`'s output, as it was).
+    let bom = if line_no == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let body = strip_terminator(&bytes[bom..]);
+    let start = line.start + bom;
+    let kind = if body.iter().all(u8::is_ascii_whitespace) {
+        DocKind::Blank
+    } else {
+        let bad = |reason| CliError::Record {
+            path: PathBuf::from(&source.name),
+            line: line_no,
+            reason,
+        };
+        let body = std::str::from_utf8(body).map_err(|e| bad(format!("not valid UTF-8 ({e})")))?;
+        let record = jsonl::parse(body, &opts.text_field, &opts.id_field).map_err(bad)?;
+        let raw = start + record.text_raw.start..start + record.text_raw.end;
+        let text = if record.escaped {
+            let at = batch.decoded.len();
+            jsonl::unescape_into(&body[record.text_raw], &mut batch.decoded).map_err(bad)?;
+            TextAt::Decoded(at..batch.decoded.len())
+        } else {
+            TextAt::Data(raw.start + 1..raw.end - 1)
+        };
+        DocKind::Record {
+            line_no,
+            text,
+            raw,
+            id: record.id_raw.map(|r| start + r.start..start + r.end),
+        }
+    };
+    batch.docs.push(Doc::new(open.index, line, kind));
+    Ok(())
 }
 
 impl Doc {
@@ -701,7 +765,67 @@ fn write_kept(mut w: impl Write, text: &[u8], hits: &[Hit]) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::push_decimal;
+    use super::{push_decimal, Batch, DocKind, Reader, TextAt};
+    use crate::args::InputArgs;
+    use crate::inputs::Inputs;
+
+    /// Every document the reader gives, batch after batch: its source,
+    /// line bytes, line number and text.
+    fn read_all(inputs: &Inputs, opts: &InputArgs, sizes: (usize, usize, usize)) -> Vec<String> {
+        let mut reader = Reader::new(inputs, opts);
+        reader.sizes = sizes;
+        let (mut batch, mut out) = (Batch::default(), Vec::new());
+        while reader.fill(&mut batch).expect("valid input") {
+            for doc in &batch.docs {
+                let line = String::from_utf8_lossy(&batch.data[doc.line.clone()]);
+                let what = match &doc.kind {
+                    DocKind::Record { line_no, text, .. } => {
+                        let text = match text {
+                            TextAt::Data(r) => &batch.data[r.clone()],
+                            TextAt::Decoded(r) => &batch.decoded[r.clone()],
+                        };
+                        format!("record {line_no} {:?}", String::from_utf8_lossy(text))
+                    }
+                    other => format!("{other:?}"),
+                };
+                out.push(format!("{} {line:?} {what}", doc.source));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn json_lines_read_the_same_in_any_block_and_batch_sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "x".repeat(5000);
+        let files = [
+            format!(
+                "\u{feff}{{\"text\":\"first\"}}\n\n  \r\n{{\"id\":7,\"text\":\"a\\nb\"}}\r\n{{\"text\":\"{long}\"}}\n{{\"text\":\"no newline\"}}"
+            ),
+            String::new(),
+            "{\"text\":\"second file\"}\n".to_string(),
+        ];
+        let mut paths = Vec::new();
+        for (i, content) in files.iter().enumerate() {
+            let path = dir.path().join(format!("{i}.jsonl"));
+            std::fs::write(&path, content).unwrap();
+            paths.push(path);
+        }
+        let inputs = Inputs::resolve(&paths).unwrap();
+        let opts = InputArgs {
+            inputs: paths.clone(),
+            jsonl: true,
+            text_field: "text".into(),
+            id_field: "id".into(),
+        };
+        let want = read_all(&inputs, &opts, (usize::MAX, usize::MAX, 1 << 20));
+        assert_eq!(want.iter().filter(|d| d.contains(" record ")).count(), 5);
+        assert!(want.iter().any(|d| d.contains("record 4 \"a\\nb\"")));
+        assert!(want.iter().any(|d| d.contains("record 6 \"no newline\"")));
+        for sizes in [(1, 1, 1), (7, 2, 3), (100, 3, 64), (6000, 100, 4096)] {
+            assert_eq!(read_all(&inputs, &opts, sizes), want, "{sizes:?}");
+        }
+    }
 
     #[test]
     fn decimals_match_display() {
