@@ -153,7 +153,19 @@ impl<'t> Winnower<'t> {
     /// [`Anchor`] for each window whose anchor differs from the window
     /// before it (always for window 0).
     pub(crate) fn run(&mut self, t_end: usize, out: &mut Vec<Anchor>) {
-        let (k, w, shift) = (self.p.k, self.p.w, self.p.shift);
+        // One copy of the loop per shift: a constant shift is one `lea`
+        // on the hash's dependency chain, a variable one a shift and an add.
+        match self.p.shift {
+            2 => self.run_with::<2>(t_end, out),
+            3 => self.run_with::<3>(t_end, out),
+            _ => self.run_with::<4>(t_end, out),
+        }
+    }
+
+    /// [`Winnower::run`] for the parameters' shift, `SHIFT`.
+    fn run_with<const SHIFT: u32>(&mut self, t_end: usize, out: &mut Vec<Anchor>) {
+        debug_assert_eq!(SHIFT, self.p.shift);
+        let (k, w, shift) = (self.p.k, self.p.w, SHIFT);
         let (text, gear) = (self.text, &self.p.gear);
         if self.g == 0 {
             for &b in &text[..k - 1] {
@@ -227,8 +239,8 @@ impl<'t> Winnower<'t> {
 }
 
 /// The rightmost smallest hash among k-grams `from..=to` of the ring, and
-/// its position: one pass for the minimum, one for its last position, both
-/// over contiguous slices.
+/// its position: one pass over at most two contiguous slices, keeping the
+/// last position that is at or below the minimum so far.
 fn rightmost_min(ring: &[u64], from: usize, to: usize) -> (u64, usize) {
     let mask = ring.len() - 1;
     let (a, b) = (from & mask, to & mask);
@@ -237,12 +249,18 @@ fn rightmost_min(ring: &[u64], from: usize, to: usize) -> (u64, usize) {
     } else {
         (&ring[a..], &ring[..=b])
     };
-    let min = first.iter().chain(second).fold(u64::MAX, |m, &v| m.min(v));
-    let last = match second.iter().rposition(|&v| v == min) {
-        Some(i) => first.len() + i,
-        None => first.iter().rposition(|&v| v == min).unwrap_or(0),
-    };
-    (min, from + last)
+    let (mut min, mut at) = (u64::MAX, 0);
+    for (i, &v) in first.iter().enumerate() {
+        if v <= min {
+            (min, at) = (v, i);
+        }
+    }
+    for (i, &v) in second.iter().enumerate() {
+        if v <= min {
+            (min, at) = (v, first.len() + i);
+        }
+    }
+    (min, from + at)
 }
 
 /// The hash of the k-gram at `i`, recomputed from scratch (for tests).
