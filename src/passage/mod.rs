@@ -43,7 +43,7 @@
 //!    windows that are repeats: it is enough to decide, for each `t`,
 //!    whether the window at `t` occurs earlier.
 //! 2. Winnowing: each window's `w = m - k + 1` k-gram hashes (`k` = 16, 22
-//!    or 32 bytes, a Gear rolling hash) select their smallest, leftmost on
+//!    or 32 bytes, a Gear rolling hash) select their smallest, rightmost on
 //!    ties. The choice depends only on the window's bytes, so two equal
 //!    windows select the same offset `j`: their *anchors* `t + j` and
 //!    `p + j` have the same hash.
