@@ -101,16 +101,6 @@ fn json_string(text: &[u8], out: &mut impl Write) -> std::io::Result<()> {
     out.write_all(b"\"")
 }
 
-/// This process's CPU time (user + system, all threads) in seconds, on Linux; `None`
-/// elsewhere. Clock ticks are 1/100 s on every Linux we know of.
-fn cpu_seconds() -> Option<f64> {
-    let stat = fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which is in parentheses).
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(ticks as f64 / 100.0)
-}
-
 /// Times the library's batch entry point over `docs` (all threads of the
 /// global pool, batches of `batch` bytes like the tool's); prints the median
 /// of 3, wall clock and CPU time.
@@ -120,7 +110,7 @@ fn baseline(docs: &[Vec<u8>], batch: usize) {
     let mut times = Vec::new();
     let mut removed = 0;
     for _ in 0..3 {
-        let (start, cpu) = (Instant::now(), cpu_seconds());
+        let (start, cpu) = (Instant::now(), common::cpu_seconds());
         let mut corpus = Corpus::new();
         removed = 0;
         let mut batch_start = 0;
@@ -137,7 +127,7 @@ fn baseline(docs: &[Vec<u8>], batch: usize) {
                 (batch_start, batch_bytes) = (i + 1, 0);
             }
         }
-        let cpu = cpu.zip(cpu_seconds()).map(|(a, b)| b - a);
+        let cpu = cpu.zip(common::cpu_seconds()).map(|(a, b)| b - a);
         times.push((start.elapsed().as_secs_f64(), cpu.unwrap_or(f64::NAN)));
     }
     times.sort_by(|a, b| a.0.total_cmp(&b.0));

@@ -1,10 +1,13 @@
-//! Development aid: runs one mode over the generated 64 MiB corpus, for
-//! `perf stat` (cycles are less disturbed by a shared machine than wall time).
-//! (or with `news`, the 128 MiB input of `benches/batch.rs`). Modes: `gen` (generation only), `find` (each document alone),
-//! `find_in` (corpus scope), `reserve` (corpus scope, pre-sized corpus),
-//! `batch` (corpus scope through `find_batch`, on the global rayon pool).
-//! Prints the mode's wall time and the process's CPU time over it (all
-//! threads, input generation left out).
+//! Development aid: runs one passage mode over the generated 64 MiB corpus
+//! (or, with a second argument `news`, over the 128 MiB input of
+//! `benches/batch.rs`), for `perf record` and for A/B runs: it prints the
+//! mode's wall time and the process's CPU time over it (all threads, input
+//! generation left out).
+//!
+//! Modes: `gen` (generation only), `find` (each document alone), `find_in`
+//! (corpus scope), `reserve` (corpus scope, pre-sized corpus), `batch`
+//! (corpus scope through `find_batch`, on the global rayon pool, sized by
+//! `RAYON_NUM_THREADS`).
 use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -19,7 +22,7 @@ fn main() {
     };
     let total: usize = docs.iter().map(Vec::len).sum();
     let f = PassageFinder::new(PassageConfig::new().min_len(100).snap(Snap::Byte)).unwrap();
-    let (start, cpu) = (std::time::Instant::now(), cpu_seconds());
+    let (start, cpu) = (std::time::Instant::now(), common::cpu_seconds());
     let removed: u64 = match mode.as_str() {
         "find" => docs.iter().map(|d| f.find(d).stats().bytes_removed).sum(),
         "find_in" | "reserve" => {
@@ -39,22 +42,11 @@ fn main() {
             .sum(),
         _ => 0,
     };
-    let (wall, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+    let (wall, cpu) = (
+        start.elapsed().as_secs_f64(),
+        common::cpu_seconds()
+            .zip(cpu)
+            .map_or(f64::NAN, |(b, a)| b - a),
+    );
     println!("{mode}: {total} bytes, {removed} removed, {wall:.3} s wall, {cpu:.2} s CPU");
-}
-
-/// This process's CPU time (user + system, all threads) in seconds, from
-/// `/proc/self/stat` (clock ticks of 1/100 s); 0 where that is missing.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    (ticks(11) + ticks(12)) as f64 / 100.0
 }

@@ -10,6 +10,17 @@ pub(crate) mod passage_gen;
 mod splitmix;
 pub(crate) use splitmix::SplitMix64;
 
+/// This process's CPU time (user + system, all threads) in seconds, on
+/// Linux (`/proc/self/stat`, clock ticks of 1/100 s on every Linux we know
+/// of); `None` elsewhere.
+pub(crate) fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
 /// Appends `len` bytes of English-like text: words from a generated
 /// vocabulary with a skewed frequency, punctuation and line breaks.
 pub(crate) fn text_into(rng: &mut SplitMix64, len: usize, out: &mut Vec<u8>) {

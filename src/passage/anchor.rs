@@ -158,7 +158,9 @@ impl<'t> Winnower<'t> {
         match self.p.shift {
             2 => self.run_with::<2>(t_end, out),
             3 => self.run_with::<3>(t_end, out),
-            _ => self.run_with::<4>(t_end, out),
+            4 => self.run_with::<4>(t_end, out),
+            // Not input: `Params::new` is the only constructor.
+            _ => unreachable!("the Gear shift is 2, 3 or 4"),
         }
     }
 

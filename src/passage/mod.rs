@@ -425,7 +425,8 @@ impl PassageFinder {
     /// corpus's stored text. The matching thread reads those anchor events
     /// instead of computing them, and the batch's documents where they are;
     /// the reports are the same. The anchor table is sized for the batch
-    /// up front, so that it does not grow on the matching thread.
+    /// up front (from the anchors stored per byte so far), so that it
+    /// usually does not grow on the matching thread.
     ///
     /// # Complexity
     ///
@@ -497,6 +498,9 @@ impl PassageFinder {
         texts: &[&'t [u8]],
         round_bytes: Option<usize>,
     ) -> Vec<DocReport<'t>> {
+        if texts.is_empty() {
+            return Vec::new();
+        }
         // Rounds of documents whose anchor events are computed together, on
         // every thread, while the previous round is matched in corpus
         // order. An event is 24 bytes; ordinary text has about 2 / (w + 1)
@@ -504,9 +508,10 @@ impl PassageFinder {
         // 4 per document (periodic text is winnowed as it is matched). A
         // round of at most `cap` bytes thus holds at most 24 MiB of events
         // at `min_len` 16 and 37 MiB at the default (11 MiB typical); a
-        // document larger than `cap` is winnowed as it is matched. Eight
-        // rounds or more per batch keep the two stages overlapping even for
-        // a small batch.
+        // document larger than `cap` is winnowed as it is matched. About 32
+        // rounds per batch keep the two stages overlapping even for a small
+        // batch, and leave little of the first round's winnowing and the
+        // last round's matching without the other to overlap.
         let cap = ((self.params.w + 1) << 19).min(16 << 20);
         let total: usize = texts.iter().map(|t| t.len()).sum();
         corpus.text.reserve_documents(texts.len());
@@ -536,19 +541,14 @@ impl PassageFinder {
         // there on the other threads while it is matched, the matching
         // reading the documents in place.
         let mut segment = vec![0u8; total];
-        let mut parts = Vec::with_capacity(rounds.len());
-        let mut rest = segment.as_mut_slice();
-        for round in &rounds {
-            let bytes = texts[round.clone()].iter().map(|t| t.len()).sum();
-            let (part, tail) = core::mem::take(&mut rest).split_at_mut(bytes);
-            parts.push(part);
-            rest = tail;
-        }
+        let parts = split_by_lengths(
+            &mut segment,
+            rounds
+                .iter()
+                .map(|r| texts[r.clone()].iter().map(|t| t.len()).sum()),
+        );
         let mut reports = Vec::with_capacity(texts.len());
-        let Some(first) = rounds.first() else {
-            return Vec::new();
-        };
-        let mut current = events(first);
+        let mut current = rounds.first().map(events).unwrap_or_default();
         for ((i, round), part) in rounds.iter().enumerate().zip(parts) {
             let (next, ()) = crate::par::join(
                 || {
@@ -656,14 +656,21 @@ impl Default for PassageFinder {
 /// Copies `texts` end to end into `dst`, which has exactly their length,
 /// on every thread.
 fn copy_into(dst: &mut [u8], texts: &[&[u8]]) {
-    let mut parts: Vec<(&mut [u8], &[u8])> = Vec::with_capacity(texts.len());
-    let mut rest = dst;
-    for &text in texts {
-        let (part, tail) = core::mem::take(&mut rest).split_at_mut(text.len());
-        parts.push((part, text));
+    let parts = split_by_lengths(dst, texts.iter().map(|t| t.len()));
+    let mut pairs: Vec<(&mut [u8], &[u8])> = parts.into_iter().zip(texts.iter().copied()).collect();
+    crate::par::map_mut(&mut pairs, |_, (part, text)| part.copy_from_slice(text));
+}
+
+/// `bytes` cut into consecutive parts of the given lengths (which must not
+/// add up to more than its length).
+fn split_by_lengths(bytes: &mut [u8], lens: impl Iterator<Item = usize>) -> Vec<&mut [u8]> {
+    let mut rest = bytes;
+    lens.map(|len| {
+        let (part, tail) = core::mem::take(&mut rest).split_at_mut(len);
         rest = tail;
-    }
-    crate::par::map_mut(&mut parts, |_, (part, text)| part.copy_from_slice(text));
+        part
+    })
+    .collect()
 }
 
 /// Snaps the scan's pieces and names their first copies.
@@ -740,7 +747,7 @@ fn removals(
 /// anchors, a 32 MiB table, 1.5 bytes per input byte of peak resident
 /// memory with the text. The text is kept in segments that never move:
 /// documents fed one by one fill segments of 64 KiB to 64 MiB (each about
-/// half the text before it), a batch gets one segment of its size, and
+/// half the text fed one by one before it), a batch gets one segment of its size, and
 /// [`PassageCorpus::with_capacity`] sizes the first. A batch
 /// ([`PassageFinder::find_batch`]) sizes the table first for the anchors it
 /// expects: at the rate of the text stored so far, or, in a corpus of less
@@ -960,12 +967,21 @@ mod tests {
             let mut sized = PassageCorpus::with_capacity(1 << 20);
             let same: Vec<_> = docs.iter().map(|d| finder.find_in(&mut sized, d)).collect();
             prop_assert_eq!(outcome(&same, &sized), outcome(&want, &seq));
-            // The corpora answer the same afterwards.
-            let again: Vec<_> = docs.iter().rev().take(5).collect();
-            for d in again {
-                let a = finder.find_in(&mut seq, d).removals().to_vec();
-                let b = finder.find_in(&mut batch, d).removals().to_vec();
-                prop_assert_eq!(a, b);
+            // A batch into a corpus sized up front, too.
+            let mut sized_batch = PassageCorpus::with_capacity(1 << 16);
+            sized_batch.params = Some(finder.params);
+            let got = finder.find_corpus_batch(&mut sized_batch, &texts, Some(round_bytes));
+            prop_assert_eq!(outcome(&got, &sized_batch), outcome(&want, &seq));
+            // The corpora answer the same afterwards, one by one, then with
+            // another `min_len` (their anchors rebuilt from the stored text).
+            let other = PassageFinder::new(PassageConfig::new().min_len(m + 7).snap(Snap::Byte)).unwrap();
+            for (i, d) in docs.iter().rev().take(6).enumerate() {
+                let f = if i < 3 { &finder } else { &other };
+                let a = f.find_in(&mut seq, d).removals().to_vec();
+                let b = f.find_in(&mut batch, d).removals().to_vec();
+                let c = f.find_in(&mut sized_batch, d).removals().to_vec();
+                prop_assert_eq!(&a, &b);
+                prop_assert_eq!(&a, &c);
             }
         }
     }

@@ -20,7 +20,8 @@ const MAX_SEGMENT: usize = 64 << 20;
 /// The stored documents of a corpus.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct StoredText {
-    /// The segments, in global order; none is empty.
+    /// The segments, in global order; none is empty but perhaps the last
+    /// (room reserved ahead).
     segs: Vec<Vec<u8>>,
     /// The global position of each segment's first byte.
     seg_starts: Vec<u64>,
@@ -29,6 +30,9 @@ pub(crate) struct StoredText {
     starts: Vec<(u64, u64)>,
     /// Bytes in the segments.
     stored: u64,
+    /// Bytes stored one document at a time ([`StoredText::push`]): what
+    /// sizes the segments a document stream starts.
+    streamed: u64,
     /// Global length: the stored bytes and a batch's documents so far.
     len: u64,
 }
@@ -95,13 +99,14 @@ impl StoredText {
             .last()
             .is_some_and(|s| s.capacity() - s.len() >= text.len());
         if !fits {
-            let size = (self.stored as usize / 2).clamp(MIN_SEGMENT, MAX_SEGMENT);
+            let size = (self.streamed as usize / 2).clamp(MIN_SEGMENT, MAX_SEGMENT);
             self.new_segment(size.max(text.len()));
         }
         if let Some(last) = self.segs.last_mut() {
             last.extend_from_slice(text);
         }
         self.stored += text.len() as u64;
+        self.streamed += text.len() as u64;
     }
 
     /// Notes the next document of a batch, `len` bytes with id `id`,
@@ -118,11 +123,15 @@ impl StoredText {
         if segment.is_empty() {
             return;
         }
-        // A partly filled segment before it keeps its spare room unused:
-        // the documents after the batch go to a new segment.
-        if self.segs.last().is_some_and(Vec::is_empty) {
-            self.segs.pop();
-            self.seg_starts.pop();
+        // The documents after the batch go to a new segment: the room left
+        // in the one before it is given back (an empty one is dropped).
+        match self.segs.last_mut() {
+            Some(last) if last.is_empty() => {
+                self.segs.pop();
+                self.seg_starts.pop();
+            }
+            Some(last) => last.shrink_to_fit(),
+            None => {}
         }
         self.seg_starts.push(self.stored);
         self.stored += segment.len() as u64;
@@ -216,7 +225,8 @@ impl<'a> Earlier<'a> {
         if start == end {
             return &[];
         }
-        // Documents never straddle segments, and no segment is empty.
+        // Documents never straddle segments, and only the last segment can
+        // be empty (it then starts after every stored byte).
         let s = self.seg_starts.partition_point(|&x| x <= start) - 1;
         let from = (start - self.seg_starts[s]) as usize;
         &self.segs[s][from..from + (end - start) as usize]
@@ -230,8 +240,10 @@ mod tests {
     #[test]
     fn documents_read_back_across_segments_and_batches() {
         let mut stored = StoredText::default();
+        stored.reserve(100);
         let big = vec![b'b'; MIN_SEGMENT + 5];
         let docs: Vec<Vec<u8>> = vec![
+            Vec::new(),
             b"first".to_vec(),
             Vec::new(),
             big.clone(),
@@ -242,35 +254,44 @@ mod tests {
         }
         assert!(stored.segs.len() >= 2, "the big document starts a segment");
         // A batch: noted, read in place, then stored as one segment.
-        let batch: [&[u8]; 2] = [b"batch one", b"batch two"];
-        stored.push_pending(4, batch[0].len());
-        stored.push_pending(5, batch[1].len());
-        let all: Vec<&[u8]> = docs.iter().map(Vec::as_slice).chain(batch).collect();
-        let check = |earlier: Earlier<'_>, upto: usize| {
+        let batch: [&[u8]; 3] = [b"batch one", b"", b"batch three"];
+        for (i, d) in batch.iter().enumerate() {
+            stored.push_pending(5 + i as u64, d.len());
+        }
+        let mut all: Vec<&[u8]> = docs.iter().map(Vec::as_slice).chain(batch).collect();
+        // Every document `earlier` shows, by id, start and bytes.
+        let check = |all: &[&[u8]], earlier: Earlier<'_>, upto: usize| {
             let mut pos = 0u64;
             for (id, d) in all[..upto].iter().enumerate() {
-                for q in [pos, pos + d.len() as u64 - 1]
-                    .into_iter()
-                    .filter(|_| !d.is_empty())
-                {
-                    assert_eq!(earlier.doc_of(q), (id as u64, pos, *d));
+                if let Some(last) = d.len().checked_sub(1) {
+                    for q in [pos, pos + last as u64] {
+                        assert_eq!(earlier.doc_of(q), (id as u64, pos, *d));
+                    }
                 }
                 pos += d.len() as u64;
             }
             assert_eq!(earlier.len(), pos);
         };
-        check(stored.earlier(&batch), 6);
+        check(&all, stored.earlier(&batch), 8);
         stored.push_batch(batch.concat());
-        check(stored.earlier(&[]), 6);
-        stored.push(6, b"last");
-        assert_eq!(
-            stored.len(),
-            all.iter().map(|d| d.len() as u64).sum::<u64>() + 4
-        );
-        for (i, doc) in all.iter().enumerate().take(4) {
+        check(&all, stored.earlier(&[]), 8);
+        // After the batch: a document stream again, then a batch into a
+        // corpus whose last segment has room reserved ahead.
+        stored.push(8, b"after the batch");
+        stored.reserve(1000);
+        stored.push_pending(9, 6);
+        stored.push_batch(b"second".to_vec());
+        all.extend([b"after the batch" as &[u8], b"second"]);
+        let total: u64 = all.iter().map(|d| d.len() as u64).sum();
+        assert_eq!(stored.len(), total);
+        check(&all, stored.earlier(&[]), all.len());
+        for (i, doc) in all.iter().enumerate() {
             let (before, bytes) = stored.document(i);
-            assert_eq!(bytes, *doc);
-            check(before, i);
+            assert_eq!(bytes, *doc, "document {i}");
+            check(&all, before, i);
         }
+        // No segment holds more than its documents but the last.
+        let held: usize = stored.segs.iter().map(Vec::len).sum();
+        assert_eq!(held as u64, total);
     }
 }
