@@ -558,8 +558,13 @@ impl PassageFinder {
                 || {
                     for (j, anchors) in current.iter().enumerate() {
                         let k = round.start + j;
-                        let pending = Some(&texts[..k]);
-                        reports.push(self.find_next(corpus, pending, texts[k], anchors.as_deref()));
+                        let unstored = Some(&texts[..k]);
+                        reports.push(self.find_next(
+                            corpus,
+                            unstored,
+                            texts[k],
+                            anchors.as_deref(),
+                        ));
                     }
                 },
             );
@@ -573,13 +578,13 @@ impl PassageFinder {
     /// already indexed for these parameters, with the document's anchor
     /// events when they were computed ahead.
     ///
-    /// In a batch, `pending` holds the bytes of the batch's documents
+    /// In a batch, `unstored` holds the bytes of the batch's documents
     /// before this one (noted in the corpus, not yet stored), and the
     /// document is only noted too; otherwise (`None`) it is stored.
     fn find_next<'t>(
         &self,
         corpus: &mut PassageCorpus,
-        pending: Option<&[&[u8]]>,
+        unstored: Option<&[&[u8]]>,
         text: &'t [u8],
         anchors: Option<&[Anchor]>,
     ) -> DocReport<'t> {
@@ -588,14 +593,14 @@ impl PassageFinder {
         let report = self.find_with(
             &mut corpus.table,
             &mut corpus.scratch,
-            corpus.text.earlier(pending.unwrap_or_default()),
+            corpus.text.earlier(unstored.unwrap_or_default()),
             doc,
             text,
             anchors,
         );
-        match pending {
+        match unstored {
             None => corpus.text.push(doc.index(), text),
-            Some(_) => corpus.text.push_pending(doc.index(), text.len()),
+            Some(_) => corpus.text.note_unstored(doc.index(), text.len()),
         }
         report
     }

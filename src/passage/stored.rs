@@ -111,7 +111,7 @@ impl StoredText {
 
     /// Notes the next document of a batch, `len` bytes with id `id`,
     /// whose bytes stay with the caller until [`StoredText::push_batch`].
-    pub(crate) fn push_pending(&mut self, id: u64, len: usize) {
+    pub(crate) fn note_unstored(&mut self, id: u64, len: usize) {
         self.starts.push((self.len, id));
         self.len += len as u64;
     }
@@ -139,15 +139,15 @@ impl StoredText {
     }
 
     /// What a scan of the next document reads: every document so far,
-    /// `pending` holding the bytes of a batch's documents not yet stored
-    /// (the last `pending.len()` documents).
-    pub(crate) fn earlier<'a>(&'a self, pending: &'a [&'a [u8]]) -> Earlier<'a> {
+    /// `unstored` holding the bytes of a batch's documents not yet stored
+    /// (the last `unstored.len()` documents).
+    pub(crate) fn earlier<'a>(&'a self, unstored: &'a [&'a [u8]]) -> Earlier<'a> {
         Earlier {
             segs: &self.segs,
             seg_starts: &self.seg_starts,
             starts: &self.starts,
-            stored_docs: self.starts.len() - pending.len(),
-            pending,
+            stored_docs: self.starts.len() - unstored.len(),
+            unstored,
             len: self.len,
         }
     }
@@ -160,7 +160,7 @@ impl StoredText {
             seg_starts: &self.seg_starts,
             starts: &self.starts[..i],
             stored_docs: i,
-            pending: &[],
+            unstored: &[],
             len: self.starts[i].0,
         };
         let whole = Earlier {
@@ -185,7 +185,7 @@ pub(crate) struct Earlier<'a> {
     /// How many of them are stored in `segs`.
     stored_docs: usize,
     /// The bytes of the others, in order.
-    pending: &'a [&'a [u8]],
+    unstored: &'a [&'a [u8]],
     /// The global position where the current document starts.
     len: u64,
 }
@@ -197,7 +197,7 @@ impl<'a> Earlier<'a> {
         seg_starts: &[],
         starts: &[],
         stored_docs: 0,
-        pending: &[],
+        unstored: &[],
         len: 0,
     };
 
@@ -218,7 +218,7 @@ impl<'a> Earlier<'a> {
     /// The bytes of earlier document `d`.
     fn bytes_of(&self, d: usize) -> &'a [u8] {
         if d >= self.stored_docs {
-            return self.pending[d - self.stored_docs];
+            return self.unstored[d - self.stored_docs];
         }
         let start = self.starts[d].0;
         let end = self.starts.get(d + 1).map_or(self.len, |s| s.0);
@@ -256,7 +256,7 @@ mod tests {
         // A batch: noted, read in place, then stored as one segment.
         let batch: [&[u8]; 3] = [b"batch one", b"", b"batch three"];
         for (i, d) in batch.iter().enumerate() {
-            stored.push_pending(5 + i as u64, d.len());
+            stored.note_unstored(5 + i as u64, d.len());
         }
         let mut all: Vec<&[u8]> = docs.iter().map(Vec::as_slice).chain(batch).collect();
         // Every document `earlier` shows, by id, start and bytes.
@@ -279,7 +279,7 @@ mod tests {
         // corpus whose last segment has room reserved ahead.
         stored.push(8, b"after the batch");
         stored.reserve(1000);
-        stored.push_pending(9, 6);
+        stored.note_unstored(9, 6);
         stored.push_batch(b"second".to_vec());
         all.extend([b"after the batch" as &[u8], b"second"]);
         let total: u64 = all.iter().map(|d| d.len() as u64).sum();
