@@ -309,9 +309,9 @@ struct Lookup<'a> {
 }
 
 impl Lookup<'_> {
-    /// Verifies every stored candidate for anchor `a` (window `t`), in
-    /// position order: runs that start at or before `t` may replace `best`
-    /// ([`Run::beats`]), later ones wait in `pending`.
+    /// Verifies every stored candidate for anchor `a` (window `t`): runs
+    /// that start at or before `t` may replace `best` ([`Run::beats`], so
+    /// the table's order does not matter), later ones wait in `pending`.
     fn run(
         &self,
         table: &AnchorTable,
@@ -324,8 +324,6 @@ impl Lookup<'_> {
         let a = anchor.pos;
         cands.clear();
         table.candidates(anchor.hash, cands);
-        // Position order, for the same reason as `Run::beats`.
-        cands.sort_unstable();
         let here = self.base + a as u64;
         let before = pending.len();
         for &q in cands.iter() {
