@@ -128,9 +128,10 @@
 //! batches ([`passage::PassageFinder::find_batch`]) are parallel under
 //! [`Scope::Document`]; under [`Scope::Corpus`] each document is matched
 //! against all the text before it, in corpus order, while the winnowing of
-//! the next round of documents (which needs no earlier text) runs on the
-//! other threads: the matching is the sequential part, and it bounds the
-//! speed-up (1.35x to 1.40x on two threads, see BENCHMARKS.md).
+//! the next round of documents (which needs no earlier text) and the copy
+//! of the current one into the corpus run on the other threads: the
+//! matching is the sequential part, and it bounds the speed-up (1.31x to
+//! 1.61x on two threads, see BENCHMARKS.md).
 //!
 //! # Crate features
 //!

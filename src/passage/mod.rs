@@ -480,9 +480,6 @@ impl PassageFinder {
             });
         }
         let texts: Vec<&'t [u8]> = docs.iter().map(AsRef::as_ref).collect();
-        if texts.is_empty() {
-            return Vec::new();
-        }
         if corpus.params != Some(self.params) {
             corpus.reindex(self.params);
         }
@@ -626,19 +623,7 @@ impl PassageFinder {
             &mut pieces,
             anchors,
         );
-        self.report(earlier, doc, text, &pieces)
-    }
-
-    /// The report of a scanned document: its pieces snapped, with their
-    /// first copies.
-    fn report<'t>(
-        &self,
-        earlier: Earlier<'_>,
-        doc: DocId,
-        text: &'t [u8],
-        pieces: &[Piece],
-    ) -> DocReport<'t> {
-        let removals = removals(self.config.snap, earlier, doc, text, pieces);
+        let removals = removals(self.config.snap, earlier, doc, text, &pieces);
         let stats = Stats {
             documents: 1,
             bytes_in: text.len() as u64,
@@ -752,8 +737,8 @@ fn removals(
 /// anchors, a 32 MiB table, 1.5 bytes per input byte of peak resident
 /// memory with the text. The text is kept in segments that never move:
 /// documents fed one by one fill segments of 64 KiB to 64 MiB (each about
-/// half the text fed one by one before it), a batch gets one segment of its size, and
-/// [`PassageCorpus::with_capacity`] sizes the first. A batch
+/// half the text fed one by one before it), a batch gets one segment of
+/// its size, and [`PassageCorpus::with_capacity`] sizes the first. A batch
 /// ([`PassageFinder::find_batch`]) sizes the table first for the anchors it
 /// expects: at the rate of the text stored so far, or, in a corpus of less
 /// than 1 MiB, that of novel text (so a first batch of copies holds a
@@ -884,6 +869,8 @@ mod tests {
     /// hashes and refused anchors occur) with copies of earlier text.
     fn documents(seed: u64, n: usize, letters: u8) -> Vec<Vec<u8>> {
         let mut state = seed;
+        // Not the crate's SplitMix64: the saved failing case in
+        // proptest-regressions/passage/mod.txt was found with this one.
         let mut next = move |below: usize| {
             state = state
                 .wrapping_mul(6_364_136_223_846_793_005)
@@ -945,10 +932,9 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// Tiny rounds: every document's matches come from the main table,
-        /// the recent rounds' tables and its own round's, and the batch
-        /// must still equal the one-by-one loop, refusals included, and
-        /// leave the same corpus behind.
+        /// Tiny rounds (many per batch, copies across them): the batch
+        /// must equal the one-by-one loop, refusals included, and leave the
+        /// same corpus behind.
         #[test]
         fn rounds_of_any_size_equal_one_by_one(
             seed in any::<u64>(),

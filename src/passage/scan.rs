@@ -380,12 +380,7 @@ mod tests {
         // the scan computes as it goes.
         let mut state = 1u64;
         let text: Vec<u8> = (0..200_000)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                b"etaoin shrdlu"[((state >> 33) % 13) as usize]
-            })
+            .map(|_| b"etaoin shrdlu"[(crate::chunk::gear::splitmix64(&mut state) % 13) as usize])
             .collect();
         let events = anchors_of(&p, &text).expect("within the budget");
         assert!(events.len() <= max_events(&p, text.len()));
