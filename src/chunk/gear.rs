@@ -12,23 +12,24 @@
 //!
 //! Per byte the plain loop does: load the byte, load its table entry,
 //! `h = 2h + g`, compare with the threshold, branch. Only `h = 2h + g` is on
-//! the loop-carried dependency chain, but LLVM compiles it to two dependent
-//! adds (`add h, h; add h, [table + 8 * byte]`), so the plain loop cannot go
-//! faster than two cycles per byte, whatever the width of the core.
+//! the loop-carried dependency chain, and one `lea h, [g + 2h]` computes it
+//! in one cycle. But written plainly, LLVM folds the table load into the
+//! add and emits two dependent adds (`add h, h; add h, [table + 8 * byte]`),
+//! so the loop cannot go faster than two cycles per byte, whatever the
+//! width of the core.
 //!
-//! [`scan`] takes four bytes per step and moves the chain four bytes at a
-//! time: the hash after the block is `16 h + t0123`, where
-//! `t0123 = 8 g0 + 4 g1 + 2 g2 + g3` depends only on the block's bytes (one
-//! shift and one add on the chain per four bytes, the FastCDC 2020 idea
-//! carried further). The hashes after the first three bytes, `2 h + g0`,
-//! `4 h + t01` and `8 h + t012`, branch off the chain (one `lea` each) for
-//! their tests. Written plainly, LLVM reassociates these sums back into a
-//! longer chain; loading and combining the next block's table values one
-//! iteration ahead (software pipelining) makes the partial sums loop
-//! variables, which it leaves alone. `chunks_exact(4)` and a `u8` index
-//! into a 256-entry table remove every bounds check. What is left is
-//! throughput: about 22 macro-operations per four bytes (8 loads, 4 fused
-//! compare-and-branch pairs). See BENCHMARKS.md (chunking) for the figures.
+//! [`scan`] takes four bytes per step and loads the next step's four table
+//! values while it rolls in the current ones (software pipelining): the
+//! values are then loop variables in registers, and each byte costs one
+//! `lea` on the chain. What is left per byte is four macro-operations (the
+//! byte load, the table load, the `lea`, a fused compare-and-branch) plus
+//! the loop's two per four bytes: 18 per four bytes, against 22 for the
+//! earlier version that moved the chain four bytes at a time (`16 h + t`,
+//! with partial sums `t` built per block). `chunks_exact(4)` and a `u8`
+//! index into a 256-entry table remove every bounds check. Eight bytes per
+//! step ran out of registers and was no faster. See BENCHMARKS.md
+//! (chunking) for the figures and notes/bench-chunk.md for the variants
+//! measured.
 
 /// One SplitMix64 step: advances `state` and returns the next output.
 #[inline]
@@ -64,37 +65,42 @@ pub(crate) static DEFAULT_TABLE: [u64; 256] = table(0);
 /// passes the test, `h` is the hash after the last byte and the answer is
 /// `None`.
 ///
-/// Four bytes per step, with the chain cut to two operations per four
-/// bytes (see the module docs).
+/// Four bytes per step, their table values loaded one step ahead (see the
+/// module docs).
 ///
 /// # Complexity
 ///
 /// Linear in `bytes.len()`, no allocation.
-// Out of line on purpose: the loop uses 13 registers, and inlined into the
-// chunk iterators it measured 10-20% slower in one comparison (a later
-// one, with examples/chunk_speed.rs, saw no difference beyond the noise);
-// one call per chunk costs little next to the loop.
+// Out of line on purpose: inlined into the chunk iterators, the chunker ran
+// at 1.02x to 1.10x fastcdc's speed in `examples/chunk_speed.rs` against
+// 1.36x to 1.50x out of line (two alternating runs each); one call per
+// chunk costs little next to the loop.
 #[inline(never)]
 pub(crate) fn scan(gear: &[u64; 256], h: &mut u64, bytes: &[u8], threshold: u64) -> Option<usize> {
+    let load = |b: &[u8]| {
+        [
+            gear[b[0] as usize],
+            gear[b[1] as usize],
+            gear[b[2] as usize],
+            gear[b[3] as usize],
+        ]
+    };
     let mut x = *h;
     let mut blocks = bytes.chunks_exact(4);
     let mut base = 0;
     if let Some(first) = blocks.next() {
-        // Software-pipelined: the table values of the next block are
-        // loaded and combined while this one is tested, and they enter the
-        // chain as loop variables, which keeps LLVM from reassociating
-        // `16x + t0123` back into a longer chain.
-        let mut cur = Block::load(gear, first);
+        let mut cur = load(first);
         for b in &mut blocks {
-            let next = Block::load(gear, b);
-            if let Some(k) = cur.test(&mut x, threshold) {
+            // Loaded now, used in the next step: in registers by then.
+            let next = load(b);
+            if let Some(k) = roll(&mut x, cur, threshold) {
                 *h = x;
                 return Some(base + k);
             }
             cur = next;
             base += 4;
         }
-        if let Some(k) = cur.test(&mut x, threshold) {
+        if let Some(k) = roll(&mut x, cur, threshold) {
             *h = x;
             return Some(base + k);
         }
@@ -112,59 +118,17 @@ pub(crate) fn scan(gear: &[u64; 256], h: &mut u64, bytes: &[u8], threshold: u64)
     None
 }
 
-/// The table values of four bytes, combined: what [`scan`] needs of a
-/// block.
-#[derive(Clone, Copy)]
-struct Block {
-    /// `G[b0]`.
-    g0: u64,
-    /// `2 G[b0] + G[b1]`.
-    t01: u64,
-    /// `4 G[b0] + 2 G[b1] + G[b2]`.
-    t012: u64,
-    /// `8 G[b0] + 4 G[b1] + 2 G[b2] + G[b3]`: four bytes in one add on the
-    /// chain.
-    t0123: u64,
-}
-
-impl Block {
-    #[inline(always)]
-    fn load(gear: &[u64; 256], b: &[u8]) -> Block {
-        let g0 = gear[b[0] as usize];
-        let t01 = (g0 << 1).wrapping_add(gear[b[1] as usize]);
-        let t012 = (t01 << 1).wrapping_add(gear[b[2] as usize]);
-        let t0123 = (t012 << 1).wrapping_add(gear[b[3] as usize]);
-        Block {
-            g0,
-            t01,
-            t012,
-            t0123,
+/// Rolls four table values into `x`, stopping after the first one that
+/// leaves `x < threshold` and returning its index.
+#[inline(always)]
+fn roll(x: &mut u64, g: [u64; 4], threshold: u64) -> Option<usize> {
+    for (k, &g) in g.iter().enumerate() {
+        *x = (*x << 1).wrapping_add(g);
+        if *x < threshold {
+            return Some(k);
         }
     }
-
-    /// Rolls the block into `x`; on a cut after byte `k`, stops there and
-    /// returns `k`.
-    #[inline(always)]
-    fn test(self, x: &mut u64, threshold: u64) -> Option<usize> {
-        let x0 = (*x << 1).wrapping_add(self.g0);
-        let x1 = (*x << 2).wrapping_add(self.t01);
-        let x2 = (*x << 3).wrapping_add(self.t012);
-        let x3 = (*x << 4).wrapping_add(self.t0123);
-        let (k, at) = if x0 < threshold {
-            (0, x0)
-        } else if x1 < threshold {
-            (1, x1)
-        } else if x2 < threshold {
-            (2, x2)
-        } else if x3 < threshold {
-            (3, x3)
-        } else {
-            *x = x3;
-            return None;
-        };
-        *x = at;
-        Some(k)
-    }
+    None
 }
 
 #[cfg(test)]
@@ -194,21 +158,35 @@ mod tests {
     #[test]
     fn scan_matches_byte_at_a_time() {
         let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 + i / 13) as u8).collect();
-        for threshold in [0, 1 << 58, 1 << 60, u64::MAX] {
-            for len in [0, 1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 77, 1000] {
-                let mut h = 12345;
-                let got = scan(&DEFAULT_TABLE, &mut h, &data[..len], threshold);
-                let mut y = 12345u64;
-                let mut want = None;
-                for (i, &b) in data[..len].iter().enumerate() {
-                    y = (y << 1).wrapping_add(DEFAULT_TABLE[b as usize]);
-                    if y < threshold {
-                        want = Some(i);
-                        break;
+        let mut cuts_at = [0usize; 4];
+        for threshold in [0, 1 << 58, 1 << 60, 1 << 62, u64::MAX] {
+            // Starting offsets move the first cut to every place in a
+            // four-byte step, and past the first and last steps.
+            for start in 0..12 {
+                for len in [0, 1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 77, 988] {
+                    let bytes = &data[start..start + len];
+                    let mut h = 12345;
+                    let got = scan(&DEFAULT_TABLE, &mut h, bytes, threshold);
+                    let mut y = 12345u64;
+                    let mut want = None;
+                    for (i, &b) in bytes.iter().enumerate() {
+                        y = (y << 1).wrapping_add(DEFAULT_TABLE[b as usize]);
+                        if y < threshold {
+                            want = Some(i);
+                            break;
+                        }
+                    }
+                    assert_eq!(
+                        (got, h),
+                        (want, y),
+                        "threshold {threshold}, start {start}, len {len}"
+                    );
+                    if let Some(i) = want {
+                        cuts_at[i % 4] += 1;
                     }
                 }
-                assert_eq!((got, h), (want, y), "threshold {threshold}, len {len}");
             }
         }
+        assert!(cuts_at.iter().all(|&n| n > 0), "{cuts_at:?}");
     }
 }
