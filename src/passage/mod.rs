@@ -727,8 +727,9 @@ fn removals(
 ///
 /// # Memory
 ///
-/// Under [`Scope::Corpus`]: 1 byte per input byte of stored text, 16 bytes
-/// per document for its start, and the anchor table: 8-byte slots, at most
+/// Under [`Scope::Corpus`]: 1 byte per input byte of stored text, 16.5
+/// bytes per document for its start (and an index of every 16th start),
+/// and the anchor table: 8-byte slots, at most
 /// half used, one used slot per stored anchor ([`PassageCorpus::anchors`]).
 /// Anchors are about 1 in `(w + 1) / 2` positions of text not covered by an
 /// earlier copy (1 in 35 at the default `min_len` of 100): 0.4 to 0.8 bytes

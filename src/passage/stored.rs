@@ -17,6 +17,14 @@ const MIN_SEGMENT: usize = 64 << 10;
 /// segment of its own size).
 const MAX_SEGMENT: usize = 64 << 20;
 
+/// Documents per entry of [`StoredText`]'s coarse index of starts.
+const STRIDE: usize = 16;
+
+/// From this many documents on, [`Earlier::doc_of`] searches the coarse
+/// index first (with fewer, the 16-byte starts stay in the second-level
+/// cache and one search over them is cheaper).
+const COARSE_FROM: usize = 8192;
+
 /// The stored documents of a corpus.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct StoredText {
@@ -28,6 +36,11 @@ pub(crate) struct StoredText {
     /// `(global start, document id)` of each document, in order: the
     /// stored ones, then those of a batch in progress.
     starts: Vec<(u64, u64)>,
+    /// The global start of every [`STRIDE`]-th document (`starts[j *
+    /// STRIDE].0` at `j`): [`Earlier::doc_of`] searches this small array
+    /// first, then [`STRIDE`] entries of `starts`, instead of all of
+    /// `starts`, whose deeper levels would each be a cache miss.
+    coarse: Vec<u64>,
     /// Bytes in the segments.
     stored: u64,
     /// Bytes stored one document at a time ([`StoredText::push`]): what
@@ -54,6 +67,7 @@ impl StoredText {
             + self.segs.capacity() * core::mem::size_of::<Vec<u8>>()
             + self.seg_starts.capacity() * 8
             + self.starts.capacity() * 16
+            + self.coarse.capacity() * 8
     }
 
     /// Forgets every document.
@@ -71,6 +85,15 @@ impl StoredText {
     /// Room for `additional` more document starts.
     pub(crate) fn reserve_documents(&mut self, additional: usize) {
         self.starts.reserve(additional);
+        self.coarse.reserve(additional / STRIDE + 1);
+    }
+
+    /// Appends the start of the next document.
+    fn push_start(&mut self, id: u64) {
+        if self.starts.len() % STRIDE == 0 {
+            self.coarse.push(self.len);
+        }
+        self.starts.push((self.len, id));
     }
 
     /// Starts an empty segment with room for `bytes`, unless the last
@@ -89,7 +112,7 @@ impl StoredText {
     /// progress).
     pub(crate) fn push(&mut self, id: u64, text: &[u8]) {
         debug_assert_eq!(self.stored, self.len);
-        self.starts.push((self.len, id));
+        self.push_start(id);
         self.len += text.len() as u64;
         if text.is_empty() {
             return;
@@ -112,7 +135,7 @@ impl StoredText {
     /// Notes the next document of a batch, `len` bytes with id `id`,
     /// whose bytes stay with the caller until [`StoredText::push_batch`].
     pub(crate) fn note_unstored(&mut self, id: u64, len: usize) {
-        self.starts.push((self.len, id));
+        self.push_start(id);
         self.len += len as u64;
     }
 
@@ -146,6 +169,7 @@ impl StoredText {
             segs: &self.segs,
             seg_starts: &self.seg_starts,
             starts: &self.starts,
+            coarse: &self.coarse,
             stored_docs: self.starts.len() - unstored.len(),
             unstored,
             len: self.len,
@@ -159,6 +183,7 @@ impl StoredText {
             segs: &self.segs,
             seg_starts: &self.seg_starts,
             starts: &self.starts[..i],
+            coarse: &self.coarse,
             stored_docs: i,
             unstored: &[],
             len: self.starts[i].0,
@@ -182,6 +207,8 @@ pub(crate) struct Earlier<'a> {
     seg_starts: &'a [u64],
     /// `(global start, document id)` of each earlier document.
     starts: &'a [(u64, u64)],
+    /// The corpus's coarse index of `starts` (it may go on past them).
+    coarse: &'a [u64],
     /// How many of them are stored in `segs`.
     stored_docs: usize,
     /// The bytes of the others, in order.
@@ -196,6 +223,7 @@ impl<'a> Earlier<'a> {
         segs: &[],
         seg_starts: &[],
         starts: &[],
+        coarse: &[],
         stored_docs: 0,
         unstored: &[],
         len: 0,
@@ -210,7 +238,16 @@ impl<'a> Earlier<'a> {
     /// id, its global start and its bytes.
     #[inline]
     pub(crate) fn doc_of(&self, q: u64) -> (u64, u64, &'a [u8]) {
-        let d = self.starts.partition_point(|&(s, _)| s <= q) - 1;
+        let n = self.starts.len();
+        let d = if n <= COARSE_FROM {
+            self.starts.partition_point(|&(s, _)| s <= q) - 1
+        } else {
+            // The group of STRIDE documents holding q, then q's document.
+            let groups = &self.coarse[..n.div_ceil(STRIDE)];
+            let lo = (groups.partition_point(|&s| s <= q) - 1) * STRIDE;
+            let hi = (lo + STRIDE).min(n);
+            lo + self.starts[lo..hi].partition_point(|&(s, _)| s <= q) - 1
+        };
         let (start, id) = self.starts[d];
         (id, start, self.bytes_of(d))
     }
@@ -293,5 +330,37 @@ mod tests {
         // No segment holds more than its documents but the last.
         let held: usize = stored.segs.iter().map(Vec::len).sum();
         assert_eq!(held as u64, total);
+    }
+
+    #[test]
+    fn coarse_index_finds_every_document_of_a_large_corpus() {
+        // Past COARSE_FROM documents, lengths 0 to 6 (empty ones share a
+        // start with the next), stored one by one and then in a batch.
+        let n = COARSE_FROM + 3 * STRIDE + 5;
+        let docs: Vec<Vec<u8>> = (0..n).map(|i| vec![b'x'; (i * 7 + i / 11) % 5]).collect();
+        let mut stored = StoredText::default();
+        let (streamed, batch) = docs.split_at(n - 2 * STRIDE - 1);
+        for (id, d) in streamed.iter().enumerate() {
+            stored.push(id as u64, d);
+        }
+        let batch: Vec<&[u8]> = batch.iter().map(Vec::as_slice).collect();
+        for (i, d) in batch.iter().enumerate() {
+            stored.note_unstored((streamed.len() + i) as u64, d.len());
+        }
+        let earlier = stored.earlier(&batch);
+        let mut pos = 0u64;
+        for (id, d) in docs.iter().enumerate() {
+            for q in pos..pos + d.len() as u64 {
+                assert_eq!(earlier.doc_of(q), (id as u64, pos, d.as_slice()), "q {q}");
+            }
+            pos += d.len() as u64;
+        }
+        // A view cut before a document, as rebuilding the anchors reads it.
+        stored.push_batch(batch.concat());
+        let cut = COARSE_FROM + STRIDE + 3;
+        let (before, _) = stored.document(cut);
+        let last = before.len() - 1;
+        let owner = (0..cut).rev().find(|&i| !docs[i].is_empty()).unwrap_or(0);
+        assert_eq!(before.doc_of(last).0, owner as u64);
     }
 }
