@@ -1,0 +1,79 @@
+//! Paragraph mode in parallel, on 1 and on 2 threads, alternating: the
+//! batch entry point on the input of `benches/batch.rs` (a generated
+//! 128 MiB corpus of 4 to 64 KiB documents, from a fresh corpus each time)
+//! and the same bytes as one document:
+//!
+//! ```text
+//! cargo run --release --example batch_ratio [ROUNDS] [blocks]
+//! ```
+//!
+//! Every round runs each case once, one after the other, so that the
+//! machine's slow phases hit all of them alike (with `blocks`, all the
+//! rounds of one case come first, as in criterion). Prints the median and
+//! the minimum of each case and the ratio of the medians. Criterion runs
+//! each id for seconds in sequence instead, so on a shared machine its
+//! ratios move with the phase each id happened to run in.
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use std::time::Instant;
+use textdedup::{Corpus, Deduper};
+
+fn main() {
+    let rounds: usize = std::env::args().nth(1).map_or(20, |a| a.parse().unwrap());
+    let blocks = std::env::args().nth(2).as_deref() == Some("blocks");
+    let docs = common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
+    let one = docs.concat();
+    let deduper = Deduper::default();
+    let pools: Vec<rayon::ThreadPool> = [1, 2]
+        .iter()
+        .map(|&t| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .unwrap()
+        })
+        .collect();
+    // Cases: (name, pool index); even ones on 1 thread, odd on 2.
+    let cases = [
+        ("paragraphs/threads1", 0),
+        ("paragraphs/threads2", 1),
+        ("one_document/threads1", 0),
+        ("one_document/threads2", 1),
+    ];
+    let order: Vec<usize> = if blocks {
+        (0..cases.len())
+            .flat_map(|c| std::iter::repeat_n(c, rounds))
+            .collect()
+    } else {
+        (0..rounds).flat_map(|_| 0..cases.len()).collect()
+    };
+    let mut ms = vec![Vec::new(); cases.len()];
+    for c in order {
+        let (name, pool) = cases[c];
+        let start = Instant::now();
+        // Dropped on the pool, as the bench does.
+        pools[pool].install(|| {
+            if name.starts_with("paragraphs") {
+                deduper.dedup_batch(&mut Corpus::new(), &docs).len()
+            } else {
+                deduper.dedup(&one).removals().len()
+            }
+        });
+        ms[c].push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    let mut medians = Vec::new();
+    for ((name, _), times) in cases.iter().zip(&mut ms) {
+        times.sort_by(f64::total_cmp);
+        let median = times[times.len() / 2];
+        medians.push(median);
+        println!("{name}: median {median:.1} ms, min {:.1} ms", times[0]);
+    }
+    for pair in [0, 2] {
+        let name = cases[pair].0.split('/').next().unwrap_or_default();
+        println!(
+            "{name}: threads2 {:.2}x threads1 (ratio of the median times)",
+            medians[pair] / medians[pair + 1]
+        );
+    }
+}
