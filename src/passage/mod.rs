@@ -763,7 +763,7 @@ fn removals(
 pub struct PassageCorpus {
     /// The stored documents: the bytes matches are verified against.
     text: StoredText,
-    /// k-gram hash to earlier anchor positions (in `bytes`).
+    /// k-gram hash to earlier anchor positions (global positions in `text`).
     table: AnchorTable,
     /// Documents fed so far: the next document's id.
     documents: u64,
