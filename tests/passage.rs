@@ -190,6 +190,54 @@ fn stream_of_many_documents_matches_the_oracle() {
     }
 }
 
+/// A copy of the junction of two earlier documents is cut where the first
+/// one ends (a repeat lies within one document), however the earlier
+/// documents were fed: stored one by one (end to end in one buffer), as
+/// one batch, or in the same batch as the copy. With 150 bytes of the
+/// first document the copy is two removals; with 50 (too short alone), the
+/// part from the first document stays.
+#[test]
+fn a_copy_of_two_documents_junction_is_cut_at_the_junction() {
+    let mut rng = SplitMix64(7);
+    let mut random = |n: usize| -> Vec<u8> { (0..n).map(|_| rng.below(256) as u8).collect() };
+    let (a, b) = (random(200), random(200));
+    let f = finder(100, Snap::Byte, Scope::Corpus);
+    let removals = |report: &textdedup::DocReport<'_>| -> Vec<(Span, u64, usize)> {
+        let r = report.removals().iter();
+        r.map(|r| (r.span(), r.first().doc().index(), r.first().start()))
+            .collect()
+    };
+    let cases = [
+        (
+            50,
+            vec![(Span::new(0, 150), 0, 50), (Span::new(150, 300), 1, 0)],
+        ),
+        (150, vec![(Span::new(50, 200), 1, 0)]),
+    ];
+    for (from, want) in cases {
+        let junction = [&a[from..], &b[..150]].concat();
+        let docs: [&[u8]; 3] = [&a, &b, &junction];
+
+        let mut corpus = PassageCorpus::new();
+        let reports: Vec<_> = docs.iter().map(|d| f.find_in(&mut corpus, d)).collect();
+        assert_eq!(removals(&reports[2]), want, "one by one");
+
+        let mut corpus = PassageCorpus::with_capacity(1 << 20);
+        let reports: Vec<_> = docs.iter().map(|d| f.find_in(&mut corpus, d)).collect();
+        assert_eq!(removals(&reports[2]), want, "one by one, room reserved");
+
+        let mut corpus = PassageCorpus::new();
+        let reports = f.find_batch(&mut corpus, &docs);
+        assert_eq!(removals(&reports[2]), want, "one batch");
+
+        let mut corpus = PassageCorpus::new();
+        f.find_batch(&mut corpus, &docs[..2]);
+        let reports = f.find_batch(&mut corpus, &docs[2..]);
+        assert_eq!(removals(&reports[0]), want, "a batch after a batch");
+        check_verified(&reports[0], &docs);
+    }
+}
+
 /// Feeds `docs` to one corpus through `main`, and to another through
 /// `main` or `other` as `use_other(i)` says: the reports of documents fed
 /// the same way must agree (`other`'s only where its answers are `main`'s,

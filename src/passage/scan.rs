@@ -309,6 +309,18 @@ struct Lookup<'a> {
 }
 
 impl Lookup<'_> {
+    /// Bytes holding global position `q` (earlier than the current
+    /// anchor), `q`'s offset in them, and whether they are exactly `q`'s
+    /// document (see [`Earlier::locate`]).
+    #[inline]
+    fn bytes_at(&self, q: u64) -> (&[u8], usize, bool) {
+        if q >= self.base {
+            (self.text, (q - self.base) as usize, true)
+        } else {
+            self.earlier.locate(q)
+        }
+    }
+
     /// Verifies every stored candidate for anchor `a` (window `t`): runs
     /// that start at or before `t` may replace `best` ([`Run::beats`], so
     /// the table's order does not matter), later ones wait in `pending`.
@@ -326,7 +338,19 @@ impl Lookup<'_> {
         table.candidates(anchor.hash, cands);
         let here = self.base + a as u64;
         let before = pending.len();
-        for &q in cands.iter() {
+        // First the candidates worth a comparison, each one's first bytes
+        // read on the way: the reads do not depend on each other, so their
+        // cache misses overlap, where comparing candidate after candidate
+        // waited for each miss in turn (most of a lookup's time when a
+        // hash has many candidates). A run found below never makes a later
+        // candidate known: candidates differ, so their diagonals do. The
+        // comparisons run in the stored segment around each candidate, and
+        // only a run long enough to count looks up its document (a search
+        // whose deeper steps miss the cache too) to be cut at its edges.
+        let mut warm = 0;
+        let mut kept = 0;
+        for i in 0..cands.len() {
+            let q = cands[i];
             if q >= here {
                 continue;
             }
@@ -335,17 +359,35 @@ impl Lookup<'_> {
             if known(best) || pending.iter().any(known) {
                 continue;
             }
-            let (src, ql) = if q >= self.base {
-                (self.text, (q - self.base) as usize)
-            } else {
-                let (_, start, bytes) = self.earlier.doc_of(q);
-                (bytes, (q - start) as usize)
-            };
+            // The lines a comparison reads first: back to the window's
+            // start, and a line past `q`.
+            let (src, ql, _) = self.bytes_at(q);
+            let last = src.len() - 1;
+            warm ^= src[ql - (a - t).min(ql)] ^ src[ql.saturating_sub(1)] ^ src[ql];
+            warm ^= src[(ql + 64).min(last)];
+            cands[kept] = q;
+            kept += 1;
+        }
+        cands.truncate(kept);
+        core::hint::black_box(warm);
+        for &q in cands.iter() {
+            let (src, ql, whole_doc) = self.bytes_at(q);
             let max_left = (a - t).min(ql);
-            let left = common_suffix(&self.text[a - max_left..a], &src[ql - max_left..ql]);
-            let right = common_prefix(&self.text[a..], &src[ql..]);
+            let mut left = common_suffix(&self.text[a - max_left..a], &src[ql - max_left..ql]);
+            let mut right = common_prefix(&self.text[a..], &src[ql..]);
             if left + right < self.m {
                 continue;
+            }
+            if !whole_doc {
+                // The bytes went on into the neighbouring documents: cut
+                // the run at the edges of `q`'s own (equal bytes there are
+                // equal bytes here, so only the length changes).
+                let (_, start, doc) = self.earlier.doc_of(q);
+                let at = (q - start) as usize;
+                (left, right) = (left.min(at), right.min(doc.len() - at));
+                if left + right < self.m {
+                    continue;
+                }
             }
             let run = Run {
                 rs: a - left,

@@ -255,6 +255,24 @@ impl<'a> Earlier<'a> {
         (id, start, self.bytes_of(d))
     }
 
+    /// Bytes holding global position `q < self.len()` and `q`'s offset in
+    /// them, without finding `q`'s document: its segment when it is
+    /// stored (a few segments, so the search stays in cache), otherwise
+    /// its document in the batch. The bytes hold `q`'s whole document and
+    /// perhaps its neighbours; `true` says they are exactly the document.
+    #[inline]
+    pub(crate) fn locate(&self, q: u64) -> (&'a [u8], usize, bool) {
+        let stored_end = self.starts.get(self.stored_docs).map_or(self.len, |s| s.0);
+        if q < stored_end {
+            let s = self.seg_starts.partition_point(|&x| x <= q) - 1;
+            return (&self.segs[s], (q - self.seg_starts[s]) as usize, false);
+        }
+        let batch = &self.starts[self.stored_docs..];
+        let d = batch.partition_point(|&(s, _)| s <= q) - 1;
+        let bytes = self.unstored[d];
+        (bytes, (q - batch[d].0) as usize, true)
+    }
+
     /// The bytes of earlier document `d`.
     fn bytes_of(&self, d: usize) -> &'a [u8] {
         if d >= self.stored_docs {
