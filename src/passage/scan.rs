@@ -344,9 +344,7 @@ impl Lookup<'_> {
         // waited for each miss in turn (most of a lookup's time when a
         // hash has many candidates). A run found below never makes a later
         // candidate known: candidates differ, so their diagonals do. The
-        // comparisons run in the stored segment around each candidate, and
-        // only a run long enough to count looks up its document (a search
-        // whose deeper steps miss the cache too) to be cut at its edges.
+        // comparisons start in the stored segment around each candidate.
         let mut warm = 0;
         let mut kept = 0;
         for i in 0..cands.len() {
@@ -374,20 +372,35 @@ impl Lookup<'_> {
             let (src, ql, whole_doc) = self.bytes_at(q);
             let max_left = (a - t).min(ql);
             let mut left = common_suffix(&self.text[a - max_left..a], &src[ql - max_left..ql]);
-            let mut right = common_prefix(&self.text[a..], &src[ql..]);
-            if left + right < self.m {
+            // First only as far right as a run long enough to count needs
+            // (`left < m`: the anchor lies in window `t`), so that a
+            // comparison that fails reads at most `m` bytes, even where the
+            // segment's bytes go on agreeing past `q`'s document.
+            let need = self.m.saturating_sub(left);
+            let probe = common_prefix(
+                &self.text[a..(a + need).min(self.text.len())],
+                &src[ql..(ql + need).min(src.len())],
+            );
+            if left + probe < self.m {
                 continue;
             }
-            if !whole_doc {
-                // The bytes went on into the neighbouring documents: cut
-                // the run at the edges of `q`'s own (equal bytes there are
-                // equal bytes here, so only the length changes).
+            // The bytes may go on into the neighbouring documents: the run
+            // stops at the edges of `q`'s own (found only now, for a run
+            // long enough: the search's deeper steps miss the cache too).
+            let end = if whole_doc {
+                src.len()
+            } else {
                 let (_, start, doc) = self.earlier.doc_of(q);
                 let at = (q - start) as usize;
-                (left, right) = (left.min(at), right.min(doc.len() - at));
-                if left + right < self.m {
-                    continue;
-                }
+                left = left.min(at);
+                ql - at + doc.len()
+            };
+            let mut right = probe.min(end - ql);
+            if right == need {
+                right += common_prefix(&self.text[a + right..], &src[ql + right..end]);
+            }
+            if left + right < self.m {
+                continue;
             }
             let run = Run {
                 rs: a - left,
