@@ -176,7 +176,7 @@
 //! | mode | time | memory |
 //! |---|---|---|
 //! | paragraph | linear: memchr finds line ends, each paragraph is hashed once and costs one table operation | 32 bytes per *distinct* paragraph plus table overhead, 38 to 76 bytes in all ([`Corpus`]); batches and documents of 2 MiB or more add 48 bytes per candidate paragraph of a 64 MiB round, 40 per later copy |
-//! | passage | linear, periodic input included | the corpus text (1 byte per input byte) plus anchors, about 0.5 bytes per byte of new text ([`passage::PassageCorpus`]) |
+//! | passage | linear, periodic input included | the corpus text (1 byte per input byte) plus anchors, about 0.7 bytes per byte of new text ([`passage::PassageCorpus`]) |
 //! | chunk | linear | none while chunking; [`chunk::DupFinder`]: 32 bytes per distinct chunk plus table overhead |
 //!
 //! The largest document is what fits in memory: one 1 GB line is one

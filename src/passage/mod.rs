@@ -120,14 +120,17 @@
 //!
 //! Memory ([`PassageCorpus`]): the stored text (1 byte per input byte under
 //! [`Scope::Corpus`]; nothing under [`Scope::Document`]) plus the anchor
-//! table, 8 bytes per slot with at most half the slots used (16 to 32
-//! bytes per stored anchor); at the default `min_len` that is 0.4 to 0.8
-//! bytes per input byte of novel text, and nothing for text covered by a
-//! match. Measured on a 64 MiB generated corpus: 1.5 bytes per input byte
-//! at peak (resident memory), the text included. A document scan also uses
-//! a few KiB of reusable buffers.
+//! table, 10 bytes per slot (8 for the position, 2 of context that let
+//! lookups skip most comparisons that cannot succeed) with at most half
+//! the slots used (20 to 40 bytes per stored anchor); at the default
+//! `min_len` that is 0.6 to 1.1 bytes per input byte of novel text, and
+//! nothing for text covered by a match. Measured on a 64 MiB generated
+//! corpus: 1.7 bytes per input byte of heap
+//! ([`PassageCorpus::heap_bytes`]), the text included. A document scan also
+//! uses a few KiB of reusable buffers.
 
 mod anchor;
+mod context;
 mod extend;
 mod scan;
 mod snap;
@@ -729,14 +732,14 @@ fn removals(
 ///
 /// Under [`Scope::Corpus`]: 1 byte per input byte of stored text, 16.5
 /// bytes per document for its start (and an index of every 16th start),
-/// and the anchor table: 8-byte slots, at most
+/// and the anchor table: 10 bytes per slot, at most
 /// half used, one used slot per stored anchor ([`PassageCorpus::anchors`]).
 /// Anchors are about 1 in `(w + 1) / 2` positions of text not covered by an
-/// earlier copy (1 in 35 at the default `min_len` of 100): 0.4 to 0.8 bytes
+/// earlier copy (1 in 35 at the default `min_len` of 100): 0.6 to 1.1 bytes
 /// per input byte of new text, nothing for repeated text. Measured on a
 /// 64 MiB generated corpus (15% copies, `min_len` 100): 1.64 million
-/// anchors, a 32 MiB table, 1.5 bytes per input byte of peak resident
-/// memory with the text. The text is kept in segments that never move:
+/// anchors, a 40 MiB table, 1.7 bytes per input byte of heap with the
+/// text. The text is kept in segments that never move:
 /// documents fed one by one fill segments of 64 KiB to 64 MiB (each about
 /// half the text fed one by one before it), a batch gets one segment of
 /// its size, and [`PassageCorpus::with_capacity`] sizes the first. A batch

@@ -18,6 +18,7 @@
 //! same offset) is represented in the table already.
 
 use crate::passage::anchor::{Anchor, Params, Winnower};
+use crate::passage::context::Context;
 use crate::passage::extend::{common_prefix, common_suffix};
 use crate::passage::stored::Earlier;
 use crate::passage::table::AnchorTable;
@@ -104,7 +105,7 @@ pub(crate) fn scan(
     }
     if let Some(events) = ahead {
         let mut next = 0;
-        scan_with(p.m, table, earlier, text, scratch, pieces, |t_end, out| {
+        scan_with(p, table, earlier, text, scratch, pieces, |t_end, out| {
             let end = next + events[next..].partition_point(|a| a.first_window < t_end);
             out.extend_from_slice(&events[next..end]);
             next = end;
@@ -112,7 +113,7 @@ pub(crate) fn scan(
         return;
     }
     let mut winnower = Winnower::new(p, text, core::mem::take(&mut scratch.ring));
-    scan_with(p.m, table, earlier, text, scratch, pieces, |t_end, out| {
+    scan_with(p, table, earlier, text, scratch, pieces, |t_end, out| {
         winnower.run(t_end, out);
     });
     scratch.ring = winnower.into_ring();
@@ -151,7 +152,7 @@ pub(crate) fn max_events(p: &Params, len: usize) -> usize {
 /// The scan proper, for a document of at least one window; `next_anchors`
 /// appends the anchor events of the windows before `t_end` not yet given.
 fn scan_with(
-    m: usize,
+    p: &Params,
     table: &mut AnchorTable,
     earlier: Earlier<'_>,
     text: &[u8],
@@ -159,6 +160,7 @@ fn scan_with(
     pieces: &mut Vec<Piece>,
     mut next_anchors: impl FnMut(usize, &mut Vec<Anchor>),
 ) {
+    let m = p.m;
     let windows = text.len() - m + 1;
     let mut state = State {
         lookup: Lookup {
@@ -166,6 +168,7 @@ fn scan_with(
             text,
             base: earlier.len(),
             m,
+            context: Context::new(m, p.k),
         },
         best: Run {
             rs: 0,
@@ -295,7 +298,10 @@ impl State<'_> {
     /// Stores the current anchor unless its whole charge was certified.
     fn finish_anchor(&mut self, table: &mut AnchorTable) {
         if !self.charge_certified {
-            table.insert(self.anchor.hash, self.lookup.base + self.anchor.pos as u64);
+            let (pos, lookup) = (self.anchor.pos, &self.lookup);
+            // A later comparison can go back to this document's start.
+            let ctx = lookup.context.of(lookup.text, pos, pos);
+            table.insert(self.anchor.hash, lookup.base + pos as u64, ctx);
         }
     }
 }
@@ -306,6 +312,8 @@ struct Lookup<'a> {
     text: &'a [u8],
     base: u64,
     m: usize,
+    /// The rule for the anchors' two bytes of context.
+    context: Context,
 }
 
 impl Lookup<'_> {
@@ -335,7 +343,8 @@ impl Lookup<'_> {
     ) {
         let a = anchor.pos;
         cands.clear();
-        table.candidates(anchor.hash, cands);
+        let wanted = || self.context.of(self.text, a, a - t);
+        table.candidates(anchor.hash, wanted, cands);
         let here = self.base + a as u64;
         let before = pending.len();
         // First the candidates worth a comparison, each one's first bytes

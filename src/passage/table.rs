@@ -6,8 +6,12 @@
 //! and no per-key allocation is needed. A slot is one 8-byte word: the top
 //! 26 bits of the mixed hash (which also choose the slot's home, so the
 //! table can grow without the full hash) and the stream position plus one
-//! (0 marks an empty slot). The table is at most half full: 16 to 32 bytes
+//! (0 marks an empty slot). Beside each slot, two bytes of the anchor's
+//! context ([`crate::passage::context`]) let a lookup skip most candidates
+//! that cannot give a run. The table is at most half full: 20 to 40 bytes
 //! per stored anchor.
+
+use crate::passage::context;
 
 /// The most earlier positions kept per k-gram hash. An anchor whose hash
 /// already has this many entries is refused (counted in
@@ -37,6 +41,8 @@ pub(crate) struct AnchorTable {
     /// Power-of-two many slots (`tag << POS_BITS | pos + 1`, or 0 when
     /// empty), or none before the first insert.
     slots: Vec<u64>,
+    /// The context of each used slot's anchor (same index).
+    ctx: Vec<u16>,
     /// Used slots.
     len: usize,
     /// Anchors refused because their hash already had
@@ -64,7 +70,7 @@ impl AnchorTable {
 
     /// Bytes of heap memory held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * 8
+        self.slots.capacity() * 8 + self.ctx.capacity() * 2
     }
 
     /// Anchors refused so far (see [`MAX_CANDIDATES`]).
@@ -75,6 +81,7 @@ impl AnchorTable {
     /// Forgets every anchor and the refusal count.
     pub(crate) fn clear(&mut self) {
         self.slots = Vec::new();
+        self.ctx = Vec::new();
         self.len = 0;
         self.refused = 0;
     }
@@ -87,32 +94,45 @@ impl AnchorTable {
         if self.slots.is_empty() {
             return 0;
         }
-        hashes.fold(0, |acc, hash| acc ^ self.slots[self.home(tag(hash))])
+        hashes.fold(0, |acc, hash| {
+            let i = self.home(tag(hash));
+            acc ^ self.slots[i] ^ u64::from(self.ctx[i])
+        })
     }
 
-    /// Appends the positions stored for `hash` to `out` (at most
-    /// [`MAX_CANDIDATES`]).
-    pub(crate) fn candidates(&self, hash: u64, out: &mut Vec<u64>) {
+    /// Appends the positions stored for `hash` (at most
+    /// [`MAX_CANDIDATES`]) to `out`, those whose context passes for a
+    /// lookup of context `wanted()` ([`context::passes`]; computed only if
+    /// the hash has entries).
+    pub(crate) fn candidates(&self, hash: u64, wanted: impl FnOnce() -> u16, out: &mut Vec<u64>) {
         if self.slots.is_empty() {
             return;
         }
         let tag = tag(hash);
         let mask = self.slots.len() - 1;
         let mut i = self.home(tag);
+        let mut wanted = Some(wanted);
+        let mut want = 0;
         loop {
             let slot = self.slots[i];
             if slot == 0 {
                 return;
             }
             if slot >> POS_BITS == tag {
-                out.push((slot & POS_MASK) - 1);
+                if let Some(f) = wanted.take() {
+                    want = f();
+                }
+                if context::passes(self.ctx[i], want) {
+                    out.push((slot & POS_MASK) - 1);
+                }
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Stores `pos` under `hash` unless the hash is full.
-    pub(crate) fn insert(&mut self, hash: u64, pos: u64) {
+    /// Stores `pos`, an anchor of context `ctx`, under `hash` unless the
+    /// hash is full.
+    pub(crate) fn insert(&mut self, hash: u64, pos: u64, ctx: u16) {
         if pos >= MAX_POS {
             self.refused += 1;
             return;
@@ -135,6 +155,7 @@ impl AnchorTable {
             i = (i + 1) & mask;
         }
         self.slots[i] = tag << POS_BITS | (pos + 1);
+        self.ctx[i] = ctx;
         self.len += 1;
     }
 
@@ -157,14 +178,18 @@ impl AnchorTable {
         // process to flush its address translations.
         let mut fresh = vec![0; size];
         core::hint::black_box(fresh.as_mut_slice()).fill(0);
+        let mut fresh_ctx = vec![0; size];
+        core::hint::black_box(fresh_ctx.as_mut_slice()).fill(0);
         let old = core::mem::replace(&mut self.slots, fresh);
+        let old_ctx = core::mem::replace(&mut self.ctx, fresh_ctx);
         let mask = size - 1;
-        for slot in old.into_iter().filter(|&s| s != 0) {
+        for (slot, ctx) in old.into_iter().zip(old_ctx).filter(|&(s, _)| s != 0) {
             let mut i = self.home(slot >> POS_BITS);
             while self.slots[i] != 0 {
                 i = (i + 1) & mask;
             }
             self.slots[i] = slot;
+            self.ctx[i] = ctx;
         }
     }
 }
@@ -175,30 +200,37 @@ mod tests {
 
     #[test]
     fn multimap_keeps_the_first_entries_per_hash() {
+        // Right-side contexts 1 and 2 by parity (no left side).
+        let ctx = |pos: u64| (1 + pos % 2) as u16;
         let mut t = AnchorTable::default();
         for pos in 0..100u64 {
-            t.insert(pos % 3, pos);
+            t.insert(pos % 3, pos, ctx(pos));
         }
         for pos in 0..5000u64 {
-            t.insert(1000 + pos, pos);
+            t.insert(1000 + pos, pos, ctx(pos));
         }
-        let mut out = Vec::new();
-        t.candidates(1, &mut out);
-        out.sort_unstable();
-        let expected: Vec<u64> = (0..100)
+        let kept: Vec<u64> = (0..100)
             .filter(|p| p % 3 == 1)
             .take(MAX_CANDIDATES)
             .collect();
-        assert_eq!(out, expected);
+        for wanted in [1, 2] {
+            let mut out = Vec::new();
+            t.candidates(1, || wanted, &mut out);
+            out.sort_unstable();
+            let expected: Vec<u64> = kept.iter().copied().filter(|&p| ctx(p) == wanted).collect();
+            assert_eq!(out, expected);
+        }
         assert_eq!(t.refused(), 100 - 3 * MAX_CANDIDATES as u64);
-        out.clear();
-        t.candidates(1000 + 4321, &mut out);
+        let mut out = Vec::new();
+        t.candidates(1000 + 4321, || 2, &mut out);
         assert_eq!(out, [4321]);
         out.clear();
-        t.candidates(99_999, &mut out);
+        t.candidates(1000 + 4321, || 1, &mut out);
+        assert!(out.is_empty(), "context filtered");
+        t.candidates(99_999, || 1, &mut out);
         assert!(out.is_empty());
         t.clear();
-        t.candidates(1, &mut out);
+        t.candidates(1, || 1, &mut out);
         assert!(out.is_empty());
     }
 }
