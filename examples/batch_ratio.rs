@@ -1,10 +1,12 @@
 //! Paragraph mode in parallel, on 1 and on 2 threads, alternating: the
 //! batch entry point on the input of `benches/batch.rs` (a generated
 //! 128 MiB corpus of 4 to 64 KiB documents, from a fresh corpus each time)
-//! and the same bytes as one document:
+//! and the same bytes as one document; with `passages`, passage mode's
+//! batch entry point (corpus scope, the default finder) on the corpus
+//! instead:
 //!
 //! ```text
-//! cargo run --release --example batch_ratio [ROUNDS] [blocks]
+//! cargo run --release --example batch_ratio [ROUNDS] [blocks] [passages]
 //! ```
 //!
 //! Every round runs each case once, one after the other, so that the
@@ -17,14 +19,17 @@
 mod common;
 
 use std::time::Instant;
+use textdedup::passage::{PassageCorpus, PassageFinder};
 use textdedup::{Corpus, Deduper};
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).map_or(20, |a| a.parse().unwrap());
-    let blocks = std::env::args().nth(2).as_deref() == Some("blocks");
+    let flag = |f: &str| std::env::args().skip(2).any(|a| a == f);
+    let (blocks, passages) = (flag("blocks"), flag("passages"));
     let docs = common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
     let one = docs.concat();
     let deduper = Deduper::default();
+    let finder = PassageFinder::default();
     let pools: Vec<rayon::ThreadPool> = [1, 2]
         .iter()
         .map(|&t| {
@@ -35,12 +40,16 @@ fn main() {
         })
         .collect();
     // Cases: (name, pool index); even ones on 1 thread, odd on 2.
-    let cases = [
-        ("paragraphs/threads1", 0),
-        ("paragraphs/threads2", 1),
-        ("one_document/threads1", 0),
-        ("one_document/threads2", 1),
-    ];
+    let cases: &[(&str, usize)] = if passages {
+        &[("passages/threads1", 0), ("passages/threads2", 1)]
+    } else {
+        &[
+            ("paragraphs/threads1", 0),
+            ("paragraphs/threads2", 1),
+            ("one_document/threads1", 0),
+            ("one_document/threads2", 1),
+        ]
+    };
     let order: Vec<usize> = if blocks {
         (0..cases.len())
             .flat_map(|c| std::iter::repeat_n(c, rounds))
@@ -54,7 +63,9 @@ fn main() {
         let start = Instant::now();
         // Dropped on the pool, as the bench does.
         pools[pool].install(|| {
-            if name.starts_with("paragraphs") {
+            if name.starts_with("passages") {
+                finder.find_batch(&mut PassageCorpus::new(), &docs).len()
+            } else if name.starts_with("paragraphs") {
                 deduper.dedup_batch(&mut Corpus::new(), &docs).len()
             } else {
                 deduper.dedup(&one).removals().len()
@@ -69,7 +80,7 @@ fn main() {
         medians.push(median);
         println!("{name}: median {median:.1} ms, min {:.1} ms", times[0]);
     }
-    for pair in [0, 2] {
+    for pair in (0..cases.len()).step_by(2) {
         let name = cases[pair].0.split('/').next().unwrap_or_default();
         println!(
             "{name}: threads2 {:.2}x threads1 (ratio of the median times)",
