@@ -1,4 +1,5 @@
-//! Passage mode against a suffix array, and on periodic input.
+//! Passage mode against a suffix array, and on periodic and low-entropy
+//! input.
 //!
 //! Run (the figures in notes/bench-passage.md use exactly this):
 //!
@@ -11,7 +12,10 @@
 //!
 //! Inputs are generated from fixed seeds (SplitMix64, `common/passage_gen.rs`):
 //! a 64 MiB corpus of 1 to 20 KiB documents with 15% of the bytes in copies of
-//! 50 to 5,000 bytes at random offsets, and 16 MiB periodic documents. Each
+//! 50 to 5,000 bytes at random offsets, 16 MiB periodic documents, and
+//! `ten_words`: 16 MiB of one line of words drawn from ten, where every
+//! k-gram recurs but no 100 bytes do (each lookup finds a full list of
+//! candidates, and none is a repeat). Each
 //! benchmark checks its answer once before it is timed; `suffix_array` and
 //! `textdedup` must cover the same bytes. The suffix array (libdivsufsort via
 //! `cdivsufsort`, then Kasai's LCP) runs on the first 8 MiB of the corpus
@@ -180,6 +184,8 @@ fn passages(c: &mut Criterion) {
         ("periodic_a", periodic(b"a"), PERIODIC_BYTES - 1),
         ("periodic_ab", periodic(b"ab"), PERIODIC_BYTES - 2),
         ("periodic_block", periodic(&block), PERIODIC_BYTES - 1024),
+        // Not periodic, but every k-gram recurs: no repeat of 100 bytes.
+        ("ten_words", passage_gen::ten_words(PERIODIC_BYTES), 0),
     ];
     group.throughput(Throughput::Bytes(PERIODIC_BYTES as u64));
     for (name, text, expected) in &inputs {

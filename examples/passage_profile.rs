@@ -1,8 +1,9 @@
 //! Development aid: runs one passage mode over the generated 64 MiB corpus
 //! (or, with a second argument `news`, over the 128 MiB input of
-//! `benches/batch.rs`), for `perf record` and for A/B runs: it prints the
-//! mode's wall time and the process's CPU time over it (all threads, input
-//! generation left out).
+//! `benches/batch.rs`; with `words`, over one 64 MiB line of words drawn
+//! from ten, where every k-gram recurs hundreds of times), for `perf
+//! record` and for A/B runs: it prints the mode's wall time and the
+//! process's CPU time over it (all threads, input generation left out).
 //!
 //! Modes: `gen` (generation only), `find` (each document alone), `find_in`
 //! (corpus scope), `reserve` (corpus scope, pre-sized corpus), `batch`
@@ -15,10 +16,10 @@ use common::passage_gen;
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
     // A second argument `news` takes the input of `benches/batch.rs`.
-    let docs = if std::env::args().nth(2).as_deref() == Some("news") {
-        common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7)
-    } else {
-        passage_gen::corpus(64 << 20, 0x5EED)
+    let docs = match std::env::args().nth(2).as_deref() {
+        Some("news") => common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7),
+        Some("words") => vec![passage_gen::ten_words(64 << 20)],
+        _ => passage_gen::corpus(64 << 20, 0x5EED),
     };
     let total: usize = docs.iter().map(Vec::len).sum();
     let f = PassageFinder::new(PassageConfig::new().min_len(100).snap(Snap::Byte)).unwrap();

@@ -62,3 +62,30 @@ pub(crate) fn corpus(total: usize, seed: u64) -> Vec<Vec<u8>> {
     }
     docs
 }
+
+/// `len` bytes of one line of words drawn from ten, spaced: each 32-byte
+/// k-gram (five or six words) recurs every few hundred kilobytes, while a
+/// repeat of 100 bytes (about sixteen words) is vanishingly rare. Every
+/// lookup finds a full list of candidates, and almost none is a repeat.
+pub(crate) fn ten_words(len: usize) -> Vec<u8> {
+    const WORDS: [&[u8]; 10] = [
+        b"alpha",
+        b"beta",
+        b"gamma",
+        b"delta",
+        b"river",
+        b"court",
+        b"season",
+        b"minister",
+        b"data",
+        b"system",
+    ];
+    let mut rng = SplitMix64(0x7E4_3045);
+    let mut text = Vec::with_capacity(len + 16);
+    while text.len() < len {
+        text.extend_from_slice(WORDS[rng.range(0, 9)]);
+        text.push(b' ');
+    }
+    text.truncate(len);
+    text
+}
