@@ -10,9 +10,10 @@
 //!
 //! Each window's anchor (its winnowing minimum) is looked up at most once,
 //! and only when the window is not already certified; a lookup verifies
-//! every stored earlier anchor with the same hash by extending byte
-//! comparisons left (back to the window start) and right (as far as the
-//! bytes agree). An anchor is stored when its charge (the windows that
+//! every stored earlier anchor with the same hash (but those whose context
+//! rules out a run of `m` bytes, [`crate::passage::context`]) by extending
+//! byte comparisons left (back to the window start) and right (as far as
+//! the bytes agree). An anchor is stored when its charge (the windows that
 //! select it) ends, unless every window of the charge was certified: then
 //! each of those windows equals an earlier window, whose anchor (same hash,
 //! same offset) is represented in the table already.
