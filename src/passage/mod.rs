@@ -57,7 +57,11 @@
 //! A window not yet covered by a verified match looks up its anchor's hash
 //! once: every earlier position stored under that hash is compared byte by
 //! byte, extending left to the window start and right as far as the bytes
-//! agree. A match that covers the window *certifies* it; since one match
+//! agree. (Each stored anchor keeps two bytes of context, hashes of the
+//! bytes that any match of `m` bytes through it must share on one side, and
+//! a position whose context rules such a match out is not compared: no
+//! match that counts is skipped, see `context.rs`.) A match that covers
+//! the window *certifies* it; since one match
 //! certifies every window inside it, the lookups stop until the scan
 //! leaves the match. Anchors inside text that is already covered are
 //! neither looked up nor stored, which keeps periodic text (a megabyte of
