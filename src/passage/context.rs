@@ -128,10 +128,11 @@ mod tests {
     }
 
     #[test]
-    fn sides_out_of_reach_never_pass() {
+    fn a_side_out_of_reach_never_passes() {
         let c = Context::new(100, 32);
         let text = vec![b'x'; 400];
-        // Left: fewer than d bytes of room. Right: too near the end.
+        // Left: fewer than d bytes of room (the right side still passes).
+        // Both: too near the end as well.
         let near_start = c.of(&text, 40, 33);
         assert_eq!(near_start >> 8, 0);
         assert!(passes(near_start, c.of(&text, 200, 200)));

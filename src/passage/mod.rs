@@ -345,7 +345,7 @@ impl PassageFinder {
     /// # Complexity
     ///
     /// Linear time in `text.len()` (see the [module docs](self)); memory:
-    /// the anchor table (at most about 0.8 bytes per input byte at the
+    /// the anchor table (at most about 1.1 bytes per input byte at the
     /// default `min_len`) and a few KiB of buffers. The text is not copied.
     ///
     /// # Examples

@@ -354,7 +354,7 @@ mod tests {
     }
 
     #[test]
-    fn coarse_index_finds_every_document() {
+    fn coarse_index_and_locate_find_every_document() {
         // Document counts around the threshold and the group size, up to
         // past the production threshold (the unit tests lower it to 2, so
         // every other test here goes through the coarse index too).
@@ -385,7 +385,8 @@ mod tests {
             for (i, d) in batch.iter().enumerate() {
                 stored.note_unstored((streamed.len() + i) as u64, d.len());
             }
-            let check = |earlier: Earlier<'_>, upto: usize| {
+            // `unstored_from`: the first document still in the batch.
+            let check = |earlier: Earlier<'_>, upto: usize, unstored_from: usize| {
                 let mut pos = 0u64;
                 for (id, d) in docs[..upto].iter().enumerate() {
                     for q in pos..pos + d.len() as u64 {
@@ -394,19 +395,26 @@ mod tests {
                             (id as u64, pos, d.as_slice()),
                             "{n} documents, view of {upto}, q {q}"
                         );
+                        // The bytes `locate` gives hold the whole document
+                        // at the right place, and are exactly it in a batch.
+                        let (bytes, at, whole) = earlier.locate(q);
+                        let start = at - (q - pos) as usize;
+                        assert_eq!(&bytes[start..start + d.len()], d.as_slice(), "q {q}");
+                        assert_eq!(whole, id >= unstored_from, "q {q}");
+                        assert!(!whole || bytes.len() == d.len());
                     }
                     pos += d.len() as u64;
                 }
                 assert_eq!(earlier.len(), pos);
             };
-            check(stored.earlier(&batch), n);
+            check(stored.earlier(&batch), n, streamed.len());
             // Stored, and cut before a document, as rebuilding the anchors
             // reads it: views whose count is a multiple of 16 or not.
             stored.push_batch(batch.concat());
-            check(stored.earlier(&[]), n);
+            check(stored.earlier(&[]), n, n);
             for i in [1, 2, 3, STRIDE, STRIDE + 1, n / 2, n - 1] {
                 if i < n {
-                    check(stored.document(i).0, i);
+                    check(stored.document(i).0, i, n);
                 }
             }
         }
