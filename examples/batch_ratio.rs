@@ -9,6 +9,7 @@
 //! cargo run --release --example batch_ratio [ROUNDS] [blocks] [passages]
 //! ```
 //!
+//! Every run of a case must remove the same bytes on 1 and on 2 threads.
 //! Every round runs each case once, one after the other, so that the
 //! machine's slow phases hit all of them alike (with `blocks`, all the
 //! rounds of one case come first, as in criterion). Prints the median and
@@ -58,20 +59,28 @@ fn main() {
         (0..rounds).flat_map(|_| 0..cases.len()).collect()
     };
     let mut ms = vec![Vec::new(); cases.len()];
+    // Bytes removed, by pair: every run of a pair, on either thread count,
+    // must give the same answer (and find repeats).
+    let mut answers = vec![None; cases.len() / 2];
     for c in order {
         let (name, pool) = cases[c];
         let start = Instant::now();
         // Dropped on the pool, as the bench does.
-        pools[pool].install(|| {
+        let removed: u64 = pools[pool].install(|| {
             if name.starts_with("passages") {
-                finder.find_batch(&mut PassageCorpus::new(), &docs).len()
+                let reports = finder.find_batch(&mut PassageCorpus::new(), &docs);
+                reports.iter().map(|r| r.stats().bytes_removed).sum()
             } else if name.starts_with("paragraphs") {
-                deduper.dedup_batch(&mut Corpus::new(), &docs).len()
+                let reports = deduper.dedup_batch(&mut Corpus::new(), &docs);
+                reports.iter().map(|r| r.stats().bytes_removed).sum()
             } else {
-                deduper.dedup(&one).removals().len()
+                deduper.dedup(&one).stats().bytes_removed
             }
         });
         ms[c].push(start.elapsed().as_secs_f64() * 1e3);
+        let answer = answers[c / 2].get_or_insert(removed);
+        assert_eq!(*answer, removed, "{name}: a different answer");
+        assert!(removed > 0, "{name}: the corpus has repeats");
     }
     let mut medians = Vec::new();
     for ((name, _), times) in cases.iter().zip(&mut ms) {
