@@ -264,8 +264,8 @@ impl<'a> Earlier<'a> {
     pub(crate) fn locate(&self, q: u64) -> (&'a [u8], usize, bool) {
         let stored_end = self.starts.get(self.stored_docs).map_or(self.len, |s| s.0);
         if q < stored_end {
-            let s = self.seg_starts.partition_point(|&x| x <= q) - 1;
-            return (&self.segs[s], (q - self.seg_starts[s]) as usize, false);
+            let (segment, at) = self.segment_of(q);
+            return (segment, at, false);
         }
         let batch = &self.starts[self.stored_docs..];
         let d = batch.partition_point(|&(s, _)| s <= q) - 1;
@@ -283,11 +283,17 @@ impl<'a> Earlier<'a> {
         if start == end {
             return &[];
         }
+        let (segment, from) = self.segment_of(start);
+        &segment[from..from + (end - start) as usize]
+    }
+
+    /// The segment holding stored position `q` and `q`'s offset in it.
+    #[inline]
+    fn segment_of(&self, q: u64) -> (&'a [u8], usize) {
         // Documents never straddle segments, and only the last segment can
         // be empty (it then starts after every stored byte).
-        let s = self.seg_starts.partition_point(|&x| x <= start) - 1;
-        let from = (start - self.seg_starts[s]) as usize;
-        &self.segs[s][from..from + (end - start) as usize]
+        let s = self.seg_starts.partition_point(|&x| x <= q) - 1;
+        (&self.segs[s], (q - self.seg_starts[s]) as usize)
     }
 }
 

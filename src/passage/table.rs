@@ -103,25 +103,22 @@ impl AnchorTable {
     /// Appends the positions stored for `hash` (at most
     /// [`MAX_CANDIDATES`]) to `out`, those whose context passes for a
     /// lookup of context `wanted()` ([`context::passes`]; computed only if
-    /// the hash has entries).
-    pub(crate) fn candidates(&self, hash: u64, wanted: impl FnOnce() -> u16, out: &mut Vec<u64>) {
+    /// the hash has entries, once).
+    pub(crate) fn candidates(&self, hash: u64, wanted: impl Fn() -> u16, out: &mut Vec<u64>) {
         if self.slots.is_empty() {
             return;
         }
         let tag = tag(hash);
         let mask = self.slots.len() - 1;
         let mut i = self.home(tag);
-        let mut wanted = Some(wanted);
-        let mut want = 0;
+        let mut want = None;
         loop {
             let slot = self.slots[i];
             if slot == 0 {
                 return;
             }
             if slot >> POS_BITS == tag {
-                if let Some(f) = wanted.take() {
-                    want = f();
-                }
+                let want = *want.get_or_insert_with(&wanted);
                 if context::passes(self.ctx[i], want) {
                     out.push((slot & POS_MASK) - 1);
                 }
@@ -176,12 +173,13 @@ impl AnchorTable {
         // zero page on the first read of a slot, and the first insert then
         // copies it, a fault that interrupts every other thread of the
         // process to flush its address translations.
-        let mut fresh = vec![0; size];
-        core::hint::black_box(fresh.as_mut_slice()).fill(0);
-        let mut fresh_ctx = vec![0; size];
-        core::hint::black_box(fresh_ctx.as_mut_slice()).fill(0);
-        let old = core::mem::replace(&mut self.slots, fresh);
-        let old_ctx = core::mem::replace(&mut self.ctx, fresh_ctx);
+        fn written<T: Copy + Default>(size: usize) -> Vec<T> {
+            let mut fresh = vec![T::default(); size];
+            core::hint::black_box(fresh.as_mut_slice()).fill(T::default());
+            fresh
+        }
+        let old = core::mem::replace(&mut self.slots, written(size));
+        let old_ctx = core::mem::replace(&mut self.ctx, written(size));
         let mask = size - 1;
         for (slot, ctx) in old.into_iter().zip(old_ctx).filter(|&(s, _)| s != 0) {
             let mut i = self.home(slot >> POS_BITS);
