@@ -92,14 +92,45 @@ impl Params {
 }
 
 /// A window's anchor, reported when it differs from the previous window's.
+/// 24 bytes: the k-gram's position is kept as its offset in the first
+/// window that selects it (less than `w`, at most [`MAX_WINDOW`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Anchor {
-    /// The anchor's k-gram position in the document.
-    pub(crate) pos: usize,
     /// The k-gram's hash (63 bits).
     pub(crate) hash: u64,
     /// The first window that selects it.
     pub(crate) first_window: usize,
+    /// The k-gram's position minus `first_window`.
+    offset: u16,
+    /// The k-gram's context with room back to the document's start
+    /// ([`crate::passage::context::Context::of`]), when the events were
+    /// computed ahead ([`crate::passage::scan::anchors_of`]); 0 from the
+    /// winnower, whose events get it only as the scan needs it.
+    pub(crate) ctx: u16,
+}
+
+// What the batch's memory bound counts per event.
+const _: () = assert!(core::mem::size_of::<Anchor>() == 24);
+
+impl Anchor {
+    /// The anchor at k-gram `pos`, of hash `hash`, first selected by window
+    /// `first_window` (so `first_window <= pos < first_window + w`).
+    #[inline]
+    pub(crate) fn new(pos: usize, hash: u64, first_window: usize) -> Anchor {
+        debug_assert!(pos >= first_window && pos - first_window < MAX_WINDOW);
+        Anchor {
+            hash,
+            first_window,
+            offset: (pos - first_window) as u16,
+            ctx: 0,
+        }
+    }
+
+    /// The k-gram's position in the document.
+    #[inline]
+    pub(crate) fn pos(&self) -> usize {
+        self.first_window + usize::from(self.offset)
+    }
 }
 
 /// Winnowing over one document, resumable chunk by chunk.
@@ -184,11 +215,7 @@ impl<'t> Winnower<'t> {
                     self.min_pos = g;
                 }
             }
-            out.push(Anchor {
-                pos: self.min_pos,
-                hash: self.min_h,
-                first_window: 0,
-            });
+            out.push(Anchor::new(self.min_pos, self.min_h, 0));
             self.g = w;
         }
         let g_end = t_end + w - 1;
@@ -209,11 +236,7 @@ impl<'t> Winnower<'t> {
                 let t = g + 1 - w;
                 (min_h, min_pos) = rightmost_min(ring, t, g);
                 expire = min_pos + w;
-                out.push(Anchor {
-                    pos: min_pos,
-                    hash: min_h,
-                    first_window: t,
-                });
+                out.push(Anchor::new(min_pos, min_h, t));
                 g += 1;
                 continue;
             }
@@ -226,11 +249,7 @@ impl<'t> Winnower<'t> {
                 if key <= min_h {
                     min_h = key;
                     min_pos = g;
-                    out.push(Anchor {
-                        pos: g,
-                        hash: key,
-                        first_window: g + 1 - w,
-                    });
+                    out.push(Anchor::new(g, key, g + 1 - w));
                 }
                 g += 1;
             }
@@ -324,7 +343,7 @@ mod tests {
         for (i, e) in events.iter().enumerate() {
             let next = events.get(i + 1).map_or(windows, |n| n.first_window);
             assert!(next > e.first_window);
-            out.extend((e.first_window..next).map(|_| (e.pos, e.hash)));
+            out.extend((e.first_window..next).map(|_| (e.pos(), e.hash)));
         }
         out
     }

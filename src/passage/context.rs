@@ -71,6 +71,19 @@ impl Context {
         let right = if right { side(end - g) } else { 0 };
         u16::from(left) << 8 | u16::from(right)
     }
+
+    /// What [`Context::of`] gives for `left_room`, from `full`, the
+    /// context of the same k-gram with room back to its document's start
+    /// (`left_room == pos`), for `left_room <= pos`: the left side drops
+    /// out when the room is short of `d`, and nothing else changes.
+    #[inline]
+    pub(crate) fn within(&self, full: u16, left_room: usize) -> u16 {
+        if left_room >= self.d {
+            full
+        } else {
+            full & 0x00FF
+        }
+    }
 }
 
 /// Whether a stored anchor of context `stored` may give a run that counts
@@ -102,6 +115,27 @@ mod tests {
         let mut b: Vec<u8> = a.iter().map(|x| x ^ 0x55).collect();
         b[at - left..at + right].copy_from_slice(&a[at - left..at + right]);
         (a, b)
+    }
+
+    #[test]
+    fn a_shorter_left_room_only_drops_the_left_side() {
+        let mut state = 7u64;
+        let text: Vec<u8> = (0..600)
+            .map(|_| b"ab "[(crate::chunk::gear::splitmix64(&mut state) % 3) as usize])
+            .collect();
+        for (m, k) in [(16, 16), (17, 16), (30, 16), (50, 22), (100, 32), (300, 32)] {
+            let c = Context::new(m, k);
+            for pos in 0..=text.len() - k {
+                let full = c.of(&text, pos, pos);
+                for room in 0..=pos {
+                    assert_eq!(
+                        c.within(full, room),
+                        c.of(&text, pos, room),
+                        "{m} {pos} {room}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

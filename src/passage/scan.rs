@@ -104,20 +104,53 @@ pub(crate) fn scan(
     if text.len() < p.m {
         return;
     }
-    if let Some(events) = ahead {
-        let mut next = 0;
-        scan_with(p, table, earlier, text, scratch, pieces, |t_end, out| {
-            let end = next + events[next..].partition_point(|a| a.first_window < t_end);
-            out.extend_from_slice(&events[next..end]);
-            next = end;
-        });
-        return;
+    let mut events = match ahead {
+        Some(events) => Events::Ahead { events, next: 0 },
+        None => Events::Lazy {
+            winnower: Winnower::new(p, text, core::mem::take(&mut scratch.ring)),
+            buf: core::mem::take(&mut scratch.anchors),
+        },
+    };
+    scan_with(p, table, earlier, text, scratch, pieces, &mut events);
+    if let Events::Lazy { winnower, buf } = events {
+        scratch.ring = winnower.into_ring();
+        scratch.anchors = buf;
     }
-    let mut winnower = Winnower::new(p, text, core::mem::take(&mut scratch.ring));
-    scan_with(p, table, earlier, text, scratch, pieces, |t_end, out| {
-        winnower.run(t_end, out);
-    });
-    scratch.ring = winnower.into_ring();
+}
+
+/// Where a scan's anchor events come from.
+enum Events<'a> {
+    /// Computed ahead, with their contexts ([`anchors_of`]); those from
+    /// `next` on are not given yet.
+    Ahead { events: &'a [Anchor], next: usize },
+    /// Computed as the scan goes, a chunk of windows at a time, into `buf`.
+    Lazy {
+        winnower: Winnower<'a>,
+        buf: Vec<Anchor>,
+    },
+}
+
+impl Events<'_> {
+    /// The events of the windows before `t_end` not yet given.
+    fn until(&mut self, t_end: usize) -> &[Anchor] {
+        match self {
+            Events::Ahead { events, next } => {
+                let from = *next;
+                *next += events[from..].partition_point(|a| a.first_window < t_end);
+                &events[from..*next]
+            }
+            Events::Lazy { winnower, buf } => {
+                buf.clear();
+                winnower.run(t_end, buf);
+                buf
+            }
+        }
+    }
+
+    /// Whether the events come with their contexts.
+    fn with_context(&self) -> bool {
+        matches!(self, Events::Ahead { .. })
+    }
 }
 
 /// Every anchor event of `text` (see [`Winnower::run`]), computed ahead of
@@ -131,14 +164,21 @@ pub(crate) fn scan(
 pub(crate) fn anchors_of(p: &Params, text: &[u8]) -> Option<Vec<Anchor>> {
     let windows = text.len() - p.m + 1;
     let budget = max_events(p, text.len());
+    let context = Context::new(p.m, p.k);
     let mut out = Vec::new();
     let mut winnower = Winnower::new(p, text, Vec::new());
     let mut t = 0;
     while t < windows {
         t = (t + CHUNK_WINDOWS).min(windows);
+        let new = out.len();
         winnower.run(t, &mut out);
         if out.len() > budget {
             return None;
+        }
+        // The contexts too, while their bytes are in cache: the scan would
+        // read them on the matching thread, missing the cache.
+        for a in &mut out[new..] {
+            a.ctx = context.of(text, a.pos(), a.pos());
         }
     }
     Some(out)
@@ -150,8 +190,7 @@ pub(crate) fn max_events(p: &Params, len: usize) -> usize {
     4 * len / (p.w + 1) + 4
 }
 
-/// The scan proper, for a document of at least one window; `next_anchors`
-/// appends the anchor events of the windows before `t_end` not yet given.
+/// The scan proper, for a document of at least one window.
 fn scan_with(
     p: &Params,
     table: &mut AnchorTable,
@@ -159,7 +198,7 @@ fn scan_with(
     text: &[u8],
     scratch: &mut Scratch,
     pieces: &mut Vec<Piece>,
-    mut next_anchors: impl FnMut(usize, &mut Vec<Anchor>),
+    events: &mut Events<'_>,
 ) {
     let m = p.m;
     let windows = text.len() - m + 1;
@@ -170,6 +209,7 @@ fn scan_with(
             base: earlier.len(),
             m,
             context: Context::new(m, p.k),
+            ctx_ahead: events.with_context(),
         },
         best: Run {
             rs: 0,
@@ -177,21 +217,15 @@ fn scan_with(
             src: 0,
         },
         cover_end: 0,
-        anchor: Anchor {
-            pos: 0,
-            hash: 0,
-            first_window: 0,
-        },
+        anchor: Anchor::new(0, 0, 0),
         looked_up: false,
         charge_certified: true,
     };
-    let mut anchors = core::mem::take(&mut scratch.anchors);
     scratch.pending.clear();
     let mut t = 0;
     while t < windows {
         let t_end = (t + CHUNK_WINDOWS).min(windows);
-        anchors.clear();
-        next_anchors(t_end, &mut anchors);
+        let anchors = events.until(t_end);
         scratch.sink ^= table.warm(anchors.iter().map(|a| a.hash));
         for (i, &next) in anchors.iter().enumerate() {
             if next.first_window > 0 {
@@ -216,7 +250,6 @@ fn scan_with(
         t = t_end;
     }
     state.finish_anchor(table);
-    scratch.anchors = anchors;
     scratch.sink = core::hint::black_box(scratch.sink);
 }
 
@@ -299,10 +332,10 @@ impl State<'_> {
     /// Stores the current anchor unless its whole charge was certified.
     fn finish_anchor(&mut self, table: &mut AnchorTable) {
         if !self.charge_certified {
-            let (pos, lookup) = (self.anchor.pos, &self.lookup);
+            let (anchor, lookup) = (&self.anchor, &self.lookup);
             // A later comparison can go back to this document's start.
-            let ctx = lookup.context.of(lookup.text, pos, pos);
-            table.insert(self.anchor.hash, lookup.base + pos as u64, ctx);
+            let ctx = lookup.full_context(anchor);
+            table.insert(anchor.hash, lookup.base + anchor.pos() as u64, ctx);
         }
     }
 }
@@ -315,9 +348,21 @@ struct Lookup<'a> {
     m: usize,
     /// The rule for the anchors' two bytes of context.
     context: Context,
+    /// Whether the anchors come with their contexts ([`anchors_of`]).
+    ctx_ahead: bool,
 }
 
 impl Lookup<'_> {
+    /// The context of `anchor` with room back to the document's start.
+    #[inline]
+    fn full_context(&self, anchor: &Anchor) -> u16 {
+        if self.ctx_ahead {
+            anchor.ctx
+        } else {
+            self.context.of(self.text, anchor.pos(), anchor.pos())
+        }
+    }
+
     /// Bytes holding global position `q` (earlier than the current
     /// anchor), `q`'s offset in them, and whether they are exactly `q`'s
     /// document (see [`Earlier::locate`]).
@@ -342,9 +387,15 @@ impl Lookup<'_> {
         pending: &mut Vec<Run>,
         best: &mut Run,
     ) {
-        let a = anchor.pos;
+        let a = anchor.pos();
         cands.clear();
-        let wanted = || self.context.of(self.text, a, a - t);
+        let wanted = || {
+            if self.ctx_ahead {
+                self.context.within(anchor.ctx, a - t)
+            } else {
+                self.context.of(self.text, a, a - t)
+            }
+        };
         table.candidates(anchor.hash, wanted, cands);
         let here = self.base + a as u64;
         let before = pending.len();
@@ -442,7 +493,8 @@ mod tests {
             assert_eq!(anchors_of(&p, &periodic), None);
         }
         // Ordinary text stays within the budget, and its events are those
-        // the scan computes as it goes.
+        // the scan computes as it goes, with the contexts the scan would
+        // compute.
         let mut state = 1u64;
         let text: Vec<u8> = (0..200_000)
             .map(|_| b"etaoin shrdlu"[(crate::chunk::gear::splitmix64(&mut state) % 13) as usize])
@@ -451,6 +503,12 @@ mod tests {
         assert!(events.len() <= max_events(&p, text.len()));
         let mut lazy = Vec::new();
         Winnower::new(&p, &text, Vec::new()).run(text.len() - p.m + 1, &mut lazy);
+        let context = Context::new(p.m, p.k);
+        for a in &mut lazy {
+            assert_eq!(a.ctx, 0);
+            a.ctx = context.of(&text, a.pos(), a.pos());
+        }
         assert_eq!(events, lazy);
+        assert!(events.iter().any(|a| a.ctx >> 8 != 0 && a.ctx & 0xFF != 0));
     }
 }
