@@ -135,8 +135,16 @@ impl Events<'_> {
     fn until(&mut self, t_end: usize) -> &[Anchor] {
         match self {
             Events::Ahead { events, next } => {
+                // A forward walk, not a binary search: the events were
+                // written on another thread, and reading them in order lets
+                // the prefetcher bring them in (a binary search missed the
+                // cache at every step: 7% of the matching thread's time).
                 let from = *next;
-                *next += events[from..].partition_point(|a| a.first_window < t_end);
+                let rest = &events[from..];
+                *next += rest
+                    .iter()
+                    .position(|a| a.first_window >= t_end)
+                    .unwrap_or(rest.len());
                 &events[from..*next]
             }
             Events::Lazy { winnower, buf } => {
