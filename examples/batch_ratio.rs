@@ -13,7 +13,9 @@
 //! Every round runs each case once, one after the other, so that the
 //! machine's slow phases hit all of them alike (with `blocks`, all the
 //! rounds of one case come first, as in criterion). Prints the median and
-//! the minimum of each case and the ratio of the medians. Criterion runs
+//! the minimum of each case, the ratio of the medians, and the median and
+//! range of the rounds' own ratios (each round's 1-thread time over its
+//! 2-thread time). Criterion runs
 //! each id for seconds in sequence instead, so on a shared machine its
 //! ratios move with the phase each id happened to run in.
 #[path = "../benches/common/mod.rs"]
@@ -82,6 +84,18 @@ fn main() {
         assert_eq!(*answer, removed, "{name}: a different answer");
         assert!(removed > 0, "{name}: the corpus has repeats");
     }
+    // Each round's own ratio too: its two runs are seconds apart, so a
+    // slow phase of the machine mostly hits both.
+    let mut paired = Vec::new();
+    for pair in (0..cases.len()).step_by(2) {
+        let mut r: Vec<f64> = ms[pair]
+            .iter()
+            .zip(&ms[pair + 1])
+            .map(|(one, two)| one / two)
+            .collect();
+        r.sort_by(f64::total_cmp);
+        paired.push(r);
+    }
     let mut medians = Vec::new();
     for ((name, _), times) in cases.iter().zip(&mut ms) {
         times.sort_by(f64::total_cmp);
@@ -89,11 +103,15 @@ fn main() {
         medians.push(median);
         println!("{name}: median {median:.1} ms, min {:.1} ms", times[0]);
     }
-    for pair in (0..cases.len()).step_by(2) {
+    for (pair, rounds) in (0..cases.len()).step_by(2).zip(&paired) {
         let name = cases[pair].0.split('/').next().unwrap_or_default();
         println!(
-            "{name}: threads2 {:.2}x threads1 (ratio of the median times)",
-            medians[pair] / medians[pair + 1]
+            "{name}: threads2 {:.2}x threads1 (ratio of the median times); \
+             per round: median {:.2}x, from {:.2}x to {:.2}x",
+            medians[pair] / medians[pair + 1],
+            rounds[rounds.len() / 2],
+            rounds[0],
+            rounds[rounds.len() - 1],
         );
     }
 }
