@@ -541,23 +541,32 @@ impl PassageFinder {
             })
         };
         // The batch's text goes to a segment of its own (zeroed pages from
-        // the allocator, touched first by the copy): each round is copied
-        // there on the other threads while it is matched, the matching
-        // reading the documents in place.
+        // the allocator, touched first by the copy). The matching reads the
+        // documents in place, so the copy can happen at any time before the
+        // batch is stored: the other threads copy documents, in order, after
+        // each round's events, for as long as the round is being matched
+        // (early rounds match faster than their events are computed, later
+        // ones slower, as the table grows); the rest is copied at the end,
+        // on every thread.
         let mut segment = vec![0u8; total];
-        let parts = split_by_lengths(
-            &mut segment,
-            rounds
-                .iter()
-                .map(|r| texts[r.clone()].iter().map(|t| t.len()).sum()),
-        );
+        let mut copies = split_by_lengths(&mut segment, texts.iter().map(|t| t.len()))
+            .into_iter()
+            .zip(texts.iter().copied());
+        let matched = core::sync::atomic::AtomicBool::new(false);
         let mut reports = Vec::with_capacity(texts.len());
         let mut current = rounds.first().map(events).unwrap_or_default();
-        for ((i, round), part) in rounds.iter().enumerate().zip(parts) {
+        for (i, round) in rounds.iter().enumerate() {
+            matched.store(false, core::sync::atomic::Ordering::Relaxed);
             let (next, ()) = crate::par::join(
                 || {
-                    copy_into(part, &texts[round.clone()]);
-                    rounds.get(i + 1).map(events)
+                    let next = rounds.get(i + 1).map(events);
+                    while !matched.load(core::sync::atomic::Ordering::Relaxed) {
+                        let Some((part, text)) = copies.next() else {
+                            break;
+                        };
+                        part.copy_from_slice(text);
+                    }
+                    next
                 },
                 || {
                     for (j, anchors) in current.iter().enumerate() {
@@ -570,10 +579,13 @@ impl PassageFinder {
                             anchors.as_deref(),
                         ));
                     }
+                    matched.store(true, core::sync::atomic::Ordering::Relaxed);
                 },
             );
             current = next.unwrap_or_default();
         }
+        let mut rest: Vec<_> = copies.collect();
+        crate::par::map_mut(&mut rest, |_, (part, text)| part.copy_from_slice(text));
         corpus.text.push_batch(segment);
         reports
     }
@@ -648,14 +660,6 @@ impl Default for PassageFinder {
             params: Params::new(DEFAULT_MIN_PASSAGE_LEN, 0),
         }
     }
-}
-
-/// Copies `texts` end to end into `dst`, which has exactly their length,
-/// on every thread.
-fn copy_into(dst: &mut [u8], texts: &[&[u8]]) {
-    let parts = split_by_lengths(dst, texts.iter().map(|t| t.len()));
-    let mut pairs: Vec<(&mut [u8], &[u8])> = parts.into_iter().zip(texts.iter().copied()).collect();
-    crate::par::map_mut(&mut pairs, |_, (part, text)| part.copy_from_slice(text));
 }
 
 /// `bytes` cut into consecutive parts of the given lengths (which must not
