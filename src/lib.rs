@@ -128,10 +128,13 @@
 //! batches ([`passage::PassageFinder::find_batch`]) are parallel under
 //! [`Scope::Document`]; under [`Scope::Corpus`] each document is matched
 //! against all the text before it, in corpus order, while the winnowing of
-//! the next round of documents (which needs no earlier text) and the copy
-//! of the current one into the corpus run on the other threads: the
-//! matching is the sequential part, and it bounds the speed-up (1.31x to
-//! 1.61x on two threads, see BENCHMARKS.md).
+//! the next round of documents (which needs no earlier text, and gives
+//! each anchor its context bytes too) and the copy of the batch into the
+//! corpus run on the other threads: the matching is the sequential part,
+//! about 57% of the single-thread work on the news corpus of
+//! `benches/batch.rs`, so threads beyond two gain little (1.75x to 1.86x
+//! on two threads in the runs of BENCHMARKS.md that run it alone or
+//! interleaved).
 //!
 //! # Crate features
 //!

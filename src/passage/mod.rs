@@ -428,10 +428,12 @@ impl PassageFinder {
     /// at most 16 MiB at the default `min_len`, 1 MiB at `min_len` 16), and
     /// while one round is matched, the other threads compute the winnowing
     /// of the next (a rolling hash and a sliding minimum over every byte,
-    /// 25% to 40% of the single-thread time) and copy the round into the
-    /// corpus's stored text. The matching thread reads those anchor events
-    /// instead of computing them, and the batch's documents where they are;
-    /// the reports are the same. The anchor table is sized for the batch
+    /// and each anchor's context bytes: 25% to 40% of the single-thread
+    /// time), then copy documents into the corpus's stored text until the
+    /// round's matching ends (the rest is copied at the end, on every
+    /// thread). The matching thread reads those anchor events instead of
+    /// computing them, and the batch's documents where they are; the
+    /// reports are the same. The anchor table is sized for the batch
     /// up front (from the anchors stored per byte so far), so that it
     /// usually does not grow on the matching thread.
     ///
