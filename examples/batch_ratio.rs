@@ -13,9 +13,9 @@
 //! Every round runs each case once, one after the other, so that the
 //! machine's slow phases hit all of them alike (with `blocks`, all the
 //! rounds of one case come first, as in criterion). Prints the median and
-//! the minimum of each case, the ratio of the medians, and the median and
-//! range of the rounds' own ratios (each round's 1-thread time over its
-//! 2-thread time). Criterion runs
+//! the minimum of each case, the ratio of the medians, and (but with
+//! `blocks`) the median and range of the rounds' own ratios (each round's
+//! 1-thread time over its 2-thread time). Criterion runs
 //! each id for seconds in sequence instead, so on a shared machine its
 //! ratios move with the phase each id happened to run in.
 #[path = "../benches/common/mod.rs"]
@@ -27,6 +27,7 @@ use textdedup::{Corpus, Deduper};
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).map_or(20, |a| a.parse().unwrap());
+    assert!(rounds > 0, "ROUNDS must be at least 1");
     let flag = |f: &str| std::env::args().skip(2).any(|a| a == f);
     let (blocks, passages) = (flag("blocks"), flag("passages"));
     let docs = common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
@@ -103,15 +104,20 @@ fn main() {
         medians.push(median);
         println!("{name}: median {median:.1} ms, min {:.1} ms", times[0]);
     }
-    for (pair, rounds) in (0..cases.len()).step_by(2).zip(&paired) {
+    for (pair, ratios) in (0..cases.len()).step_by(2).zip(&paired) {
         let name = cases[pair].0.split('/').next().unwrap_or_default();
-        println!(
-            "{name}: threads2 {:.2}x threads1 (ratio of the median times); \
-             per round: median {:.2}x, from {:.2}x to {:.2}x",
-            medians[pair] / medians[pair + 1],
-            rounds[rounds.len() / 2],
-            rounds[0],
-            rounds[rounds.len() - 1],
-        );
+        let ratio = medians[pair] / medians[pair + 1];
+        if blocks {
+            // A case's runs are not next to the other case's: no pairs.
+            println!("{name}: threads2 {ratio:.2}x threads1 (ratio of the median times)");
+        } else {
+            println!(
+                "{name}: threads2 {ratio:.2}x threads1 (ratio of the median times); \
+                 per round: median {:.2}x, from {:.2}x to {:.2}x",
+                ratios[ratios.len() / 2],
+                ratios[0],
+                ratios[ratios.len() - 1],
+            );
+        }
     }
 }

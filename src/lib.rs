@@ -129,12 +129,12 @@
 //! [`Scope::Document`]; under [`Scope::Corpus`] each document is matched
 //! against all the text before it, in corpus order, while the winnowing of
 //! the next round of documents (which needs no earlier text, and gives
-//! each anchor its context bytes too) and the copy of the batch into the
-//! corpus run on the other threads: the matching is the sequential part,
-//! about 57% of the single-thread work on the news corpus of
-//! `benches/batch.rs`, so threads beyond two gain little (1.75x to 1.86x
-//! on two threads in the runs of BENCHMARKS.md that run it alone or
-//! interleaved).
+//! each anchor its context bytes too) runs on the other threads, and one
+//! of them copies the batch into the corpus while the matching lasts. The
+//! matching is the sequential part: in a profile on the news corpus of
+//! `benches/batch.rs` its thread ran 57% of the single-thread work, so more
+//! than two threads gain little (1.75x to 1.86x measured on two, see
+//! BENCHMARKS.md).
 //!
 //! # Crate features
 //!

@@ -93,7 +93,7 @@ impl Params {
 
 /// A window's anchor, reported when it differs from the previous window's.
 /// 24 bytes: the k-gram's position is kept as its offset in the first
-/// window that selects it (less than `w`, at most [`MAX_WINDOW`]).
+/// window that selects it, less than `w` (so at most [`MAX_WINDOW`] - 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Anchor {
     /// The k-gram's hash (63 bits).
@@ -109,7 +109,9 @@ pub(crate) struct Anchor {
     pub(crate) ctx: u16,
 }
 
-// What the batch's memory bound counts per event.
+// What the batch's memory bound counts per event (16 bytes on 32-bit
+// targets).
+#[cfg(target_pointer_width = "64")]
 const _: () = assert!(core::mem::size_of::<Anchor>() == 24);
 
 impl Anchor {
@@ -343,6 +345,8 @@ mod tests {
         for (i, e) in events.iter().enumerate() {
             let next = events.get(i + 1).map_or(windows, |n| n.first_window);
             assert!(next > e.first_window);
+            // What `Anchor` keeps of the position fits.
+            assert!(e.pos() >= e.first_window && e.pos() - e.first_window < p.w);
             out.extend((e.first_window..next).map(|_| (e.pos(), e.hash)));
         }
         out
@@ -387,8 +391,12 @@ mod tests {
             (100, 0),
             (100, 9),
             (300, 0),
+            // The largest window, exactly and capped.
+            (4127, 0),
+            (5000, 3),
         ] {
             let p = Params::new(m, seed);
+            assert_eq!(p.w == MAX_WINDOW, m >= 4127);
             for len in [m, m + 1, m + 37, 3 * m + 5, 20_000] {
                 let text: Vec<u8> = (0..len)
                     .map(|_| {

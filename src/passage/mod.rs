@@ -143,6 +143,8 @@ mod table;
 
 pub use snap::Snap;
 
+use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
 use crate::config::{ConfigError, Scope};
 use crate::report::{DocId, DocReport, Origin, Removal, Stats};
 use crate::span::Span;
@@ -429,9 +431,9 @@ impl PassageFinder {
     /// while one round is matched, the other threads compute the winnowing
     /// of the next (a rolling hash and a sliding minimum over every byte,
     /// and each anchor's context bytes: 25% to 40% of the single-thread
-    /// time), then copy documents into the corpus's stored text until the
-    /// round's matching ends (the rest is copied at the end, on every
-    /// thread). The matching thread reads those anchor events instead of
+    /// time); then one of them copies documents into the corpus's stored
+    /// text until the round's matching ends (the rest is copied at the end,
+    /// on every thread). The matching thread reads those anchor events instead of
     /// computing them, and the batch's documents where they are; the
     /// reports are the same. The anchor table is sized for the batch
     /// up front (from the anchors stored per byte so far), so that it
@@ -492,17 +494,20 @@ impl PassageFinder {
         if corpus.params != Some(self.params) {
             corpus.reindex(self.params);
         }
-        self.find_corpus_batch(corpus, &texts, None)
+        self.find_corpus_batch(corpus, &texts, None, true)
     }
 
     /// [`PassageFinder::find_batch`] under [`Scope::Corpus`], for a corpus
     /// already indexed for these parameters, in rounds of about
     /// `round_bytes` (by default a 32nd of the batch, within bounds).
+    /// Without `copy_in_rounds`, the batch's text is copied at the end only
+    /// (for tests: otherwise when it is copied depends on timing).
     fn find_corpus_batch<'t>(
         &self,
         corpus: &mut PassageCorpus,
         texts: &[&'t [u8]],
         round_bytes: Option<usize>,
+        copy_in_rounds: bool,
     ) -> Vec<DocReport<'t>> {
         if texts.is_empty() {
             return Vec::new();
@@ -532,7 +537,7 @@ impl PassageFinder {
         } else {
             total / (self.params.w + 1) * 2
         };
-        corpus.table.reserve(expected);
+        corpus.table.reserve_on_every_thread(expected);
         let round_bytes = round_bytes.unwrap_or((total / 32).clamp(64 << 10, cap));
         let rounds = crate::par::ranges_by_bytes(texts.iter().map(|t| t.len()), round_bytes);
         let events = |round: &core::ops::Range<usize>| {
@@ -545,24 +550,24 @@ impl PassageFinder {
         // The batch's text goes to a segment of its own (zeroed pages from
         // the allocator, touched first by the copy). The matching reads the
         // documents in place, so the copy can happen at any time before the
-        // batch is stored: the other threads copy documents, in order, after
-        // each round's events, for as long as the round is being matched
-        // (early rounds match faster than their events are computed, later
-        // ones slower, as the table grows); the rest is copied at the end,
-        // on every thread.
+        // batch is stored: the thread that computed a round's events (one
+        // thread, whatever the pool's size) then copies documents, in order,
+        // for as long as the round is being matched (early rounds match
+        // faster than their events are computed, later ones slower, as the
+        // table grows); the rest is copied at the end, on every thread.
         let mut segment = vec![0u8; total];
         let mut copies = split_by_lengths(&mut segment, texts.iter().map(|t| t.len()))
             .into_iter()
             .zip(texts.iter().copied());
-        let matched = core::sync::atomic::AtomicBool::new(false);
+        let round_matched = AtomicBool::new(false);
         let mut reports = Vec::with_capacity(texts.len());
         let mut current = rounds.first().map(events).unwrap_or_default();
         for (i, round) in rounds.iter().enumerate() {
-            matched.store(false, core::sync::atomic::Ordering::Relaxed);
+            round_matched.store(false, Relaxed);
             let (next, ()) = crate::par::join(
                 || {
                     let next = rounds.get(i + 1).map(events);
-                    while !matched.load(core::sync::atomic::Ordering::Relaxed) {
+                    while copy_in_rounds && !round_matched.load(Relaxed) {
                         let Some((part, text)) = copies.next() else {
                             break;
                         };
@@ -581,7 +586,7 @@ impl PassageFinder {
                             anchors.as_deref(),
                         ));
                     }
-                    matched.store(true, core::sync::atomic::Ordering::Relaxed);
+                    round_matched.store(true, Relaxed);
                 },
             );
             current = next.unwrap_or_default();
@@ -943,6 +948,45 @@ mod tests {
         assert!(corpus.text_bytes() > 5 * 3000);
     }
 
+    /// However many threads and rounds, every document of a batch ends up
+    /// stored exactly (empty and short ones too: the copy does not depend
+    /// on matching them), and the reports equal the one-by-one loop.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn a_batch_is_stored_whole_on_any_pool() {
+        for threads in [1, 2, 3, 8] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            for (seed, m, round_bytes) in [(5, 16, 1), (6, 40, 700), (7, 100, 1 << 20)] {
+                let mut docs = documents(seed, 25, 3);
+                docs.insert(3, Vec::new());
+                docs.insert(11, b"tiny".to_vec());
+                docs.push(Vec::new());
+                let texts: Vec<&[u8]> = docs.iter().map(Vec::as_slice).collect();
+                let finder =
+                    PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
+                let mut seq = PassageCorpus::new();
+                let want: Vec<_> = docs.iter().map(|d| finder.find_in(&mut seq, d)).collect();
+                for copy_in_rounds in [true, false] {
+                    let mut batch = PassageCorpus::new();
+                    batch.params = Some(finder.params);
+                    let rounds = Some(round_bytes);
+                    let got = pool.install(|| {
+                        finder.find_corpus_batch(&mut batch, &texts, rounds, copy_in_rounds)
+                    });
+                    assert_eq!(outcome(&got, &batch), outcome(&want, &seq));
+                    assert_eq!(batch.text.documents(), docs.len());
+                    for (i, doc) in docs.iter().enumerate() {
+                        let stored = batch.text.document(i).1;
+                        assert_eq!(stored, doc.as_slice(), "{threads} threads, {seed}, doc {i}");
+                    }
+                }
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -956,6 +1000,7 @@ mod tests {
             letters in 2u8..=4,
             round_bytes in 1usize..3000,
             split in 0usize..=30,
+            copy_in_rounds in any::<bool>(),
         ) {
             let docs = documents(seed, 30, letters);
             let finder = PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
@@ -964,8 +1009,9 @@ mod tests {
             let texts: Vec<&[u8]> = docs.iter().map(Vec::as_slice).collect();
             let mut batch = PassageCorpus::new();
             batch.params = Some(finder.params);
-            let mut got = finder.find_corpus_batch(&mut batch, &texts[..split], Some(round_bytes));
-            got.extend(finder.find_corpus_batch(&mut batch, &texts[split..], Some(round_bytes)));
+            let rounds = Some(round_bytes);
+            let mut got = finder.find_corpus_batch(&mut batch, &texts[..split], rounds, copy_in_rounds);
+            got.extend(finder.find_corpus_batch(&mut batch, &texts[split..], rounds, copy_in_rounds));
             prop_assert_eq!(outcome(&got, &batch), outcome(&want, &seq));
             // A corpus sized up front (its table laid out differently)
             // answers the same too.
@@ -975,7 +1021,7 @@ mod tests {
             // A batch into a corpus sized up front, too.
             let mut sized_batch = PassageCorpus::with_capacity(1 << 16);
             sized_batch.params = Some(finder.params);
-            let got = finder.find_corpus_batch(&mut sized_batch, &texts, Some(round_bytes));
+            let got = finder.find_corpus_batch(&mut sized_batch, &texts, rounds, true);
             prop_assert_eq!(outcome(&got, &sized_batch), outcome(&want, &seq));
             // The corpora answer the same afterwards, one by one, then with
             // another `min_len` (their anchors rebuilt from the stored text).

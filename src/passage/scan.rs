@@ -70,7 +70,8 @@ impl Run {
 pub(crate) struct Scratch {
     /// The winnower's ring buffer.
     ring: Vec<u64>,
-    /// Anchor changes of one chunk of windows.
+    /// Anchor changes of one chunk of windows, for a document winnowed as
+    /// it is scanned.
     anchors: Vec<Anchor>,
     /// Candidates of one lookup.
     cands: Vec<u64>,
@@ -161,9 +162,10 @@ impl Events<'_> {
     }
 }
 
-/// Every anchor event of `text` (see [`Winnower::run`]), computed ahead of
-/// the scan: this part needs no table, so a batch computes it for many
-/// documents at once, on every thread. `text` must hold a window.
+/// Every anchor event of `text` (see [`Winnower::run`]) with its context
+/// ([`Anchor::ctx`]), computed ahead of the scan: this part needs no table,
+/// so a batch computes it for many documents at once, on every thread.
+/// `text` must hold a window.
 ///
 /// Ordinary text has about `2 / (w + 1)` events per window; periodic text
 /// (a run of spaces, `abab...`) has one per window. Past
@@ -342,7 +344,7 @@ impl State<'_> {
         if !self.charge_certified {
             let (anchor, lookup) = (&self.anchor, &self.lookup);
             // A later comparison can go back to this document's start.
-            let ctx = lookup.full_context(anchor);
+            let ctx = lookup.context_of(anchor, anchor.pos());
             table.insert(anchor.hash, lookup.base + anchor.pos() as u64, ctx);
         }
     }
@@ -361,13 +363,15 @@ struct Lookup<'a> {
 }
 
 impl Lookup<'_> {
-    /// The context of `anchor` with room back to the document's start.
+    /// The context of `anchor` for a comparison that may go back
+    /// `left_room` bytes before it (at most to the document's start).
     #[inline]
-    fn full_context(&self, anchor: &Anchor) -> u16 {
+    fn context_of(&self, anchor: &Anchor, left_room: usize) -> u16 {
+        // A winnowed-as-scanned anchor's `ctx` is 0, not its context.
         if self.ctx_ahead {
-            anchor.ctx
+            self.context.within(anchor.ctx, left_room)
         } else {
-            self.context.of(self.text, anchor.pos(), anchor.pos())
+            self.context.of(self.text, anchor.pos(), left_room)
         }
     }
 
@@ -397,13 +401,7 @@ impl Lookup<'_> {
     ) {
         let a = anchor.pos();
         cands.clear();
-        let wanted = || {
-            if self.ctx_ahead {
-                self.context.within(anchor.ctx, a - t)
-            } else {
-                self.context.of(self.text, a, a - t)
-            }
-        };
+        let wanted = || self.context_of(anchor, a - t);
         table.candidates(anchor.hash, wanted, cands);
         let here = self.base + a as u64;
         let before = pending.len();

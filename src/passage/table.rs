@@ -158,33 +158,39 @@ impl AnchorTable {
 
     /// Makes room for `additional` more anchors without growing.
     pub(crate) fn reserve(&mut self, additional: usize) {
+        self.reserve_with(additional, false);
+    }
+
+    /// [`AnchorTable::reserve`], the fresh arrays written on every thread
+    /// of the current rayon pool: for a batch, which runs there anyway.
+    /// (Not for a growth while one document is scanned: a single-document
+    /// call must not start rayon's global pool, nor a round's matching wait
+    /// on a parallel job.)
+    pub(crate) fn reserve_on_every_thread(&mut self, additional: usize) {
+        self.reserve_with(additional, true);
+    }
+
+    fn reserve_with(&mut self, additional: usize, parallel: bool) {
         let want = ((self.len + additional) * 2).next_power_of_two();
         if want > self.slots.len() {
-            self.resize(want);
+            self.resize(want, parallel);
         }
     }
 
     fn grow(&mut self) {
-        self.resize((self.slots.len() * 2).max(1024));
+        self.resize((self.slots.len() * 2).max(1024), false);
     }
 
-    fn resize(&mut self, size: usize) {
+    fn resize(&mut self, size: usize, parallel: bool) {
         // Written before first use: a zeroed allocation maps the shared
         // zero page on the first read of a slot, and the first insert then
         // copies it, a fault that interrupts every other thread of the
-        // process to flush its address translations.
-        // The writes fault the pages in, a few microseconds each (70 ms
-        // for the table of a 128 MiB batch): every thread takes a part.
-        fn written<T: Copy + Default + Send>(size: usize) -> Vec<T> {
-            let mut fresh = vec![T::default(); size];
-            let mut parts: Vec<&mut [T]> = fresh.chunks_mut(1 << 18).collect();
-            crate::par::map_mut(&mut parts, |_, part| {
-                core::hint::black_box(part).fill(T::default());
-            });
-            fresh
-        }
-        let old = core::mem::replace(&mut self.slots, written(size));
-        let old_ctx = core::mem::replace(&mut self.ctx, written(size));
+        // process to flush its address translations. The writes fault the
+        // pages in, a few microseconds each (70 ms for the table of a
+        // 128 MiB batch on one thread), so a batch has every thread take a
+        // part.
+        let old = core::mem::replace(&mut self.slots, written(size, parallel));
+        let old_ctx = core::mem::replace(&mut self.ctx, written(size, parallel));
         let mask = size - 1;
         for (slot, ctx) in old.into_iter().zip(old_ctx).filter(|&(s, _)| s != 0) {
             let mut i = self.home(slot >> POS_BITS);
@@ -195,6 +201,21 @@ impl AnchorTable {
             self.ctx[i] = ctx;
         }
     }
+}
+
+/// `size` default values, every page written (on every thread of the
+/// current rayon pool when `parallel`).
+fn written<T: Copy + Default + Send>(size: usize, parallel: bool) -> Vec<T> {
+    let mut fresh = vec![T::default(); size];
+    if parallel {
+        let mut parts: Vec<&mut [T]> = fresh.chunks_mut(1 << 18).collect();
+        crate::par::map_mut(&mut parts, |_, part| {
+            core::hint::black_box(part).fill(T::default());
+        });
+    } else {
+        core::hint::black_box(fresh.as_mut_slice()).fill(T::default());
+    }
+    fresh
 }
 
 #[cfg(test)]
