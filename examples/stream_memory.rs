@@ -1,16 +1,21 @@
 //! Measures the peak memory of the stream entry point.
 //!
 //! ```text
-//! cargo run --release --example stream_memory -- 1024 64
+//! cargo run --release --example stream_memory -- 1024 64 [chunks|passages|passages_document]
 //! ```
 //!
 //! Streams a generated corpus of the given size in MiB (default 1024)
 //! through `Deduper::dedup_stream` in batches of the given size in MiB
 //! (default 64), documents of 4 to 64 KiB generated on the fly, 30% of
 //! paragraphs repeats. Prints the peak resident memory (VmHWM, Linux) and
-//! what it is per input byte.
+//! what it is per input byte. With a third argument, the same stream goes
+//! through `DupFinder::find_stream` (default chunker) or
+//! `PassageFinder::find_stream` (default finder, corpus or document
+//! scope) instead.
 
-use textdedup::{Corpus, Deduper, Stats};
+use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
+use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+use textdedup::{Corpus, Deduper, Scope, Stats};
 
 #[path = "../tests/oracle/splitmix.rs"]
 mod splitmix;
@@ -49,11 +54,14 @@ fn peak_rss_bytes() -> Option<u64> {
 }
 
 fn main() {
-    let mut args = std::env::args()
-        .skip(1)
-        .map(|a| a.parse::<usize>().expect("sizes in MiB"));
-    let total = args.next().unwrap_or(1024) << 20;
-    let batch = args.next().unwrap_or(64) << 20;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let size = |i: usize, default: usize| {
+        args.get(i)
+            .map_or(default, |a| a.parse::<usize>().expect("sizes in MiB"))
+            << 20
+    };
+    let (total, batch) = (size(0, 1024), size(1, 64));
+    let mode = args.get(2).map_or("paragraphs", String::as_str);
     let before = peak_rss_bytes().unwrap_or(0);
 
     let mut rng = SplitMix64(42);
@@ -66,23 +74,46 @@ fn main() {
             d
         })
     });
-    let mut corpus = Corpus::new();
     let mut stats = Stats::default();
+    let sink = |report: textdedup::DocReport<'_>| {
+        stats += report.stats();
+        Ok::<(), std::convert::Infallible>(())
+    };
     let start = std::time::Instant::now();
-    Deduper::default()
-        .dedup_stream(&mut corpus, docs, batch, |report| {
-            stats += report.stats();
-            Ok::<(), std::convert::Infallible>(())
-        })
-        .unwrap();
+    let kept = match mode {
+        "paragraphs" => {
+            let mut corpus = Corpus::new();
+            Deduper::default()
+                .dedup_stream(&mut corpus, docs, batch, sink)
+                .unwrap();
+            format!("{} distinct paragraphs", corpus.distinct_paragraphs())
+        }
+        "chunks" => {
+            let chunker = Chunker::new(ChunkConfig::new()).unwrap();
+            let mut finder = DupFinder::new(chunker);
+            finder.find_stream(docs, batch, sink).unwrap();
+            "the chunk index".to_string()
+        }
+        "passages" | "passages_document" => {
+            let scope = if mode == "passages" {
+                Scope::Corpus
+            } else {
+                Scope::Document
+            };
+            let finder = PassageFinder::new(PassageConfig::new().scope(scope)).unwrap();
+            let mut corpus = PassageCorpus::new();
+            finder.find_stream(&mut corpus, docs, batch, sink).unwrap();
+            format!("{} MiB of passage corpus", corpus.heap_bytes() >> 20)
+        }
+        other => panic!("unknown mode {other}: paragraphs, chunks, passages or passages_document"),
+    };
     let elapsed = start.elapsed();
     let peak = peak_rss_bytes().unwrap_or(0);
     println!(
-        "{} documents, {} MiB in, {:.1}% removed, {} distinct paragraphs, {:.2} s",
+        "{mode}: {} documents, {} MiB in, {:.1}% removed, {kept}, {:.2} s",
         stats.documents,
         stats.bytes_in >> 20,
         100.0 * stats.bytes_removed as f64 / stats.bytes_in as f64,
-        corpus.distinct_paragraphs(),
         elapsed.as_secs_f64()
     );
     println!(

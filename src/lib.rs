@@ -16,11 +16,14 @@
 //! - [`passage`]: passage mode. Every exact repeated passage of at least
 //!   `min_len` bytes, at any offset, within a document or across a corpus,
 //!   verified byte by byte; the suffix-array answer in one streaming pass.
+//!   [`passage::PassageFinder::find_batch`] and
+//!   [`passage::PassageFinder::find_stream`] take many documents at once.
 //! - Low-level building blocks for custom pipelines: [`split`] (paragraphs
 //!   with memchr) and [`fingerprint`] (normalization and xxh3-128).
 //! - [`chunk`]: content-defined chunking with a Gear rolling hash (any
 //!   average from 64 bytes to 1 MiB, slices or `io::Read`, optional seed),
-//!   and [`chunk::DupFinder`] for repeated chunks across a corpus.
+//!   and [`chunk::DupFinder`] for repeated chunks across a corpus (one
+//!   document, a batch or a stream of documents at a time).
 //!
 //! Every position is a byte offset into the original document, every range
 //! half-open ([`Span`]). Output is always built from the original bytes;
@@ -208,6 +211,7 @@ pub mod passage;
 mod report;
 mod span;
 pub mod split;
+mod stream;
 
 pub use config::{Config, ConfigError, Scope, DEFAULT_MIN_PARAGRAPH_LEN};
 pub use dedup::{dedup_str, Corpus, Deduper};

@@ -222,6 +222,37 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn chunk_stream_batch_size_does_not_matter(
+        docs in proptest::collection::vec(proptest::collection::vec(0u8..4, 0..2000), 0..10),
+        batch_bytes in 0usize..5000,
+        threads in prop::sample::select(vec![1usize, 2, 8]),
+    ) {
+        use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
+        let mut docs = docs;
+        if let Some(d) = docs.first().cloned() {
+            docs.push(d);
+        }
+        let chunker = Chunker::new(ChunkConfig::new().avg(64)).unwrap();
+        let mut finder = DupFinder::new(chunker.clone());
+        let want = summary(&docs.iter().map(|d| finder.find(d)).collect::<Vec<_>>());
+        let got = in_pool(threads, || {
+            let mut got = Vec::new();
+            DupFinder::new(chunker)
+                .find_stream(docs.clone(), batch_bytes, |r| {
+                    got.extend(summary(std::slice::from_ref(&r)));
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+            got
+        });
+        prop_assert_eq!(got, want);
+    }
+}
+
 #[test]
 fn one_big_document_chunked_on_every_core() {
     use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
@@ -288,6 +319,36 @@ mod passage_batches {
                 });
                 prop_assert_eq!(&got, &want, "{} threads", threads);
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn stream_batch_size_does_not_matter(
+            seed in any::<u64>(),
+            m in prop::sample::select(vec![16usize, 40, 100]),
+            document_scope in any::<bool>(),
+            batch_bytes in 0usize..20_000,
+            threads in prop::sample::select(vec![1usize, 2, 8]),
+        ) {
+            let docs = corpus(seed, 20, 3000);
+            let scope = if document_scope { Scope::Document } else { Scope::Corpus };
+            let config = PassageConfig::new().min_len(m).snap(Snap::Byte).scope(scope);
+            let finder = PassageFinder::new(config).unwrap();
+            let want = summary(&one_by_one(&finder, &docs));
+            let got = in_pool(threads, || {
+                let mut got = Vec::new();
+                finder
+                    .find_stream(&mut PassageCorpus::new(), docs.clone(), batch_bytes, |r| {
+                        got.extend(summary(std::slice::from_ref(&r)));
+                        Ok::<(), ()>(())
+                    })
+                    .unwrap();
+                got
+            });
+            prop_assert_eq!(got, want);
         }
     }
 

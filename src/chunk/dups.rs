@@ -136,6 +136,61 @@ impl DupFinder {
             .collect()
     }
 
+    /// Finds the repeated chunks of a stream of owned documents in bounded
+    /// batches, handing each report to `sink` in corpus order.
+    ///
+    /// Documents are gathered until they hold at least `batch_bytes` bytes
+    /// (or the stream ends), searched with [`DupFinder::find_batch`], given
+    /// to `sink` one by one, and dropped. The answer is that of
+    /// [`DupFinder::find`] on each document in order, for every
+    /// `batch_bytes` and every thread count.
+    ///
+    /// # Memory
+    ///
+    /// At most `batch_bytes` plus one document of text at a time, 32 bytes
+    /// per chunk of the batch, and the index (38 to 76 bytes per distinct
+    /// chunk seen so far; no text is kept).
+    ///
+    /// # Errors
+    ///
+    /// The first error `sink` returns; documents after it are not read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
+    ///
+    /// let chunker = Chunker::new(ChunkConfig::new().avg(64))?;
+    /// let notice: String = (0..30).map(|i| format!("Clause {i} of the license. ")).collect();
+    /// let docs: Vec<String> = (0..50).map(|i| format!("Program {i}.\n{notice}")).collect();
+    /// let mut streamed = Vec::new();
+    /// DupFinder::new(chunker.clone()).find_stream(&docs, 4096, |report| {
+    ///     streamed.push(report.removals().to_vec());
+    ///     Ok::<(), std::io::Error>(())
+    /// })?;
+    /// let mut finder = DupFinder::new(chunker);
+    /// let one_by_one: Vec<_> = docs.iter().map(|d| finder.find(d.as_bytes()).removals().to_vec()).collect();
+    /// assert_eq!(streamed, one_by_one);
+    /// // Every later program repeats chunks of the notice.
+    /// assert!(streamed[0].is_empty() && streamed[1..].iter().all(|r| !r.is_empty()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn find_stream<T, I, F, E>(
+        &mut self,
+        docs: I,
+        batch_bytes: usize,
+        mut sink: F,
+    ) -> Result<(), E>
+    where
+        T: AsRef<[u8]> + Sync,
+        I: IntoIterator<Item = T>,
+        F: FnMut(DocReport<'_>) -> Result<(), E>,
+    {
+        crate::stream::in_batches(docs, batch_bytes, |batch| {
+            self.find_batch(batch).into_iter().try_for_each(&mut sink)
+        })
+    }
+
     /// The fingerprint and span of every chunk of `text` long enough to
     /// count. A large document is chunked in regions on every core, with the
     /// same cut points.

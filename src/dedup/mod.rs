@@ -208,24 +208,11 @@ impl Deduper {
         I: IntoIterator<Item = T>,
         F: FnMut(DocReport<'_>) -> Result<(), E>,
     {
-        let mut batch: Vec<T> = Vec::new();
-        let mut bytes = 0;
-        let mut docs = docs.into_iter().peekable();
-        while docs.peek().is_some() {
-            for doc in docs.by_ref() {
-                bytes += doc.as_ref().len();
-                batch.push(doc);
-                if bytes >= batch_bytes {
-                    break;
-                }
-            }
-            for report in self.dedup_batch(corpus, &batch) {
-                sink(report)?;
-            }
-            batch.clear();
-            bytes = 0;
-        }
-        Ok(())
+        crate::stream::in_batches(docs, batch_bytes, |batch| {
+            self.dedup_batch(corpus, batch)
+                .into_iter()
+                .try_for_each(&mut sink)
+        })
     }
 
     /// One document against `seen`: the fused loop, or the phased one for a

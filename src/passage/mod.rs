@@ -497,6 +497,68 @@ impl PassageFinder {
         self.find_corpus_batch(corpus, &texts, None, true)
     }
 
+    /// Finds the repeats of a stream of owned documents in bounded
+    /// batches, handing each report to `sink` in corpus order.
+    ///
+    /// Documents are gathered until they hold at least `batch_bytes` bytes
+    /// (or the stream ends), searched with [`PassageFinder::find_batch`],
+    /// given to `sink` one by one, and dropped. The answer is that of
+    /// [`PassageFinder::find_in`] on each document in order, for every
+    /// `batch_bytes` and every thread count.
+    ///
+    /// # Memory
+    ///
+    /// At most `batch_bytes` plus one document of the caller's text at a
+    /// time and the batch's working memory ([`PassageFinder::find_batch`]).
+    /// Under [`Scope::Corpus`] the corpus keeps a copy of every document and
+    /// its anchors (about 1.7 bytes per byte, [`PassageCorpus::heap_bytes`]),
+    /// so the stream must fit in memory once; under [`Scope::Document`]
+    /// nothing is kept from one batch to the next.
+    ///
+    /// # Errors
+    ///
+    /// The first error `sink` returns; documents after it are not read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+    ///
+    /// let finder = PassageFinder::new(PassageConfig::new().min_len(30))?;
+    /// let docs: Vec<String> =
+    ///     (0..100).map(|i| format!("Page {i}. Reproduced with the permission of the owner.")).collect();
+    /// let mut streamed = Vec::new();
+    /// finder.find_stream(&mut PassageCorpus::new(), &docs, 1000, |report| {
+    ///     streamed.push(report.removals().to_vec());
+    ///     Ok::<(), std::io::Error>(())
+    /// })?;
+    /// let mut corpus = PassageCorpus::new();
+    /// let one_by_one: Vec<_> = docs.iter().map(|d| finder.find_in(&mut corpus, d.as_bytes()).removals().to_vec()).collect();
+    /// assert_eq!(streamed, one_by_one);
+    /// // Every later page loses the notice from its first word on.
+    /// let notice = "Reproduced with the permission of the owner.";
+    /// assert!(streamed[1..].iter().all(|r| r.len() == 1 && r[0].span().len() == notice.len()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn find_stream<T, I, F, E>(
+        &self,
+        corpus: &mut PassageCorpus,
+        docs: I,
+        batch_bytes: usize,
+        mut sink: F,
+    ) -> Result<(), E>
+    where
+        T: AsRef<[u8]> + Sync,
+        I: IntoIterator<Item = T>,
+        F: FnMut(DocReport<'_>) -> Result<(), E>,
+    {
+        crate::stream::in_batches(docs, batch_bytes, |batch| {
+            self.find_batch(corpus, batch)
+                .into_iter()
+                .try_for_each(&mut sink)
+        })
+    }
+
     /// [`PassageFinder::find_batch`] under [`Scope::Corpus`], for a corpus
     /// already indexed for these parameters, in rounds of about
     /// `round_bytes` (by default a 32nd of the batch, within bounds).
