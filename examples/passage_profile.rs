@@ -1,7 +1,8 @@
 //! Development aid: runs one passage mode over the generated 64 MiB corpus
 //! (or, with a second argument `news`, over the 128 MiB input of
 //! `benches/batch.rs`; with `words`, over one 64 MiB line of words drawn
-//! from ten, where every k-gram recurs hundreds of times), for `perf
+//! from ten, where every k-gram recurs hundreds of times; a third argument
+//! `whole` joins the documents into one), for `perf
 //! record` and for A/B runs: it prints the mode's wall time and the
 //! process's CPU time over it (all threads, input generation left out).
 //!
@@ -20,6 +21,12 @@ fn main() {
         Some("news") => common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7),
         Some("words") => vec![passage_gen::ten_words(64 << 20)],
         _ => passage_gen::corpus(64 << 20, 0x5EED),
+    };
+    // A third argument `whole` makes the input one document.
+    let docs = if std::env::args().nth(3).as_deref() == Some("whole") {
+        vec![docs.concat()]
+    } else {
+        docs
     };
     let total: usize = docs.iter().map(Vec::len).sum();
     let f = PassageFinder::new(PassageConfig::new().min_len(100).snap(Snap::Byte)).unwrap();

@@ -151,6 +151,8 @@ pub(crate) struct Winnower<'t> {
     mask: usize,
     /// The rolling hash of the last k-gram computed.
     h: u64,
+    /// The first window.
+    start: usize,
     /// The next k-gram to compute.
     g: usize,
     /// The current window's minimum and its position.
@@ -161,7 +163,21 @@ pub(crate) struct Winnower<'t> {
 impl<'t> Winnower<'t> {
     /// A winnower for `text`, which must hold at least one window
     /// (`text.len() >= p.m`); `ring` is a reusable buffer.
-    pub(crate) fn new(p: &'t Params, text: &'t [u8], mut ring: Vec<u64>) -> Winnower<'t> {
+    #[cfg(test)]
+    pub(crate) fn new(p: &'t Params, text: &'t [u8], ring: Vec<u64>) -> Winnower<'t> {
+        Winnower::starting_at(p, text, 0, ring)
+    }
+
+    /// A winnower for the windows of `text` from `start` on (there must be
+    /// one): the events are those of [`Winnower::new`] from window `start`
+    /// on, but for window `start`, which always gives one (a window's
+    /// anchor depends only on its bytes).
+    pub(crate) fn starting_at(
+        p: &'t Params,
+        text: &'t [u8],
+        start: usize,
+        mut ring: Vec<u64>,
+    ) -> Winnower<'t> {
         let size = p.w.next_power_of_two();
         ring.clear();
         ring.resize(size, 0);
@@ -171,7 +187,8 @@ impl<'t> Winnower<'t> {
             ring,
             mask: size - 1,
             h: 0,
-            g: 0,
+            start,
+            g: start,
             min_h: u64::MAX,
             min_pos: 0,
         }
@@ -184,7 +201,7 @@ impl<'t> Winnower<'t> {
 
     /// Computes the windows up to (not including) `t_end` and appends an
     /// [`Anchor`] for each window whose anchor differs from the window
-    /// before it (always for window 0).
+    /// before it (always for the first window).
     pub(crate) fn run(&mut self, t_end: usize, out: &mut Vec<Anchor>) {
         // One copy of the loop per shift: with a constant shift the loop
         // takes fewer instructions and registers (an immediate shift, where
@@ -203,12 +220,13 @@ impl<'t> Winnower<'t> {
         debug_assert_eq!(SHIFT, self.p.shift);
         let (k, w, shift) = (self.p.k, self.p.w, SHIFT);
         let (text, gear) = (self.text, &self.p.gear);
-        if self.g == 0 {
-            for &b in &text[..k - 1] {
+        let start = self.start;
+        if self.g == start {
+            for &b in &text[start..start + k - 1] {
                 self.h = (self.h << shift).wrapping_add(gear[b as usize]);
             }
-            // The k-grams of window 0.
-            for g in 0..w {
+            // The k-grams of the first window.
+            for g in start..start + w {
                 self.h = (self.h << shift).wrapping_add(gear[text[g + k - 1] as usize]);
                 let key = self.h >> 1;
                 self.ring[g & self.mask] = key;
@@ -217,8 +235,8 @@ impl<'t> Winnower<'t> {
                     self.min_pos = g;
                 }
             }
-            out.push(Anchor::new(self.min_pos, self.min_h, 0));
-            self.g = w;
+            out.push(Anchor::new(self.min_pos, self.min_h, start));
+            self.g = start + w;
         }
         let g_end = t_end + w - 1;
         if g_end <= self.g {

@@ -1049,6 +1049,55 @@ mod tests {
         }
     }
 
+    /// A large document is matched region by region while the next
+    /// region's events are computed on the other threads (with regions of
+    /// two scan chunks under test): the reports and the corpus left behind
+    /// are those of the scan in one piece (one thread), whatever the
+    /// number of threads, with periodic stretches (winnowed as they are
+    /// matched), copies within the document and of the document before.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn a_large_document_in_regions_equals_one_piece() {
+        let mut big = Vec::new();
+        for (i, doc) in documents(11, 60, 3).into_iter().enumerate() {
+            big.extend_from_slice(&doc);
+            if i % 17 == 5 {
+                big.extend(core::iter::repeat_n(b'a', 20_000 + i));
+            }
+            if i % 13 == 7 {
+                let from = big.len() / 3;
+                big.extend_from_within(from..from + 9_000);
+            }
+        }
+        let before = documents(12, 10, 2).concat();
+        assert!(big.len() > 20 * 8192, "{} bytes: many regions", big.len());
+        for m in [16, 40, 100] {
+            let finder =
+                PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
+            let run = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| {
+                    let mut corpus = PassageCorpus::new();
+                    let reports = [
+                        finder.find_in(&mut corpus, &before),
+                        finder.find_in(&mut corpus, &big),
+                        finder.find_in(&mut corpus, &big[1000..]),
+                    ];
+                    let alone = finder.find(&big);
+                    format!("{}{:?}", outcome(&reports, &corpus), alone.removals())
+                })
+            };
+            let one_piece = run(1);
+            assert!(one_piece.matches("Removal").count() > 20);
+            for threads in [2, 3, 8] {
+                assert_eq!(run(threads), one_piece, "min_len {m}, {threads} threads");
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 

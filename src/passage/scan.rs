@@ -105,18 +105,99 @@ pub(crate) fn scan(
     if text.len() < p.m {
         return;
     }
-    let mut events = match ahead {
-        Some(events) => Events::Ahead { events, next: 0 },
-        None => Events::Lazy {
-            winnower: Winnower::new(p, text, core::mem::take(&mut scratch.ring)),
-            buf: core::mem::take(&mut scratch.anchors),
-        },
-    };
-    scan_with(p, table, earlier, text, scratch, pieces, &mut events);
-    if let Events::Lazy { winnower, buf } = events {
-        scratch.ring = winnower.into_ring();
-        scratch.anchors = buf;
+    let windows = text.len() - p.m + 1;
+    let mut scan = Scan::new(p, earlier, text, scratch);
+    if let Some(events) = ahead {
+        let mut events = Events::Ahead { events, next: 0 };
+        scan.run(table, scratch, pieces, &mut events, windows);
+    } else if windows >= 2 * REGION_WINDOWS && crate::par::threads() > 1 {
+        scan_in_regions(p, &mut scan, table, scratch, pieces);
+    } else {
+        let ring = core::mem::take(&mut scratch.ring);
+        let ring = scan.run_lazily(p, table, scratch, pieces, ring, windows);
+        scratch.ring = ring;
     }
+    scan.finish(table);
+    scratch.sink = core::hint::black_box(scratch.sink);
+}
+
+/// Windows per region of a large document: its anchor events are computed
+/// a region ahead, on the other threads, while the scan matches the region
+/// before (a multiple of [`CHUNK_WINDOWS`], so that the scan's chunks are
+/// those of a scan in one piece).
+/// The unit tests and the fuzzers make regions small, so that small
+/// documents have many.
+const REGION_WINDOWS: usize = if cfg!(any(test, fuzzing)) {
+    2 * CHUNK_WINDOWS
+} else {
+    1024 * CHUNK_WINDOWS
+};
+
+/// Scans a document of at least two regions: the events of region `i + 1`
+/// are computed (on the other threads, in parts) while region `i` is
+/// matched, as a batch does for its rounds of documents. A region whose
+/// events exceed [`max_events`] (periodic text) is winnowed as it is
+/// matched instead. Same pieces and table as a scan in one piece.
+fn scan_in_regions(
+    p: &Params,
+    scan: &mut Scan<'_>,
+    table: &mut AnchorTable,
+    scratch: &mut Scratch,
+    pieces: &mut Vec<Piece>,
+) {
+    let (text, windows) = (scan.state.lookup.text, scan.windows);
+    // Room for the anchors of novel text (2 / (w + 1) per window), made on
+    // every thread: a growth would rehash on the matching thread.
+    table.reserve_on_every_thread(windows / (p.w + 1) * 2);
+    let starts: Vec<usize> = (0..windows).step_by(REGION_WINDOWS).collect();
+    let region = |i: usize| starts[i]..starts.get(i + 1).copied().unwrap_or(windows);
+    let events_of = |i: usize| region_events(p, text, region(i));
+    let mut current = events_of(0);
+    for i in 0..starts.len() {
+        let (next, ()) = crate::par::join(
+            || (i + 1 < starts.len()).then(|| events_of(i + 1)).flatten(),
+            || {
+                let end = region(i).end;
+                match &current {
+                    Some(events) => {
+                        let mut events = Events::Ahead { events, next: 0 };
+                        scan.run(table, scratch, pieces, &mut events, end);
+                    }
+                    None => {
+                        let ring = core::mem::take(&mut scratch.ring);
+                        scratch.ring = scan.run_lazily(p, table, scratch, pieces, ring, end);
+                    }
+                }
+            },
+        );
+        current = next;
+    }
+}
+
+/// The anchor events of `text`'s windows `region` with their contexts, as
+/// [`anchors_of`] gives them (but for the first, always given: it may
+/// repeat the anchor of the window before), computed in parts on every
+/// thread; `None` past [`max_events`].
+fn region_events(p: &Params, text: &[u8], region: core::ops::Range<usize>) -> Option<Vec<Anchor>> {
+    let parts = crate::par::threads().max(1);
+    let step = region.len().div_ceil(parts).max(CHUNK_WINDOWS);
+    let ranges: Vec<core::ops::Range<usize>> = (region.start..region.end)
+        .step_by(step)
+        .map(|t| t..(t + step).min(region.end))
+        .collect();
+    let parts = crate::par::map(&ranges, |r| anchors_in(p, text, r.clone()));
+    let mut out: Vec<Anchor> = Vec::new();
+    for part in parts {
+        let part = part?;
+        // A part's first event repeats the anchor before it, unless that
+        // anchor changes there.
+        let skip = match (out.last(), part.first()) {
+            (Some(last), Some(first)) => usize::from(last.pos() == first.pos()),
+            _ => 0,
+        };
+        out.extend_from_slice(&part[skip..]);
+    }
+    Some(out)
 }
 
 /// Where a scan's anchor events come from.
@@ -172,14 +253,19 @@ impl Events<'_> {
 /// [`max_events`] the answer is `None`, and the document is winnowed as it
 /// is scanned instead, so that what is held ahead stays bounded.
 pub(crate) fn anchors_of(p: &Params, text: &[u8]) -> Option<Vec<Anchor>> {
-    let windows = text.len() - p.m + 1;
-    let budget = max_events(p, text.len());
+    anchors_in(p, text, 0..text.len() - p.m + 1)
+}
+
+/// [`anchors_of`] for the windows `windows` of `text` only (the first
+/// always gives an event), within [`max_events`] of their bytes.
+fn anchors_in(p: &Params, text: &[u8], windows: core::ops::Range<usize>) -> Option<Vec<Anchor>> {
+    let budget = max_events(p, windows.len() + p.m - 1);
     let context = Context::new(p.m, p.k);
     let mut out = Vec::new();
-    let mut winnower = Winnower::new(p, text, Vec::new());
-    let mut t = 0;
-    while t < windows {
-        t = (t + CHUNK_WINDOWS).min(windows);
+    let mut winnower = Winnower::starting_at(p, text, windows.start, Vec::new());
+    let mut t = windows.start;
+    while t < windows.end {
+        t = (t + CHUNK_WINDOWS).min(windows.end);
         let new = out.len();
         winnower.run(t, &mut out);
         if out.len() > budget {
@@ -200,67 +286,130 @@ pub(crate) fn max_events(p: &Params, len: usize) -> usize {
     4 * len / (p.w + 1) + 4
 }
 
-/// The scan proper, for a document of at least one window.
-fn scan_with(
-    p: &Params,
-    table: &mut AnchorTable,
-    earlier: Earlier<'_>,
-    text: &[u8],
-    scratch: &mut Scratch,
-    pieces: &mut Vec<Piece>,
-    events: &mut Events<'_>,
-) {
-    let m = p.m;
-    let windows = text.len() - m + 1;
-    let mut state = State {
-        lookup: Lookup {
-            earlier,
-            text,
-            base: earlier.len(),
-            m,
-            context: Context::new(m, p.k),
-            ctx_ahead: events.with_context(),
-        },
-        best: Run {
-            rs: 0,
-            re: 0,
-            src: 0,
-        },
-        cover_end: 0,
-        anchor: Anchor::new(0, 0, 0),
-        looked_up: false,
-        charge_certified: true,
-    };
-    scratch.pending.clear();
-    let mut t = 0;
-    while t < windows {
-        let t_end = (t + CHUNK_WINDOWS).min(windows);
-        let anchors = events.until(t_end);
-        scratch.sink ^= table.warm(anchors.iter().map(|a| a.hash));
-        for (i, &next) in anchors.iter().enumerate() {
-            if next.first_window > 0 {
-                state.advance(table, scratch, t, next.first_window, pieces);
-                state.finish_anchor(table);
-            }
-            state.anchor = next;
-            state.looked_up = false;
-            state.charge_certified = true;
-            t = next.first_window;
-            if state.best.re >= t_end - 1 + m {
-                // Every window left in the chunk is certified (periodic or
-                // copied text): no anchor of the chunk is looked up or
-                // stored, so skip to the last one.
-                if let Some(&last) = anchors[i..].last() {
-                    state.anchor = last;
-                }
-                break;
-            }
+/// A scan in progress over a document of at least one window: the
+/// windows before `t` are done.
+struct Scan<'a> {
+    state: State<'a>,
+    t: usize,
+    windows: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn new(p: &Params, earlier: Earlier<'a>, text: &'a [u8], scratch: &mut Scratch) -> Scan<'a> {
+        scratch.pending.clear();
+        Scan {
+            state: State {
+                lookup: Lookup {
+                    earlier,
+                    text,
+                    base: earlier.len(),
+                    m: p.m,
+                    context: Context::new(p.m, p.k),
+                    ctx_ahead: false,
+                },
+                best: Run {
+                    rs: 0,
+                    re: 0,
+                    src: 0,
+                },
+                cover_end: 0,
+                anchor: Anchor::new(0, 0, 0),
+                looked_up: false,
+                charge_certified: true,
+            },
+            t: 0,
+            windows: text.len() - p.m + 1,
         }
-        state.advance(table, scratch, t, t_end, pieces);
-        t = t_end;
     }
-    state.finish_anchor(table);
-    scratch.sink = core::hint::black_box(scratch.sink);
+
+    /// [`Scan::run`] with events winnowed as the scan goes, from window
+    /// `self.t` on, with `ring` as the winnower's buffer (given back).
+    fn run_lazily(
+        &mut self,
+        p: &Params,
+        table: &mut AnchorTable,
+        scratch: &mut Scratch,
+        pieces: &mut Vec<Piece>,
+        ring: Vec<u64>,
+        t_stop: usize,
+    ) -> Vec<u64> {
+        let text = self.state.lookup.text;
+        let mut events = Events::Lazy {
+            winnower: Winnower::starting_at(p, text, self.t, ring),
+            buf: core::mem::take(&mut scratch.anchors),
+        };
+        self.run(table, scratch, pieces, &mut events, t_stop);
+        match events {
+            Events::Lazy { winnower, buf } => {
+                scratch.anchors = buf;
+                winnower.into_ring()
+            }
+            Events::Ahead { .. } => Vec::new(),
+        }
+    }
+
+    /// Processes the windows from `self.t` to `t_stop` (the last window, or
+    /// a multiple of [`CHUNK_WINDOWS`]), with `events` from window `self.t`
+    /// on. Their first may repeat the current anchor, when they were
+    /// computed apart from the events before (a region): it is skipped.
+    fn run(
+        &mut self,
+        table: &mut AnchorTable,
+        scratch: &mut Scratch,
+        pieces: &mut Vec<Piece>,
+        events: &mut Events<'_>,
+        t_stop: usize,
+    ) {
+        let state = &mut self.state;
+        let m = state.lookup.m;
+        state.lookup.ctx_ahead = events.with_context();
+        if state.lookup.ctx_ahead {
+            // The current anchor may come from a region winnowed lazily.
+            let (a, lookup) = (&mut state.anchor, &state.lookup);
+            a.ctx = lookup.context.of(lookup.text, a.pos(), a.pos());
+        }
+        let mut t = self.t;
+        let mut first = t > 0;
+        while t < t_stop {
+            let t_end = (t + CHUNK_WINDOWS).min(t_stop);
+            let mut anchors = events.until(t_end);
+            if core::mem::take(&mut first) {
+                if let Some(a) = anchors.first() {
+                    if a.first_window == t && a.pos() == state.anchor.pos() {
+                        anchors = &anchors[1..];
+                    }
+                }
+            }
+            scratch.sink ^= table.warm(anchors.iter().map(|a| a.hash));
+            for (i, &next) in anchors.iter().enumerate() {
+                if next.first_window > 0 {
+                    state.advance(table, scratch, t, next.first_window, pieces);
+                    state.finish_anchor(table);
+                }
+                state.anchor = next;
+                state.looked_up = false;
+                state.charge_certified = true;
+                t = next.first_window;
+                if state.best.re >= t_end - 1 + m {
+                    // Every window left in the chunk is certified (periodic
+                    // or copied text): no anchor of the chunk is looked up
+                    // or stored, so skip to the last one.
+                    if let Some(&last) = anchors[i..].last() {
+                        state.anchor = last;
+                    }
+                    break;
+                }
+            }
+            state.advance(table, scratch, t, t_end, pieces);
+            t = t_end;
+        }
+        self.t = t;
+    }
+
+    /// Stores the last anchor, unless its whole charge was certified.
+    fn finish(mut self, table: &mut AnchorTable) {
+        self.state.finish_anchor(table);
+    }
 }
 
 /// The scan's state within one document.
@@ -491,6 +640,101 @@ impl Lookup<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::passage::stored::StoredText;
+    use proptest::prelude::*;
+
+    /// Scans `texts` in turn into one table and returns their pieces: in
+    /// one piece (`regions` empty), or in regions of `chunks` scan chunks,
+    /// region `i` computed ahead or winnowed lazily by `regions[i % len]`
+    /// (`true`: lazily), whatever the thread count.
+    fn pieces_of(p: &Params, texts: &[&[u8]], chunks: usize, regions: &[bool]) -> String {
+        let (mut table, mut scratch, mut stored) = (
+            AnchorTable::default(),
+            Scratch::default(),
+            StoredText::default(),
+        );
+        let mut out = String::new();
+        for (id, text) in texts.iter().enumerate() {
+            let mut pieces = Vec::new();
+            let windows = text.len() - p.m + 1;
+            let mut scan = Scan::new(p, stored.earlier(&[]), text, &mut scratch);
+            let step = if regions.is_empty() {
+                windows
+            } else {
+                chunks * CHUNK_WINDOWS
+            };
+            for (i, start) in (0..windows).step_by(step).enumerate() {
+                let end = (start + step).min(windows);
+                let ahead = (!regions.is_empty() && !regions[i % regions.len()])
+                    .then(|| anchors_in(p, text, start..end))
+                    .flatten();
+                match ahead {
+                    Some(events) => {
+                        let mut events = Events::Ahead {
+                            events: &events,
+                            next: 0,
+                        };
+                        scan.run(&mut table, &mut scratch, &mut pieces, &mut events, end);
+                    }
+                    None => {
+                        let ring = core::mem::take(&mut scratch.ring);
+                        let (t, s) = (&mut table, &mut scratch);
+                        scratch.ring = scan.run_lazily(p, t, s, &mut pieces, ring, end);
+                    }
+                }
+            }
+            scan.finish(&mut table);
+            stored.push(id as u64, text);
+            out += &format!("{pieces:?} {}\n", table.len());
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// A document scanned in regions, each computed ahead or winnowed
+        /// as it is matched, gives the pieces and table of one piece; and
+        /// so does a second document of short copies taken around the
+        /// region edges, where an anchor carried from one region to the
+        /// next must keep its context.
+        #[test]
+        fn regions_of_any_source_equal_one_piece(
+            seed in any::<u64>(),
+            m in prop::sample::select(vec![16usize, 23, 40, 100]),
+            chunks in 1usize..3,
+            regions in proptest::collection::vec(any::<bool>(), 1..5),
+            periodic in any::<bool>(),
+        ) {
+            let p = Params::new(m, 0);
+            let mut state = seed;
+            let mut next = |below: usize| (crate::chunk::gear::splitmix64(&mut state) % below as u64) as usize;
+            let mut text: Vec<u8> = Vec::new();
+            while text.len() < 7 * CHUNK_WINDOWS {
+                match next(6) {
+                    0 if text.len() > 1000 => {
+                        let from = next(text.len() - 500);
+                        text.extend_from_within(from..from + 50 + next(450));
+                    }
+                    1 if periodic => text.extend(core::iter::repeat_n(b'a', 3000 + next(6000))),
+                    _ => text.extend((0..200).map(|_| b"abc d"[next(5)])),
+                }
+            }
+            let mut copies = Vec::new();
+            let edges = (1..).map(|i| i * chunks * CHUNK_WINDOWS);
+            for edge in edges.take_while(|&e| e + m < text.len()) {
+                for back in [1, m / 2, m, m + 7] {
+                    if let Some(from) = edge.checked_sub(back) {
+                        let to = (from + m + next(3)).min(text.len());
+                        copies.extend_from_slice(&text[from..to]);
+                        copies.push(b'|');
+                    }
+                }
+            }
+            let texts = [&text[..], &copies[..]];
+            prop_assert_eq!(pieces_of(&p, &texts, chunks, &regions), pieces_of(&p, &texts, 0, &[]));
+        }
+    }
 
     #[test]
     fn periodic_text_is_not_winnowed_ahead() {
