@@ -137,7 +137,9 @@
 //! matching is the sequential part: in a profile on the news corpus of
 //! `benches/batch.rs` its thread ran 57% of the single-thread work, so more
 //! than two threads gain little (1.75x to 1.86x measured on two, see
-//! BENCHMARKS.md).
+//! BENCHMARKS.md). A single large passage document (8 MiB or more at the
+//! default `min_len`) is cut into regions the same way: the other threads
+//! compute the next region's anchors while one matches the current region.
 //!
 //! # Crate features
 //!

@@ -352,6 +352,41 @@ mod passage_batches {
         }
     }
 
+    /// One large document (many regions at these `min_len`s: a region is
+    /// `(w + 1) * 65,536` windows) is matched in regions on more than one
+    /// thread, with the answer of one thread: alone, and after another
+    /// document in a corpus.
+    #[test]
+    fn a_large_document_is_the_same_on_any_pool() {
+        let docs = corpus(21, 400, 12_000);
+        let big = docs[1..].concat();
+        assert!(big.len() > 2 << 20, "{} bytes", big.len());
+        for m in [16, 20, 24] {
+            let finder =
+                PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
+            let run = |threads: usize| {
+                in_pool(threads, || {
+                    let mut corpus = PassageCorpus::new();
+                    let reports = [
+                        finder.find(&big),
+                        finder.find_in(&mut corpus, &docs[0]),
+                        finder.find_in(&mut corpus, &big),
+                    ];
+                    // The anchors stored too: the same table.
+                    (
+                        summary(&reports),
+                        corpus.anchors(),
+                        corpus.refused_anchors(),
+                    )
+                })
+            };
+            let one = run(1);
+            assert!(one.0[2].1.len() > 100, "min_len {m}: repeats found");
+            assert_eq!(run(2), one, "min_len {m}, 2 threads");
+            assert_eq!(run(8), one, "min_len {m}, 8 threads");
+        }
+    }
+
     /// The default `min_len` with a seed: documents of several thousand
     /// windows (several scan chunks each), a batch of many rounds, and
     /// periodic documents, whose anchor events are too many to compute

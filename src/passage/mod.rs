@@ -350,6 +350,18 @@ impl PassageFinder {
     /// the anchor table (at most about 1.1 bytes per input byte at the
     /// default `min_len`) and a few KiB of buffers. The text is not copied.
     ///
+    /// A large document uses every thread of the current rayon pool, with
+    /// the same answer (with the `parallel` feature and more than one
+    /// thread): it is matched region by region while the other threads
+    /// compute the anchors of the next region. A region is `(w + 1) *
+    /// 65,536` windows, at most 4 Mi (`w`, the winnowing window, is
+    /// `min_len` less 15 to 31), so documents of two regions or more take
+    /// this path: from
+    /// 8 MiB at the default `min_len`, 256 KiB at `min_len` 16. Two
+    /// regions of anchor events are held at a time, about 3 MiB each for
+    /// ordinary text, at most twice that; a region of periodic text, with
+    /// more, is winnowed as it is matched instead.
+    ///
     /// # Examples
     ///
     /// ```
@@ -391,7 +403,8 @@ impl PassageFinder {
     /// # Complexity
     ///
     /// Linear time in `text.len()`; the corpus grows by `text.len()` bytes
-    /// of text plus the new anchors (see [`PassageCorpus`]).
+    /// of text plus the new anchors (see [`PassageCorpus`]). A large
+    /// document uses every thread, as in [`PassageFinder::find`].
     pub fn find_in<'t>(&self, corpus: &mut PassageCorpus, text: &'t [u8]) -> DocReport<'t> {
         if self.config.scope == Scope::Document {
             let doc = DocId::new(corpus.documents);

@@ -83,8 +83,10 @@ pub(crate) struct Scratch {
 }
 
 /// Windows per chunk: the anchors of a chunk have their table slots
-/// read together before the chunk is processed.
-const CHUNK_WINDOWS: usize = 4096;
+/// read together before the chunk is processed. The unit tests and the
+/// fuzzers take small chunks (the answer does not depend on their size),
+/// so that their inputs cross many chunk and region edges.
+const CHUNK_WINDOWS: usize = if cfg!(any(test, fuzzing)) { 256 } else { 4096 };
 
 /// Scans `text` (the next document of the stream) and appends its removed
 /// pieces, in order, to `pieces`; stores its new anchors in `table` under
@@ -110,7 +112,7 @@ pub(crate) fn scan(
     if let Some(events) = ahead {
         let mut events = Events::Ahead { events, next: 0 };
         scan.run(table, scratch, pieces, &mut events, windows);
-    } else if windows >= 2 * REGION_WINDOWS && crate::par::threads() > 1 {
+    } else if windows >= 2 * region_windows(p) && crate::par::threads() > 1 {
         scan_in_regions(p, &mut scan, table, scratch, pieces);
     } else {
         let ring = core::mem::take(&mut scratch.ring);
@@ -123,15 +125,18 @@ pub(crate) fn scan(
 
 /// Windows per region of a large document: its anchor events are computed
 /// a region ahead, on the other threads, while the scan matches the region
-/// before (a multiple of [`CHUNK_WINDOWS`], so that the scan's chunks are
-/// those of a scan in one piece).
-/// The unit tests and the fuzzers make regions small, so that small
-/// documents have many.
-const REGION_WINDOWS: usize = if cfg!(any(test, fuzzing)) {
-    2 * CHUNK_WINDOWS
-} else {
-    1024 * CHUNK_WINDOWS
-};
+/// before. `(w + 1) << 16` windows, so that a region of ordinary text has
+/// about 131,072 events (3 MiB; twice that at most, past which it is
+/// winnowed as it is matched), within 4 Mi windows; a multiple of
+/// [`CHUNK_WINDOWS`], so that the scan's chunks are those of a scan in one
+/// piece. The unit tests and the fuzzers make regions of two chunks, so
+/// that small documents have many.
+fn region_windows(p: &Params) -> usize {
+    if cfg!(any(test, fuzzing)) {
+        return 2 * CHUNK_WINDOWS;
+    }
+    ((p.w + 1) << 16).clamp(CHUNK_WINDOWS, 1024 * CHUNK_WINDOWS) / CHUNK_WINDOWS * CHUNK_WINDOWS
+}
 
 /// Scans a document of at least two regions: the events of region `i + 1`
 /// are computed (on the other threads, in parts) while region `i` is
@@ -149,7 +154,7 @@ fn scan_in_regions(
     // Room for the anchors of novel text (2 / (w + 1) per window), made on
     // every thread: a growth would rehash on the matching thread.
     table.reserve_on_every_thread(windows / (p.w + 1) * 2);
-    let starts: Vec<usize> = (0..windows).step_by(REGION_WINDOWS).collect();
+    let starts: Vec<usize> = (0..windows).step_by(region_windows(p)).collect();
     let region = |i: usize| starts[i]..starts.get(i + 1).copied().unwrap_or(windows);
     let events_of = |i: usize| region_events(p, text, region(i));
     let mut current = events_of(0);
