@@ -94,7 +94,9 @@ const CHUNK_WINDOWS: usize = if cfg!(any(test, fuzzing)) { 256 } else { 4096 };
 ///
 /// `ahead` holds the document's anchor events when they were computed
 /// ahead ([`anchors_of`]); otherwise they are computed as the scan goes, a
-/// chunk of windows at a time. Same pieces, same table afterwards.
+/// chunk of windows at a time, or, for a document of two regions or more
+/// on more than one thread, a region ahead on the other threads
+/// ([`scan_in_regions`]). Same pieces, same table afterwards.
 pub(crate) fn scan(
     p: &Params,
     table: &mut AnchorTable,
