@@ -24,6 +24,20 @@ fn in_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
 /// first start), paragraphs).
 type Summary = (u64, Vec<(usize, usize, u64, usize)>, u64);
 
+/// What a stream entry point hands its sink, as summaries in order: `run`
+/// calls it with the sink it is given.
+fn streamed(
+    run: impl FnOnce(&mut dyn FnMut(DocReport<'_>) -> Result<(), ()>) -> Result<(), ()>,
+) -> Vec<Summary> {
+    let mut got = Vec::new();
+    run(&mut |r| {
+        got.extend(summary(std::slice::from_ref(&r)));
+        Ok(())
+    })
+    .unwrap();
+    got
+}
+
 /// Owned copies of reports, to compare runs over the same borrowed docs.
 fn summary(reports: &[DocReport<'_>]) -> Vec<Summary> {
     reports
@@ -103,13 +117,7 @@ proptest! {
         let docs: Vec<Vec<u8>> = docs.into_iter().map(String::into_bytes).collect();
         let deduper = Deduper::new(Config::new().min_len(1)).unwrap();
         let want = summary(&sequential(&deduper, &docs));
-        let mut got = Vec::new();
-        deduper
-            .dedup_stream(&mut Corpus::new(), docs.clone(), batch_bytes, |r| {
-                got.extend(summary(std::slice::from_ref(&r)));
-                Ok::<(), ()>(())
-            })
-            .unwrap();
+        let got = streamed(|sink| deduper.dedup_stream(&mut Corpus::new(), docs.clone(), batch_bytes, sink));
         prop_assert_eq!(got, want);
     }
 }
@@ -240,14 +248,7 @@ proptest! {
         let mut finder = DupFinder::new(chunker.clone());
         let want = summary(&docs.iter().map(|d| finder.find(d)).collect::<Vec<_>>());
         let got = in_pool(threads, || {
-            let mut got = Vec::new();
-            DupFinder::new(chunker)
-                .find_stream(docs.clone(), batch_bytes, |r| {
-                    got.extend(summary(std::slice::from_ref(&r)));
-                    Ok::<(), ()>(())
-                })
-                .unwrap();
-            got
+            streamed(|sink| DupFinder::new(chunker).find_stream(docs.clone(), batch_bytes, sink))
         });
         prop_assert_eq!(got, want);
     }
@@ -281,7 +282,7 @@ mod passage_inputs;
 mod splitmix;
 
 mod passage_batches {
-    use super::{in_pool, summary};
+    use super::{in_pool, streamed, summary};
     use proptest::prelude::*;
     use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
     use textdedup::{DocReport, Scope};
@@ -339,14 +340,7 @@ mod passage_batches {
             let finder = PassageFinder::new(config).unwrap();
             let want = summary(&one_by_one(&finder, &docs));
             let got = in_pool(threads, || {
-                let mut got = Vec::new();
-                finder
-                    .find_stream(&mut PassageCorpus::new(), docs.clone(), batch_bytes, |r| {
-                        got.extend(summary(std::slice::from_ref(&r)));
-                        Ok::<(), ()>(())
-                    })
-                    .unwrap();
-                got
+                streamed(|sink| finder.find_stream(&mut PassageCorpus::new(), docs.clone(), batch_bytes, sink))
             });
             prop_assert_eq!(got, want);
         }
