@@ -348,10 +348,18 @@ mod tests {
     /// The winnower's events expanded to one entry per window, computed in
     /// uneven chunks.
     fn fast(p: &Params, text: &[u8]) -> Vec<(usize, u64)> {
+        fast_from(p, text, 0)
+    }
+
+    /// [`fast`] from window `start` on, with a winnower started there
+    /// (its ring buffer left dirty by another run).
+    fn fast_from(p: &Params, text: &[u8], start: usize) -> Vec<(usize, u64)> {
         let windows = text.len() + 1 - p.m;
-        let mut winnower = Winnower::new(p, text, Vec::new());
+        let mut dirty = Winnower::new(p, text, Vec::new());
+        dirty.run(windows, &mut Vec::new());
+        let mut winnower = Winnower::starting_at(p, text, start, dirty.into_ring());
         let mut events = Vec::new();
-        let mut t = 0;
+        let mut t = start;
         let mut step = 1;
         while t < windows {
             let end = (t + step).min(windows);
@@ -359,6 +367,7 @@ mod tests {
             t = end;
             step = step * 3 + 1;
         }
+        assert_eq!(events[0].first_window, start);
         let mut out = Vec::new();
         for (i, e) in events.iter().enumerate() {
             let next = events.get(i + 1).map_or(windows, |n| n.first_window);
@@ -396,6 +405,29 @@ mod tests {
             kgram_hash(&seeded, text, 3),
             kgram_hash(&Params::new(100, 0), text, 3)
         );
+    }
+
+    #[test]
+    fn a_winnower_started_anywhere_agrees_from_there() {
+        let mut state = 5u64;
+        for m in [16, 17, 44, 100, 4127] {
+            let p = Params::new(m, 0);
+            for letters in [1, 2, 3] {
+                let text: Vec<u8> = (0..m * 3 + 300)
+                    .map(|_| {
+                        b"abc"[(crate::chunk::gear::splitmix64(&mut state) % letters) as usize]
+                    })
+                    .collect();
+                let all = naive(&p, &text);
+                for start in (0..all.len()).step_by(7) {
+                    assert_eq!(
+                        fast_from(&p, &text, start),
+                        all[start..],
+                        "m {m}, start {start}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub(crate) struct Scratch {
 /// Windows per chunk: the anchors of a chunk have their table slots
 /// read together before the chunk is processed. The unit tests and the
 /// fuzzers take small chunks (the answer does not depend on their size),
-/// so that their inputs cross many chunk and region edges.
+/// so that their inputs of a few kilobytes cross chunk and region edges.
 const CHUNK_WINDOWS: usize = if cfg!(any(test, fuzzing)) { 256 } else { 4096 };
 
 /// Scans `text` (the next document of the stream) and appends its removed
@@ -128,11 +128,12 @@ pub(crate) fn scan(
 /// Windows per region of a large document: its anchor events are computed
 /// a region ahead, on the other threads, while the scan matches the region
 /// before. `(w + 1) << 16` windows, so that a region of ordinary text has
-/// about 131,072 events (3 MiB; twice that at most, past which it is
-/// winnowed as it is matched), within 4 Mi windows; a multiple of
-/// [`CHUNK_WINDOWS`], so that the scan's chunks are those of a scan in one
-/// piece. The unit tests and the fuzzers make regions of two chunks, so
-/// that small documents have many.
+/// at most about 131,072 events (3 MiB; [`max_events`] allows twice that
+/// per part of a region, past which the region is winnowed as it is
+/// matched), within 4 Mi windows; a multiple of [`CHUNK_WINDOWS`], so that
+/// the scan's chunks are those of a scan in one piece (for speed: the
+/// answer does not depend on them). The unit tests and the fuzzers make
+/// regions of two chunks, so that small documents have several.
 fn region_windows(p: &Params) -> usize {
     if cfg!(any(test, fuzzing)) {
         return 2 * CHUNK_WINDOWS;
@@ -142,9 +143,12 @@ fn region_windows(p: &Params) -> usize {
 
 /// Scans a document of at least two regions: the events of region `i + 1`
 /// are computed (on the other threads, in parts) while region `i` is
-/// matched, as a batch does for its rounds of documents. A region whose
-/// events exceed [`max_events`] (periodic text) is winnowed as it is
-/// matched instead. Same pieces and table as a scan in one piece.
+/// matched, as a batch does for its rounds of documents. A region with a
+/// part whose events exceed [`max_events`] (periodic text) is winnowed as
+/// it is matched instead. Same pieces and table contents as a scan in one
+/// piece (the table's capacity may differ: it is reserved region by
+/// region). At most three regions of events are held: the one matched,
+/// the next one's parts, and their concatenation.
 fn scan_in_regions(
     p: &Params,
     scan: &mut Scan<'_>,
@@ -153,14 +157,17 @@ fn scan_in_regions(
     pieces: &mut Vec<Piece>,
 ) {
     let (text, windows) = (scan.state.lookup.text, scan.windows);
-    // Room for the anchors of novel text (2 / (w + 1) per window), made on
-    // every thread: a growth would rehash on the matching thread.
-    table.reserve_on_every_thread(windows / (p.w + 1) * 2);
     let starts: Vec<usize> = (0..windows).step_by(region_windows(p)).collect();
     let region = |i: usize| starts[i]..starts.get(i + 1).copied().unwrap_or(windows);
     let events_of = |i: usize| region_events(p, text, region(i));
     let mut current = events_of(0);
     for i in 0..starts.len() {
+        // Room for the region's anchors if its text is novel (2 / (w + 1)
+        // per window), made between regions on every thread: growing
+        // while matching would write the new table on the matching thread
+        // alone. Region by region, so that a repetitive document does not
+        // reserve what it will not use.
+        table.reserve_on_every_thread(region(i).len() / (p.w + 1) * 2);
         let (next, ()) = crate::par::join(
             || (i + 1 < starts.len()).then(|| events_of(i + 1)).flatten(),
             || {
@@ -192,10 +199,13 @@ fn region_events(p: &Params, text: &[u8], region: core::ops::Range<usize>) -> Op
         .step_by(step)
         .map(|t| t..(t + step).min(region.end))
         .collect();
-    let parts = crate::par::map(&ranges, |r| anchors_in(p, text, r.clone()));
-    let mut out: Vec<Anchor> = Vec::new();
+    let parts: Option<Vec<Vec<Anchor>>> =
+        crate::par::map(&ranges, |r| anchors_in(p, text, r.clone()))
+            .into_iter()
+            .collect();
+    let parts = parts?;
+    let mut out: Vec<Anchor> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for part in parts {
-        let part = part?;
         // A part's first event repeats the anchor before it, unless that
         // anchor changes there.
         let skip = match (out.last(), part.first()) {
@@ -355,10 +365,11 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Processes the windows from `self.t` to `t_stop` (the last window, or
-    /// a multiple of [`CHUNK_WINDOWS`]), with `events` from window `self.t`
-    /// on. Their first may repeat the current anchor, when they were
-    /// computed apart from the events before (a region): it is skipped.
+    /// Processes the windows from `self.t` to `t_stop` (best the last
+    /// window or a multiple of [`CHUNK_WINDOWS`], so that chunks stay
+    /// whole), with `events` from window `self.t` on. Their first may
+    /// repeat the current anchor, when they were computed apart from the
+    /// events before (a region): it is skipped.
     fn run(
         &mut self,
         table: &mut AnchorTable,
