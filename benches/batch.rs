@@ -13,8 +13,11 @@
 //! `batch/one_document/threadsN` (paragraph mode, one document),
 //! `batch/passages/threadsN` (passage mode, corpus scope: the matching
 //! runs in corpus order, the winnowing of the next round on the other
-//! threads) and
-//! `batch/passages_document_scope/threadsN`.
+//! threads),
+//! `batch/passages_document_scope/threadsN` and
+//! `batch/passages_one_document/threadsN` (passage mode, the same bytes as
+//! one document: matched region by region, the next region's anchors
+//! computed on the other threads).
 
 use std::hint::black_box;
 
@@ -78,6 +81,15 @@ fn bench(c: &mut Criterion) {
             assert_eq!(batch, one_by_one);
         }
     }
+    let one_passages = |t: usize| {
+        let pool = ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+        pool.install(|| passages.find(&one).removals().to_vec())
+    };
+    let one_thread = one_passages(1);
+    assert!(!one_thread.is_empty());
+    for &t in &threads[1..] {
+        assert_eq!(one_passages(t), one_thread, "{t} threads");
+    }
 
     let mut group = c.benchmark_group("batch");
     group.throughput(Throughput::Bytes(bytes));
@@ -123,6 +135,11 @@ fn bench(c: &mut Criterion) {
                         .len()
                 })
             })
+        });
+    }
+    for (t, pool) in &pools {
+        group.bench_function(format!("passages_one_document/threads{t}"), |b| {
+            b.iter(|| pool.install(|| passages.find(black_box(&one)).removals().len()))
         });
     }
     group.finish();
