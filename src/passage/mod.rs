@@ -357,11 +357,10 @@ impl PassageFinder {
     /// 65,536` windows, at most 4 Mi (`w`, the winnowing window, is
     /// `min_len` less 15 to 31), so documents of two regions or more take
     /// this path: from
-    /// 8 MiB at the default `min_len`, 256 KiB at `min_len` 16. At most
-    /// three regions of anchor events are held at a time (the one matched,
-    /// and the next one's parts and their concatenation), at most about
-    /// 3 MiB each for ordinary text; a region of periodic text, with more
-    /// events, is winnowed as it is matched instead.
+    /// 8 MiB at the default `min_len`, 256 KiB at `min_len` 16. Two
+    /// regions of anchor events are held at a time (the one matched and
+    /// the next), at most about 3 MiB each for ordinary text; periodic
+    /// text, with more events, is winnowed as it is matched instead.
     ///
     /// # Examples
     ///

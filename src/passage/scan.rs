@@ -128,9 +128,9 @@ pub(crate) fn scan(
 /// Windows per region of a large document: its anchor events are computed
 /// a region ahead, on the other threads, while the scan matches the region
 /// before. `(w + 1) << 16` windows, so that a region of ordinary text has
-/// at most about 131,072 events (3 MiB; [`max_events`] allows twice that
-/// per part of a region, past which the region is winnowed as it is
-/// matched), within 4 Mi windows; a multiple of [`CHUNK_WINDOWS`], so that
+/// at most about 131,072 events (3 MiB; [`max_events`] allows twice that,
+/// past which a part of the region is winnowed as it is matched), within
+/// 4 Mi windows; a multiple of [`CHUNK_WINDOWS`], so that
 /// the scan's chunks are those of a scan in one piece (for speed: the
 /// answer does not depend on them). The unit tests and the fuzzers make
 /// regions of two chunks, so that small documents have several.
@@ -143,12 +143,11 @@ fn region_windows(p: &Params) -> usize {
 
 /// Scans a document of at least two regions: the events of region `i + 1`
 /// are computed (on the other threads, in parts) while region `i` is
-/// matched, as a batch does for its rounds of documents. A region with a
-/// part whose events exceed [`max_events`] (periodic text) is winnowed as
-/// it is matched instead. Same pieces and table contents as a scan in one
-/// piece (the table's capacity may differ: it is reserved region by
-/// region). At most three regions of events are held: the one matched,
-/// the next one's parts, and their concatenation.
+/// matched, as a batch does for its rounds of documents. A part whose
+/// events exceed [`max_events`] (periodic text) is winnowed as it is
+/// matched instead. Same pieces and table contents as a scan in one piece
+/// (the table's capacity may differ: it is reserved region by region). At
+/// most two regions of events are held: the one matched and the next.
 fn scan_in_regions(
     p: &Params,
     scan: &mut Scan<'_>,
@@ -169,52 +168,45 @@ fn scan_in_regions(
         // reserve what it will not use.
         table.reserve_on_every_thread(region(i).len() / (p.w + 1) * 2);
         let (next, ()) = crate::par::join(
-            || (i + 1 < starts.len()).then(|| events_of(i + 1)).flatten(),
+            || (i + 1 < starts.len()).then(|| events_of(i + 1)),
             || {
-                let end = region(i).end;
-                match &current {
-                    Some(events) => {
-                        let mut events = Events::Ahead { events, next: 0 };
-                        scan.run(table, scratch, pieces, &mut events, end);
-                    }
-                    None => {
-                        let ring = core::mem::take(&mut scratch.ring);
-                        scratch.ring = scan.run_lazily(p, table, scratch, pieces, ring, end);
+                // Each part's first event may repeat the anchor before it:
+                // `Scan::run` skips it then.
+                for (part, events) in &current {
+                    match events {
+                        Some(events) => {
+                            let mut events = Events::Ahead { events, next: 0 };
+                            scan.run(table, scratch, pieces, &mut events, part.end);
+                        }
+                        None => {
+                            let ring = core::mem::take(&mut scratch.ring);
+                            let end = part.end;
+                            scratch.ring = scan.run_lazily(p, table, scratch, pieces, ring, end);
+                        }
                     }
                 }
             },
         );
-        current = next;
+        current = next.unwrap_or_default();
     }
 }
 
-/// The anchor events of `text`'s windows `region` with their contexts, as
-/// [`anchors_of`] gives them (but for the first, always given: it may
-/// repeat the anchor of the window before), computed in parts on every
-/// thread; `None` past [`max_events`].
-fn region_events(p: &Params, text: &[u8], region: core::ops::Range<usize>) -> Option<Vec<Anchor>> {
+/// The windows `region` of `text` in parts, one per thread (whole chunks
+/// but the last), each with its anchor events and their contexts as
+/// [`anchors_in`] gives them, or `None` past [`max_events`].
+fn region_events(
+    p: &Params,
+    text: &[u8],
+    region: core::ops::Range<usize>,
+) -> Vec<(core::ops::Range<usize>, Option<Vec<Anchor>>)> {
     let parts = crate::par::threads().max(1);
-    let step = region.len().div_ceil(parts).max(CHUNK_WINDOWS);
+    let step = region.len().div_ceil(parts).next_multiple_of(CHUNK_WINDOWS);
     let ranges: Vec<core::ops::Range<usize>> = (region.start..region.end)
         .step_by(step)
         .map(|t| t..(t + step).min(region.end))
         .collect();
-    let parts: Option<Vec<Vec<Anchor>>> =
-        crate::par::map(&ranges, |r| anchors_in(p, text, r.clone()))
-            .into_iter()
-            .collect();
-    let parts = parts?;
-    let mut out: Vec<Anchor> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        // A part's first event repeats the anchor before it, unless that
-        // anchor changes there.
-        let skip = match (out.last(), part.first()) {
-            (Some(last), Some(first)) => usize::from(last.pos() == first.pos()),
-            _ => 0,
-        };
-        out.extend_from_slice(&part[skip..]);
-    }
-    Some(out)
+    let events = crate::par::map(&ranges, |r| anchors_in(p, text, r.clone()));
+    ranges.into_iter().zip(events).collect()
 }
 
 /// Where a scan's anchor events come from.
