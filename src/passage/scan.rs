@@ -298,8 +298,11 @@ pub(crate) fn max_events(p: &Params, len: usize) -> usize {
 /// A scan in progress over a document of at least one window: the
 /// windows before `t` are done.
 struct Scan<'a> {
+    /// What the windows so far left: runs, the current anchor, lookups.
     state: State<'a>,
+    /// The first window not processed yet.
     t: usize,
+    /// The document's windows.
     windows: usize,
 }
 
@@ -353,6 +356,7 @@ impl<'a> Scan<'a> {
                 scratch.anchors = buf;
                 winnower.into_ring()
             }
+            // Not reached: the events above are lazy.
             Events::Ahead { .. } => Vec::new(),
         }
     }
