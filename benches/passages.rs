@@ -22,6 +22,9 @@
 //! only, to keep the run short: compare throughput (bytes per second);
 //! `textdedup_8mib` runs textdedup on the same slice. `textdedup_per_document`
 //! runs the 64 MiB corpus document by document, without corpus state.
+//! Everything runs on one thread (rayon's global pool is built with one).
+//! `batch/passages_one_document` in `benches/batch.rs` has a large
+//! document on two threads.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
@@ -131,6 +134,13 @@ fn periodic(unit: &[u8]) -> Vec<u8> {
 }
 
 fn passages(c: &mut Criterion) {
+    // The floors here are for one thread, and a document of two regions or
+    // more (the 16 MiB ones below) would use every thread of the pool.
+    #[cfg(feature = "parallel")]
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build_global()
+        .expect("the first use of the global pool");
     let docs = passage_gen::corpus(CORPUS_BYTES, 0x5EED);
     let total: usize = docs.iter().map(Vec::len).sum();
     let mut slice_len = 0;
