@@ -141,13 +141,7 @@ mod tests {
     #[test]
     fn every_run_that_counts_passes() {
         for m in [16, 17, 22, 23, 30, 44, 45, 63, 64, 65, 100, 101, 200] {
-            let k = if m >= 64 {
-                32
-            } else if m >= 44 {
-                22
-            } else {
-                16
-            };
+            let k = crate::passage::anchor::Params::new(m, 0).k;
             let c = Context::new(m, k);
             let at = m + 8;
             // Every split of a run of exactly `m` bytes (the k-gram agrees),

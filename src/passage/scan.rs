@@ -111,15 +111,10 @@ pub(crate) fn scan(
     }
     let windows = text.len() - p.m + 1;
     let mut scan = Scan::new(p, earlier, text, scratch);
-    if let Some(events) = ahead {
-        let mut events = Events::Ahead { events, next: 0 };
-        scan.run(table, scratch, pieces, &mut events, windows);
-    } else if windows >= 2 * region_windows(p) && crate::par::threads() > 1 {
+    if ahead.is_none() && windows >= 2 * region_windows(p) && crate::par::threads() > 1 {
         scan_in_regions(p, &mut scan, table, scratch, pieces);
     } else {
-        let ring = core::mem::take(&mut scratch.ring);
-        let ring = scan.run_lazily(p, table, scratch, pieces, ring, windows);
-        scratch.ring = ring;
+        scan.run_to(p, table, scratch, pieces, ahead, windows);
     }
     scan.finish(table);
     scratch.sink = core::hint::black_box(scratch.sink);
@@ -173,17 +168,7 @@ fn scan_in_regions(
                 // Each part's first event may repeat the anchor before it:
                 // `Scan::run` skips it then.
                 for (part, events) in &current {
-                    match events {
-                        Some(events) => {
-                            let mut events = Events::Ahead { events, next: 0 };
-                            scan.run(table, scratch, pieces, &mut events, part.end);
-                        }
-                        None => {
-                            let ring = core::mem::take(&mut scratch.ring);
-                            let end = part.end;
-                            scratch.ring = scan.run_lazily(p, table, scratch, pieces, ring, end);
-                        }
-                    }
+                    scan.run_to(p, table, scratch, pieces, events.as_deref(), part.end);
                 }
             },
         );
@@ -334,30 +319,34 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// [`Scan::run`] with events winnowed as the scan goes, from window
-    /// `self.t` on, with `ring` as the winnower's buffer (given back).
-    fn run_lazily(
+    /// [`Scan::run`] up to `t_stop` with the events of windows `self.t`
+    /// on: `ahead` when they were computed ahead, otherwise winnowed as
+    /// the scan goes (in the buffers of `scratch`).
+    fn run_to(
         &mut self,
         p: &Params,
         table: &mut AnchorTable,
         scratch: &mut Scratch,
         pieces: &mut Vec<Piece>,
-        ring: Vec<u64>,
+        ahead: Option<&[Anchor]>,
         t_stop: usize,
-    ) -> Vec<u64> {
-        let text = self.state.lookup.text;
-        let mut events = Events::Lazy {
-            winnower: Winnower::starting_at(p, text, self.t, ring),
-            buf: core::mem::take(&mut scratch.anchors),
+    ) {
+        let mut events = match ahead {
+            Some(events) => Events::Ahead { events, next: 0 },
+            None => Events::Lazy {
+                winnower: Winnower::starting_at(
+                    p,
+                    self.state.lookup.text,
+                    self.t,
+                    core::mem::take(&mut scratch.ring),
+                ),
+                buf: core::mem::take(&mut scratch.anchors),
+            },
         };
         self.run(table, scratch, pieces, &mut events, t_stop);
-        match events {
-            Events::Lazy { winnower, buf } => {
-                scratch.anchors = buf;
-                winnower.into_ring()
-            }
-            // Not reached: the events above are lazy.
-            Events::Ahead { .. } => Vec::new(),
+        if let Events::Lazy { winnower, buf } = events {
+            scratch.ring = winnower.into_ring();
+            scratch.anchors = buf;
         }
     }
 
@@ -682,20 +671,8 @@ mod tests {
                 let ahead = (!regions.is_empty() && !regions[i % regions.len()])
                     .then(|| anchors_in(p, text, start..end))
                     .flatten();
-                match ahead {
-                    Some(events) => {
-                        let mut events = Events::Ahead {
-                            events: &events,
-                            next: 0,
-                        };
-                        scan.run(&mut table, &mut scratch, &mut pieces, &mut events, end);
-                    }
-                    None => {
-                        let ring = core::mem::take(&mut scratch.ring);
-                        let (t, s) = (&mut table, &mut scratch);
-                        scratch.ring = scan.run_lazily(p, t, s, &mut pieces, ring, end);
-                    }
-                }
+                let (t, s) = (&mut table, &mut scratch);
+                scan.run_to(p, t, s, &mut pieces, ahead.as_deref(), end);
             }
             scan.finish(&mut table);
             stored.push(id as u64, text);
