@@ -733,7 +733,8 @@ fn jsonl_clean_round_trip_keeps_other_fields() {
         r#"{"text":"Other intro.\n","id":2,"zeta":[1,2,3],"alpha":null}"#,
         "\r\n",
         "\n",
-        r#"{"id": 3, "text": "café au lait, très bien\n", "z": true}"#,
+        // What is left of the text keeps its escapes as written.
+        r#"{"id": 3, "text": "caf\u00e9 au lait, tr\u00e8s bien\n", "z": true}"#,
         "\n",
         r#"{"text": "no id here, and a repeat\n"}"#,
     );
@@ -754,6 +755,26 @@ fn jsonl_clean_round_trip_keeps_other_fields() {
             assert_eq!(a[k], b[k]);
         }
     }
+}
+
+#[test]
+fn jsonl_clean_cut_inside_a_character_writes_a_replacement_character() {
+    // "é" and "©" end with the same byte (0xA9), so with `--snap byte` the
+    // repeat starts inside "©": the rest of the text is written anew, with
+    // U+FFFD for the broken character, and the record stays valid JSON.
+    let r = "0123456789abcdefghij";
+    let record = serde_json::json!({"id": 1, "text": format!("é{r}©{r}")}).to_string() + "\n";
+    let dir = fixture(&[("s.jsonl", record.as_bytes())]);
+    let args = [
+        "clean", "-q", "--jsonl", "--mode", "passage", "--snap", "byte",
+    ];
+    let out = ok(
+        dir.path(),
+        &[&args[..], &["--min-len", "16", "s.jsonl"]].concat(),
+    );
+    let value: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(value["text"], format!("é{r}\u{FFFD}"));
+    assert_eq!(value["id"], 1);
 }
 
 #[test]

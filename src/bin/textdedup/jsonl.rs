@@ -74,61 +74,146 @@ fn offset_in(whole: &str, part: &str) -> usize {
 /// A `\u` escape that is a lone surrogate, or an escape the parser should
 /// not have let through.
 pub(crate) fn unescape_into(raw: &str, out: &mut Vec<u8>) -> Result<(), String> {
-    let bad = || format!("malformed JSON record: bad escape in {}", abbreviate(raw));
-    let body = raw
-        .as_bytes()
-        .get(1..raw.len().saturating_sub(1))
-        .ok_or_else(bad)?;
+    let error = |e: BadEscape| {
+        let what = match e {
+            BadEscape::LoneSurrogate => "lone surrogate",
+            BadEscape::Malformed => "bad escape",
+        };
+        format!("malformed JSON record: {what} in {}", abbreviate(raw))
+    };
+    let body = string_body(raw.as_bytes()).ok_or_else(|| error(BadEscape::Malformed))?;
     let mut i = 0;
     while let Some(k) = memchr::memchr(b'\\', &body[i..]) {
         out.extend_from_slice(&body[i..i + k]);
-        i += k + 2;
-        let byte = match body.get(i - 1) {
-            Some(b'"') => b'"',
-            Some(b'\\') => b'\\',
-            Some(b'/') => b'/',
-            Some(b'b') => 0x08,
-            Some(b'f') => 0x0C,
-            Some(b'n') => b'\n',
-            Some(b'r') => b'\r',
-            Some(b't') => b'\t',
-            Some(b'u') => {
-                let high = hex4(body, i).ok_or_else(bad)?;
-                i += 4;
-                let code = match high {
-                    0xD800..=0xDBFF => {
-                        let low = body[i..]
-                            .starts_with(b"\\u")
-                            .then(|| hex4(body, i + 2))
-                            .flatten()
-                            .filter(|low| (0xDC00..=0xDFFF).contains(low))
-                            .ok_or_else(|| {
-                                format!(
-                                    "malformed JSON record: lone surrogate in {}",
-                                    abbreviate(raw)
-                                )
-                            })?;
-                        i += 6;
-                        0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    0xDC00..=0xDFFF => {
-                        return Err(format!(
-                            "malformed JSON record: lone surrogate in {}",
-                            abbreviate(raw)
-                        ))
-                    }
-                    _ => high,
-                };
-                let c = char::from_u32(code).ok_or_else(bad)?;
-                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-                continue;
-            }
-            _ => return Err(bad()),
-        };
-        out.push(byte);
+        let (c, len) = escape_at(body, i + k).map_err(error)?;
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else {
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+        i += k + len;
     }
     out.extend_from_slice(&body[i..]);
     Ok(())
+}
+
+/// The JSON string `raw` (quotes included) without its quotes.
+fn string_body(raw: &[u8]) -> Option<&[u8]> {
+    raw.get(1..raw.len().checked_sub(1)?)
+}
+
+/// Why an escape does not decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BadEscape {
+    /// A `\u` escape of half a surrogate pair, alone.
+    LoneSurrogate,
+    /// Anything else.
+    Malformed,
+}
+
+/// The character the escape at `body[i]` (a backslash) stands for, and the
+/// escape's length in bytes: 2, 6, or 12 for a surrogate pair.
+#[inline(always)]
+fn escape_at(body: &[u8], i: usize) -> Result<(char, usize), BadEscape> {
+    let c = match body.get(i + 1) {
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        Some(b'u') => return unicode_escape(body, i),
+        _ => return Err(BadEscape::Malformed),
+    };
+    Ok((c, 2))
+}
+
+/// [`escape_at`] for a `\u` escape (or a surrogate pair of two).
+fn unicode_escape(body: &[u8], i: usize) -> Result<(char, usize), BadEscape> {
+    let high = hex4(body, i + 2).ok_or(BadEscape::Malformed)?;
+    let (code, len) = match high {
+        0xD800..=0xDBFF => {
+            let low = body[i + 6..]
+                .starts_with(b"\\u")
+                .then(|| hex4(body, i + 8))
+                .flatten()
+                .filter(|low| (0xDC00..=0xDFFF).contains(low))
+                .ok_or(BadEscape::LoneSurrogate)?;
+            (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00), 12)
+        }
+        0xDC00..=0xDFFF => return Err(BadEscape::LoneSurrogate),
+        _ => (high, 6),
+    };
+    Ok((char::from_u32(code).ok_or(BadEscape::Malformed)?, len))
+}
+
+/// Writes the JSON string `raw` (quotes included, as the parser accepted
+/// it) to `out` without the parts of its text at `cuts` (positions in the
+/// decoded text `text`, in order and disjoint), keeping every other byte
+/// as written, escapes included. `false` (and `out` unchanged) when a cut
+/// starts or ends inside a character of `text`: the kept bytes would not
+/// be a string, and the caller re-encodes what is left instead.
+///
+/// One pass over `raw` that counts decoded bytes from escape to escape:
+/// no decoding, no re-escaping, no UTF-8 check.
+pub(crate) fn cut_string(
+    raw: &[u8],
+    text: &[u8],
+    cuts: impl Iterator<Item = Range<usize>> + Clone,
+    out: &mut Vec<u8>,
+) -> bool {
+    let on_boundary = |i: usize| match text.get(i) {
+        Some(&b) => (b as i8) >= -0x40, // not a UTF-8 continuation byte
+        None => i == text.len(),
+    };
+    if !cuts
+        .clone()
+        .all(|c| on_boundary(c.start) && on_boundary(c.end))
+    {
+        return false;
+    }
+    let Some(body) = string_body(raw) else {
+        return false;
+    };
+    let mark = out.len();
+    out.push(b'"');
+    // Where decoded position `dec` is in `body`.
+    let (mut at, mut dec) = (0, 0);
+    let mut seek = |target: usize| -> Option<usize> {
+        if target < dec {
+            return None; // cuts out of order
+        }
+        loop {
+            let literal = memchr::memchr(b'\\', &body[at..]).unwrap_or(body.len() - at);
+            if dec + literal >= target {
+                at += target - dec;
+                dec = target;
+                return Some(at);
+            }
+            at += literal;
+            dec += literal;
+            let (c, len) = escape_at(body, at).ok()?;
+            if dec + c.len_utf8() > target {
+                return None; // inside the escape's character
+            }
+            at += len;
+            dec += c.len_utf8();
+        }
+    };
+    let mut kept_from = 0;
+    for cut in cuts {
+        let (Some(start), Some(end)) = (seek(cut.start), seek(cut.end)) else {
+            out.truncate(mark);
+            return false;
+        };
+        out.extend_from_slice(&body[kept_from..start]);
+        kept_from = end;
+    }
+    out.extend_from_slice(&body[kept_from..]);
+    out.push(b'"');
+    true
 }
 
 /// The four hex digits at `at`, as a number.
@@ -341,6 +426,61 @@ mod tests {
         }
     }
 
+    /// `s` as a JSON string, each character written as itself, escaped
+    /// the short way, or as `\u` escapes (a surrogate pair beyond the
+    /// BMP), chosen by `how`.
+    fn written(s: &str, how: &[u8]) -> String {
+        let mut raw = String::from("\"");
+        for (i, c) in s.chars().enumerate() {
+            match (how.get(i).copied().unwrap_or(0) % 3, c) {
+                (0, '"' | '\\' | '\0'..='\u{1f}') | (1, _) => {
+                    let quoted = serde_json::to_string(&c.to_string()).unwrap();
+                    raw.push_str(&quoted[1..quoted.len() - 1]);
+                }
+                (0, c) => raw.push(c),
+                _ => {
+                    for unit in c.encode_utf16(&mut [0; 2]) {
+                        raw.push_str(&format!("\\u{unit:04X}"));
+                    }
+                }
+            }
+        }
+        raw.push('"');
+        raw
+    }
+
+    #[test]
+    fn cut_string_keeps_escapes_as_written() {
+        let raw = r#""caf\u00e9\nsame\ncaf\u00e9\n\ud83d\ude00!""#;
+        let text = "café\nsame\ncafé\n\u{1F600}!";
+        let mut out = b"x".to_vec();
+        let cut = std::iter::once(5..10);
+        assert!(cut_string(raw.as_bytes(), text.as_bytes(), cut, &mut out));
+        assert_eq!(out, br#"x"caf\u00e9\ncaf\u00e9\n\ud83d\ude00!""#);
+        out.clear();
+        let cuts = [0..6, 17..21].into_iter();
+        assert!(cut_string(raw.as_bytes(), text.as_bytes(), cuts, &mut out));
+        assert_eq!(out, br#""same\ncaf\u00e9\n!""#);
+        // A cut inside é (an escape), inside the emoji (a surrogate pair),
+        // inside a character written as itself, or cuts out of order.
+        let refused = [
+            (raw, text, [4..5, 6..6]),
+            (raw, text, [0..0, 18..21]),
+            ("\"é\"", "é", [0..1, 2..2]),
+            (raw, text, [5..10, 0..1]),
+        ];
+        for (raw, text, cuts) in refused {
+            let mut out = b"x".to_vec();
+            assert!(!cut_string(
+                raw.as_bytes(),
+                text.as_bytes(),
+                cuts.into_iter(),
+                &mut out
+            ));
+            assert_eq!(out, b"x");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn unescape_matches_serde(s in "\\PC*", ascii_only: bool) {
@@ -356,6 +496,36 @@ mod tests {
             let mut out = Vec::new();
             unescape_into(&raw, &mut out).unwrap();
             proptest::prop_assert_eq!(out, s.as_bytes());
+        }
+
+        /// Cutting the string as written equals cutting the decoded text:
+        /// any mix of escapes, cuts at character boundaries.
+        #[test]
+        fn cut_string_equals_cutting_the_text(
+            s in "(\\PC|[\"\\\\\n\t\u{1}é€😀]){0,40}",
+            how in proptest::collection::vec(0u8..3, 40),
+            marks in proptest::collection::vec(0usize..200, 0..8),
+        ) {
+            let raw = written(&s, &how);
+            let mut decoded = Vec::new();
+            unescape_into(&raw, &mut decoded).unwrap();
+            proptest::prop_assert_eq!(&decoded, s.as_bytes());
+            // Character boundaries, picked by `marks`, sorted into cuts.
+            let bounds: Vec<usize> = (0..=s.len()).filter(|&i| s.is_char_boundary(i)).collect();
+            let mut at: Vec<usize> = marks.iter().map(|m| bounds[m % bounds.len()]).collect();
+            at.sort_unstable();
+            let cuts: Vec<_> = at.chunks_exact(2).map(|p| p[0]..p[1]).collect();
+            let mut out = Vec::new();
+            proptest::prop_assert!(cut_string(raw.as_bytes(), s.as_bytes(), cuts.iter().cloned(), &mut out));
+            let mut want = String::new();
+            let mut from = 0;
+            for c in &cuts {
+                want.push_str(&s[from..c.start]);
+                from = c.end;
+            }
+            want.push_str(&s[from..]);
+            let got: String = serde_json::from_slice(&out).unwrap();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 }

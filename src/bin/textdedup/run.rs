@@ -673,14 +673,21 @@ impl Sink {
             self.clean_out(|w| match &doc.kind {
                 DocKind::Plain => write_kept(w, line, hits),
                 DocKind::Record { raw, .. } if !hits.is_empty() => {
-                    kept.clear();
-                    write_kept(&mut *kept, batch.text(doc), hits)?;
-                    // Paragraph removals never split a character; a mode
-                    // that can would get U+FFFD here rather than bad JSON.
-                    let text = String::from_utf8_lossy(kept);
                     let (before, after) = (raw.start - doc.line.start, raw.end - doc.line.start);
                     w.write_all(&line[..before])?;
-                    serde_json::to_writer(&mut *w, &*text)?;
+                    kept.clear();
+                    let text = batch.text(doc);
+                    let cuts = hits.iter().map(|h| h.start..h.end);
+                    // The kept parts of the value as written, escapes and
+                    // all; but a cut inside a character (passage mode,
+                    // `--snap byte`) re-encodes what is left, with U+FFFD
+                    // for the broken characters rather than bad JSON.
+                    if jsonl::cut_string(&line[before..after], text, cuts, kept) {
+                        w.write_all(kept)?;
+                    } else {
+                        write_kept(&mut *kept, text, hits)?;
+                        serde_json::to_writer(&mut *w, &*String::from_utf8_lossy(kept))?;
+                    }
                     w.write_all(&line[after..])
                 }
                 // Nothing removed, or no record: the line as it was.
@@ -714,8 +721,13 @@ impl Sink {
 /// for a record without one, or the file's path.
 fn doc_name(batch: &Batch, doc: &Doc, source: &Source) -> String {
     match &doc.kind {
+        // The reader checked the whole line as UTF-8 (and `from_utf8` is
+        // many times faster than the lossy conversion on valid input).
         DocKind::Record { id: Some(id), .. } => {
-            String::from_utf8_lossy(&batch.data[id.clone()]).into_owned()
+            match std::str::from_utf8(&batch.data[id.clone()]) {
+                Ok(id) => id.to_owned(),
+                Err(_) => String::from_utf8_lossy(&batch.data[id.clone()]).into_owned(),
+            }
         }
         DocKind::Record { line_no, .. } => json_string(&format!("{}:{line_no}", source.name)),
         _ => json_string(&source.name),
