@@ -23,7 +23,9 @@
 //! median time and throughput: the baseline the tool's end-to-end figures are compared with in
 //! BENCHMARKS.md. The second and third runs reuse memory the first one
 //! freed (about half as many page faults), which a tool started afresh
-//! cannot: `--fresh` times a single run instead, with its page faults.
+//! cannot: `--fresh` times a single run instead, with its page faults. (The
+//! documents are generated first and kept, so that run finds little freed
+//! memory to reuse: its page fault count shows it.)
 
 use std::fs;
 use std::io::{BufWriter, Write};

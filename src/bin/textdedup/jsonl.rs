@@ -152,9 +152,14 @@ fn unicode_escape(body: &[u8], i: usize) -> Result<(char, usize), BadEscape> {
 /// Writes the JSON string `raw` (quotes included, as the parser accepted
 /// it) to `out` without the parts of its text at `cuts` (positions in the
 /// decoded text `text`, in order and disjoint), keeping every other byte
-/// as written, escapes included. `false` (and `out` unchanged) when a cut
-/// starts or ends inside a character of `text`: the kept bytes would not
-/// be a string, and the caller re-encodes what is left instead.
+/// as written, escapes included.
+///
+/// `text` must be what [`unescape_into`] makes of `raw`. Returns `false`,
+/// with `out` unchanged, when a cut starts or ends inside a character of
+/// `text` (the kept bytes would not be a string: the caller re-encodes
+/// what is left instead), and when the cuts are out of order or a cut
+/// lands inside an escape. With a `text` that is not `raw`'s, the output
+/// is unspecified, but nothing panics.
 ///
 /// One pass over `raw` that counts decoded bytes from escape to escape:
 /// no decoding, no re-escaping, no UTF-8 check.
@@ -413,34 +418,53 @@ mod tests {
             assert_eq!(out, [b"keep", want.as_bytes()].concat(), "{raw}");
             assert_eq!(serde_json::from_str::<String>(raw).unwrap(), want);
         }
-        for raw in [
-            r#""\ud800""#,
-            r#""\ud800\u0041""#,
-            r#""\udc00x""#,
-            r#""\u12""#,
-            r#""\x""#,
-            "\"",
-            "",
+        for (raw, what) in [
+            (r#""\ud800""#, "lone surrogate"),
+            (r#""\ud800\u0041""#, "lone surrogate"),
+            (r#""\udc00x""#, "lone surrogate"),
+            (r#""\u12""#, "bad escape"),
+            (r#""\uzzzz""#, "bad escape"),
+            (r#""\x""#, "bad escape"),
+            (r#""a\""#, "bad escape"),
+            ("\"", "bad escape"),
+            ("", "bad escape"),
         ] {
-            assert!(unescape_into(raw, &mut Vec::new()).is_err(), "{raw}");
+            let err = unescape_into(raw, &mut Vec::new()).unwrap_err();
+            assert!(err.contains(what), "{raw}: {err}");
         }
     }
 
-    /// `s` as a JSON string, each character written as itself, escaped
-    /// the short way, or as `\u` escapes (a surrogate pair beyond the
-    /// BMP), chosen by `how`.
+    /// `s` as a JSON string, each character written by `how`: 0 as itself
+    /// (escaped only where JSON requires), 1 by its two-character escape
+    /// where it has one, 2 and 3 as `\u` escapes in upper and lower case
+    /// (a surrogate pair beyond the BMP).
     fn written(s: &str, how: &[u8]) -> String {
         let mut raw = String::from("\"");
         for (i, c) in s.chars().enumerate() {
-            match (how.get(i).copied().unwrap_or(0) % 3, c) {
-                (0, '"' | '\\' | '\0'..='\u{1f}') | (1, _) => {
-                    let quoted = serde_json::to_string(&c.to_string()).unwrap();
-                    raw.push_str(&quoted[1..quoted.len() - 1]);
-                }
-                (0, c) => raw.push(c),
+            let short = match c {
+                '"' => Some(r#"\""#),
+                '\\' => Some(r"\\"),
+                '/' => Some(r"\/"),
+                '\u{8}' => Some(r"\b"),
+                '\u{c}' => Some(r"\f"),
+                '\n' => Some(r"\n"),
+                '\r' => Some(r"\r"),
+                '\t' => Some(r"\t"),
+                _ => None,
+            };
+            let required = matches!(c, '"' | '\\' | '\0'..='\u{1f}');
+            let mode = how.get(i).copied().unwrap_or(0) % 4;
+            match (mode, short) {
+                (0, Some(e)) if required => raw.push_str(e),
+                (1, Some(e)) => raw.push_str(e),
+                (0 | 1, _) if !required => raw.push(c),
                 _ => {
                     for unit in c.encode_utf16(&mut [0; 2]) {
-                        raw.push_str(&format!("\\u{unit:04X}"));
+                        if mode == 3 {
+                            raw.push_str(&format!("\\u{unit:04x}"));
+                        } else {
+                            raw.push_str(&format!("\\u{unit:04X}"));
+                        }
                     }
                 }
             }
@@ -481,6 +505,25 @@ mod tests {
         }
     }
 
+    /// A text that is not the string's decoding breaks the contract: no
+    /// panic, and a cut that lands inside an escape is still refused.
+    #[test]
+    fn cut_string_with_another_text_does_not_panic() {
+        let mut out = Vec::new();
+        let cut = || std::iter::once(1..2);
+        // "ab" has boundaries everywhere; `\u00e9` decodes to two bytes.
+        assert!(!cut_string(br#""\u00e9""#, b"ab", cut(), &mut out));
+        assert!(out.is_empty());
+        for (raw, text) in [
+            (&br#""a""#[..], &b"abcdef"[..]),
+            (b"\"", b"ab"),
+            (b"", b"ab"),
+        ] {
+            cut_string(raw, text, cut(), &mut out);
+            cut_string(raw, text, [3..9, 0..1].into_iter(), &mut out);
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn unescape_matches_serde(s in "\\PC*", ascii_only: bool) {
@@ -502,8 +545,8 @@ mod tests {
         /// any mix of escapes, cuts at character boundaries.
         #[test]
         fn cut_string_equals_cutting_the_text(
-            s in "(\\PC|[\"\\\\\n\t\u{1}é€😀]){0,40}",
-            how in proptest::collection::vec(0u8..3, 40),
+            s in "(\\PC|[\"\\\\/\n\r\t\u{1}\u{8}\u{c}é€😀]){0,40}",
+            how in proptest::collection::vec(0u8..4, 40),
             marks in proptest::collection::vec(0usize..200, 0..8),
         ) {
             let raw = written(&s, &how);

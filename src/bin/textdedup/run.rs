@@ -679,9 +679,9 @@ impl Sink {
                     let text = batch.text(doc);
                     let cuts = hits.iter().map(|h| h.start..h.end);
                     // The kept parts of the value as written, escapes and
-                    // all; but a cut inside a character (passage mode,
-                    // `--snap byte`) re-encodes what is left, with U+FFFD
-                    // for the broken characters rather than bad JSON.
+                    // all; but after a cut inside a character (passage
+                    // mode, `--snap byte`) what is left is converted
+                    // lossily and written as a new string: no bad JSON.
                     if jsonl::cut_string(&line[before..after], text, cuts, kept) {
                         w.write_all(kept)?;
                     } else {
@@ -721,8 +721,8 @@ impl Sink {
 /// for a record without one, or the file's path.
 fn doc_name(batch: &Batch, doc: &Doc, source: &Source) -> String {
     match &doc.kind {
-        // The reader checked the whole line as UTF-8 (and `from_utf8` is
-        // many times faster than the lossy conversion on valid input).
+        // The reader checked the whole line as UTF-8, so the lossy
+        // conversion is only a fallback (`from_utf8` is much faster).
         DocKind::Record { id: Some(id), .. } => {
             match std::str::from_utf8(&batch.data[id.clone()]) {
                 Ok(id) => id.to_owned(),
