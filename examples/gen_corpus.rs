@@ -152,10 +152,11 @@ fn baseline(docs: &[Vec<u8>], batch: usize, runs: usize) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (kind, path, n, write) = match &args[..] {
-        [kind, path, n] => (kind, path, n, true),
+    // `--no-write`: generate and time only; `--fresh`: that, with one run.
+    let (kind, path, n, flag) = match &args[..] {
+        [kind, path, n] => (kind, path, n, ""),
         [kind, path, n, flag] if flag == "--no-write" || flag == "--fresh" => {
-            (kind, path, n, false)
+            (kind, path, n, flag.as_str())
         }
         _ => {
             return Err(
@@ -164,7 +165,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
         }
     };
-    let fresh = args.get(3).is_some_and(|f| f == "--fresh");
+    let (write, fresh) = (flag.is_empty(), flag == "--fresh");
     let n: usize = n.parse()?;
     let docs = match kind.as_str() {
         "dir" => {
@@ -181,25 +182,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "jsonl" => {
             let docs = documents(usize::MAX, n, 4096);
-            if fresh {
-                baseline(&docs, 16 << 20, 1);
-                return Ok(());
+            if write {
+                let mut out = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+                for (i, doc) in docs.iter().enumerate() {
+                    write!(
+                        out,
+                        "{{\"id\":\"doc-{i}\",\"url\":\"https://example.org/{i}\",\"text\":"
+                    )?;
+                    json_string(doc, &mut out)?;
+                    writeln!(out, ",\"meta\":{{\"lang\":\"en\",\"shard\":{}}}}}", i % 64)?;
+                }
+                out.flush()?;
             }
-            if !write {
-                baseline(&docs, 4 << 20, 3);
-                baseline(&docs, 16 << 20, 3);
-                return Ok(());
-            }
-            let mut out = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
-            for (i, doc) in docs.iter().enumerate() {
-                write!(
-                    out,
-                    "{{\"id\":\"doc-{i}\",\"url\":\"https://example.org/{i}\",\"text\":"
-                )?;
-                json_string(doc, &mut out)?;
-                writeln!(out, ",\"meta\":{{\"lang\":\"en\",\"shard\":{}}}}}", i % 64)?;
-            }
-            out.flush()?;
             docs
         }
         _ => return Err("the first argument is `dir` or `jsonl`".into()),
