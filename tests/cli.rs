@@ -2,14 +2,15 @@
 #![cfg(feature = "cli")]
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+mod cli_support;
 #[path = "oracle/splitmix.rs"]
 mod splitmix;
+use cli_support::{fails, fixture, lines, ok, run_in, stderr, tree};
 use splitmix::SplitMix64;
 
 const ARTICLE: &[u8] = include_bytes!("../examples/data/article.txt");
@@ -19,84 +20,6 @@ fn article_clean() -> Vec<u8> {
     let mut out = ARTICLE[..2677].to_vec();
     out.extend_from_slice(&ARTICLE[5009..]);
     assert_eq!(ARTICLE.len() - 5009, 20);
-    out
-}
-
-/// Runs the binary in `dir` with `args` and `stdin`.
-fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_textdedup"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        // The tool may exit before reading everything (errors).
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
-}
-
-/// A temporary directory holding `files` (path, bytes).
-fn fixture(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, bytes) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-    dir
-}
-
-/// Runs and expects success; returns stdout.
-fn ok(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = run_in(dir, args, b"");
-    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-    out.stdout
-}
-
-/// Runs and expects exit status 2; returns stderr.
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = run_in(dir, args, b"");
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-    let err = stderr(&out);
-    assert!(!err.trim().is_empty());
-    err
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn lines(stdout: &[u8]) -> Vec<Value> {
-    std::str::from_utf8(stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-/// Every file under `dir`, relative, sorted.
-fn tree(dir: &Path) -> Vec<PathBuf> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                out.push(p.strip_prefix(root).unwrap().to_path_buf());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
     out
 }
 
@@ -132,11 +55,11 @@ fn clean_output_file() {
         tree(dir.path()),
         [PathBuf::from("article.txt"), "out.txt".into()]
     );
-    // In place works too: the input is read before the output replaces it.
-    ok(
-        dir.path(),
-        &["clean", "-q", "article.txt", "-o", "article.txt"],
-    );
+    // An input as output is refused; --in-place replaces it.
+    let err = fails(dir.path(), &["clean", "article.txt", "-o", "article.txt"]);
+    assert!(err.contains("--in-place"), "{err}");
+    assert_eq!(fs::read(dir.path().join("article.txt")).unwrap(), ARTICLE);
+    ok(dir.path(), &["clean", "-q", "--in-place", "article.txt"]);
     assert_eq!(
         fs::read(dir.path().join("article.txt")).unwrap(),
         article_clean()

@@ -47,6 +47,12 @@ pub(crate) struct CleanArgs {
     /// whole run succeeds.
     #[arg(long, value_name = "DIR")]
     pub(crate) out_dir: Option<PathBuf>,
+    /// Replace each input file with its cleaned text (through symbolic
+    /// links, keeping permissions). Every file is written in full beside
+    /// its input first; when the whole run succeeds they all replace their
+    /// inputs, or none does.
+    #[arg(long, conflicts_with_all = ["output", "out_dir"])]
+    pub(crate) in_place: bool,
     /// Run options shared by every subcommand.
     #[command(flatten)]
     pub(crate) run: RunArgs,

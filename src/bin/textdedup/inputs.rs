@@ -26,7 +26,7 @@ pub(crate) struct Source {
     /// Where to read.
     pub(crate) location: Location,
     /// The name reports use: the path as given, joined with the path inside
-    /// a directory; `-` for standard input.
+    /// a directory ([`name_of`]); `-` for standard input.
     pub(crate) name: String,
     /// Where the output goes under `--out-dir`: the path inside the
     /// directory that was given, or the file name of a file given directly.
@@ -41,6 +41,8 @@ pub(crate) struct Inputs {
     /// True when an argument was a directory or there were several
     /// arguments: plain output then mirrors the tree under `--out-dir`.
     pub(crate) many: bool,
+    /// The arguments that were directories, as given.
+    pub(crate) dirs: Vec<PathBuf>,
 }
 
 impl Inputs {
@@ -55,6 +57,7 @@ impl Inputs {
         let mut sources = Vec::new();
         let mut many = args.len() > 1;
         let mut seen_stdin = false;
+        let mut dirs = Vec::new();
         for arg in args {
             if arg.as_os_str() == "-" {
                 if seen_stdin {
@@ -73,16 +76,21 @@ impl Inputs {
             let meta = fs::metadata(arg).map_err(|e| CliError::io("cannot read", arg, e))?;
             if meta.is_dir() {
                 many = true;
+                dirs.push(arg.clone());
                 walk(arg, Path::new(""), &mut sources)?;
             } else {
                 sources.push(Source {
                     location: Location::File(arg.clone()),
-                    name: arg.to_string_lossy().into_owned(),
+                    name: name_of(arg),
                     out_rel: arg.file_name().map(PathBuf::from),
                 });
             }
         }
-        Ok(Inputs { sources, many })
+        Ok(Inputs {
+            sources,
+            many,
+            dirs,
+        })
     }
 
     /// The total size of the sources when every size is known (standard
@@ -126,11 +134,86 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Source>) -> Result<()> {
         };
         if is_file {
             out.push(Source {
-                name: path.to_string_lossy().into_owned(),
+                name: name_of(&path),
                 location: Location::File(path),
                 out_rel: Some(rel),
             });
         }
     }
     Ok(())
+}
+
+/// The name of `path` in reports: the path as written, except that a
+/// backslash is doubled and a byte that is not part of a UTF-8 character
+/// is written `\xHH` (two lower-case hex digits). Two paths get two names,
+/// and the path can be read back from its name.
+pub(crate) fn name_of(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str());
+    #[cfg(not(unix))]
+    let lossy = path.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
+    let mut name = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        if valid.contains('\\') {
+            name.push_str(&valid.replace('\\', "\\\\"));
+        } else {
+            name.push_str(valid);
+        }
+        for byte in chunk.invalid() {
+            name.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_of;
+    use std::path::Path;
+
+    #[test]
+    fn names_are_the_path_unless_a_byte_needs_escaping() {
+        assert_eq!(name_of(Path::new("dir/a b.txt")), "dir/a b.txt");
+        assert_eq!(name_of(Path::new("é/ü")), "é/ü");
+        assert_eq!(name_of(Path::new("a\\b")), "a\\\\b");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_of_paths_that_are_not_utf8_are_distinct_and_reversible() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let paths: [&[u8]; 5] = [b"a\xff", b"a\xfe", b"a\\xff", b"a\\\\xff", b"\xc3(\xc3\xa9"];
+        let names: Vec<String> = paths
+            .iter()
+            .map(|p| name_of(Path::new(OsStr::from_bytes(p))))
+            .collect();
+        assert_eq!(names[0], "a\\xff");
+        assert_eq!(names[4], "\\xc3(é");
+        for (i, a) in names.iter().enumerate() {
+            for b in &names[i + 1..] {
+                assert_ne!(a, b);
+            }
+            assert_eq!(unescape(a), paths[i], "{a}");
+        }
+    }
+
+    /// Reads a path back from its name (the rule of [`name_of`]).
+    fn unescape(name: &str) -> Vec<u8> {
+        let (bytes, mut out, mut i) = (name.as_bytes(), Vec::new(), 0);
+        while i < bytes.len() {
+            match (bytes[i], bytes.get(i + 1)) {
+                (b'\\', Some(b'\\')) => (out.push(b'\\'), i += 2),
+                (b'\\', Some(b'x')) => {
+                    let hex = std::str::from_utf8(&bytes[i + 2..i + 4]).unwrap();
+                    (out.push(u8::from_str_radix(hex, 16).unwrap()), i += 4)
+                }
+                (b, _) => (out.push(b), i += 1),
+            };
+        }
+        out
+    }
 }

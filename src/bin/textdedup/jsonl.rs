@@ -57,6 +57,27 @@ pub(crate) fn parse(line: &str, text_field: &str, id_field: &str) -> Result<Reco
     })
 }
 
+/// A record's id (`raw`, a JSON value the record's parser accepted) as
+/// reports write it: as written when a strict parser reads it back
+/// (serde_json's defaults: no lone surrogate escape, no number out of
+/// range, at most 128 levels of nesting), otherwise its text as a JSON
+/// string, so that every report line parses.
+pub(crate) fn id_json(raw: &str) -> Cow<'_, str> {
+    let bytes = raw.as_bytes();
+    // The common ids, without building a value: a string with no escape,
+    // or an integer far from any limit.
+    let plain_string =
+        bytes.len() >= 2 && bytes[0] == b'"' && memchr::memchr(b'\\', bytes).is_none();
+    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    let small_integer =
+        !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit);
+    if plain_string || small_integer || serde_json::from_str::<serde_json::Value>(raw).is_ok() {
+        Cow::Borrowed(raw)
+    } else {
+        Cow::Owned(serde_json::to_string(raw).expect("a string always serializes"))
+    }
+}
+
 /// Where `part`, a slice borrowed from `whole`, starts in it.
 fn offset_in(whole: &str, part: &str) -> usize {
     // The deserializer hands out slices of the line it reads, so the
@@ -338,6 +359,35 @@ impl<'de> Visitor<'de> for KeySeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_that_a_strict_parser_rejects_become_strings() {
+        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        let shallow = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        for (raw, kept) in [
+            ("\"plain\"", true),
+            ("\"caf\\u00e9\"", true),
+            ("-123456789012345678", true),
+            ("12345678901234567890123", true),
+            ("1.5e300", true),
+            ("-0", true),
+            ("{\"a\":[null,true]}", true),
+            (shallow.as_str(), true),
+            ("\"\\ud800\"", false),
+            ("\"\\udc00\\ud800\"", false),
+            ("3.0e400", false),
+            ("-1e309", false),
+            (deep.as_str(), false),
+        ] {
+            let id = id_json(raw);
+            let back: serde_json::Value = serde_json::from_str(&id).unwrap();
+            if kept {
+                assert_eq!(id, raw);
+            } else {
+                assert_eq!(back, serde_json::Value::String(raw.to_owned()));
+            }
+        }
+    }
 
     /// Regression (fuzz target `jsonl`): an id that is valid JSON but does
     /// not fit an f64 is kept exactly as written.

@@ -14,6 +14,9 @@ mod jsonl;
 mod output;
 mod progress;
 mod run;
+#[cfg(unix)]
+mod signals;
+mod temp;
 
 use std::process::ExitCode;
 
@@ -24,6 +27,11 @@ use crate::error::CliError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    #[cfg(unix)]
+    if let Err(e) = signals::install() {
+        eprintln!("textdedup: error: {e}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Clean(args) => run::clean(args),
         Command::Find(args) => run::find(args),

@@ -12,8 +12,9 @@ use crate::engine::{ChunkRec, Engine, Hit};
 use crate::error::{CliError, Result};
 use crate::inputs::{Inputs, Location, Source};
 use crate::jsonl;
-use crate::output::{Staging, Stream};
+use crate::output::{self, Staging, Stream};
 use crate::progress::{Progress, Totals};
+use crate::temp;
 
 /// JSON Lines are read this many bytes at a time, straight into a batch.
 const READ_CHUNK: usize = 1 << 20;
@@ -26,6 +27,9 @@ const BATCH_BYTES: usize = 16 << 20;
 /// ...or this many lines.
 const BATCH_LINES: usize = 32768;
 
+/// What `--output` in `clean` would need instead when it names an input.
+const IN_PLACE_HINT: &str = "; use --in-place to clean a file where it is";
+
 /// `textdedup clean`.
 ///
 /// # Errors
@@ -36,23 +40,53 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     setup(&args.run)?;
     let inputs = Inputs::resolve(&args.input.inputs)?;
     let mut sink = match (&args.out_dir, &args.output) {
+        _ if args.in_place => {
+            let dests = output::check_in_place(&inputs)?;
+            for dir in dests.iter().map(|d| output::parent_of(d)) {
+                temp::sweep(dir, &mut warn);
+            }
+            let mut staging = Staging::in_place();
+            staging.plan(dests.iter().map(PathBuf::as_path))?;
+            Sink::CleanMirror {
+                staging: Box::new(staging),
+                dests,
+            }
+        }
         (Some(dir), _) => {
-            let mut staging = Staging::new(dir.clone())?;
-            let rels = inputs.sources.iter().map(|s| {
-                s.out_rel.as_deref().ok_or_else(|| {
-                    CliError::Usage("standard input ('-') cannot be written under --out-dir".into())
+            let dests = inputs
+                .sources
+                .iter()
+                .map(|s| {
+                    s.out_rel.clone().ok_or_else(|| {
+                        CliError::Usage(
+                            "standard input ('-') cannot be written under --out-dir".into(),
+                        )
+                    })
                 })
-            });
-            let rels = rels.collect::<Result<Vec<&Path>>>()?;
-            staging.plan(rels.into_iter())?;
-            Sink::CleanMirror(staging)
+                .collect::<Result<Vec<PathBuf>>>()?;
+            let mut staging = Staging::out_dir(dir)?;
+            staging.plan(dests.iter().map(PathBuf::as_path))?;
+            let targets: Vec<PathBuf> = dests.iter().map(|d| staging.final_path(d)).collect();
+            output::check_out_dir(dir, &targets, &inputs)?;
+            if let Some(root) = staging.root() {
+                temp::sweep(output::parent_of(root), &mut warn);
+                temp::sweep_tree(root, &mut warn);
+            }
+            Sink::CleanMirror {
+                staging: Box::new(staging),
+                dests,
+            }
         }
         (None, _) if inputs.many => {
             return Err(CliError::Usage(
-                "several inputs or a directory: give --out-dir DIR to mirror them".into(),
+                "several inputs or a directory: give --out-dir DIR to mirror them, \
+                 or --in-place to clean each file where it is"
+                    .into(),
             ));
         }
-        (None, output) => Sink::CleanStream(Stream::open(output.as_deref())?),
+        (None, output) => {
+            Sink::CleanStream(open_stream(output.as_deref(), &inputs, IN_PLACE_HINT)?)
+        }
     };
     finish(
         process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
@@ -71,7 +105,7 @@ pub(crate) fn find(args: FindArgs) -> Result<()> {
     setup(&args.run)?;
     let inputs = Inputs::resolve(&args.input.inputs)?;
     let mut sink = Sink::Find {
-        stream: Stream::open(args.output.as_deref())?,
+        stream: open_stream(args.output.as_deref(), &inputs, "")?,
         names: Vec::new(),
     };
     finish(
@@ -92,13 +126,30 @@ pub(crate) fn chunk(args: ChunkArgs) -> Result<()> {
     setup(&args.run)?;
     let inputs = Inputs::resolve(&args.input.inputs)?;
     let mut sink = Sink::Chunks {
-        stream: Stream::open(args.output.as_deref())?,
+        stream: open_stream(args.output.as_deref(), &inputs, "")?,
     };
     finish(
         process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
         &args.run,
         sink,
     )
+}
+
+/// Opens `--output` (or standard output), refusing an input as output
+/// (`hint` says what to do instead) and tidying what killed runs left
+/// beside it.
+fn open_stream(path: Option<&Path>, inputs: &Inputs, hint: &str) -> Result<Stream> {
+    let stream = Stream::open(path)?;
+    if let Some(target) = stream.target() {
+        output::check_stream(target, inputs, hint)?;
+        temp::sweep(output::parent_of(target), &mut warn);
+    }
+    Ok(stream)
+}
+
+/// Prints a warning on standard error.
+fn warn(message: String) {
+    eprintln!("textdedup: warning: {message}");
 }
 
 /// Applies `--threads`.
@@ -615,8 +666,13 @@ impl Totals {
 enum Sink {
     /// `clean` into one stream.
     CleanStream(Stream),
-    /// `clean`, mirroring the inputs under `--out-dir`.
-    CleanMirror(Staging),
+    /// `clean`, one output file per input: under `--out-dir`, or in place.
+    CleanMirror {
+        /// The output files (boxed: a large struct).
+        staging: Box<Staging>,
+        /// Each source's destination, by index in [`Inputs::sources`].
+        dests: Vec<PathBuf>,
+    },
     /// `chunk`: one JSON object per chunk.
     Chunks {
         /// Where the list goes.
@@ -638,9 +694,8 @@ impl Sink {
         for doc in &batch.docs {
             let source = &inputs.sources[doc.source];
             match (&doc.kind, &mut *self) {
-                (DocKind::Open, Sink::CleanMirror(staging)) => {
-                    let rel = source.out_rel.as_deref().expect("planned before the run");
-                    staging.start(rel)?;
+                (DocKind::Open, Sink::CleanMirror { staging, dests }) => {
+                    staging.start(&dests[doc.source])?;
                     continue;
                 }
                 (DocKind::Open, _) => continue,
@@ -701,7 +756,7 @@ impl Sink {
     fn clean_out(&mut self, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
         match self {
             Sink::CleanStream(s) => f(s.writer()).map_err(|e| s.error(e)),
-            Sink::CleanMirror(s) => f(s.writer()).map_err(|e| s.error(e)),
+            Sink::CleanMirror { staging: s, .. } => f(s.writer()).map_err(|e| s.error(e)),
             Sink::Find { .. } | Sink::Chunks { .. } => Ok(()),
         }
     }
@@ -712,7 +767,7 @@ impl Sink {
             Sink::CleanStream(s) | Sink::Find { stream: s, .. } | Sink::Chunks { stream: s } => {
                 s.commit()
             }
-            Sink::CleanMirror(s) => s.commit(),
+            Sink::CleanMirror { staging, .. } => staging.commit(),
         }
     }
 }
@@ -725,8 +780,8 @@ fn doc_name(batch: &Batch, doc: &Doc, source: &Source) -> String {
         // conversion is only a fallback (`from_utf8` is much faster).
         DocKind::Record { id: Some(id), .. } => {
             match std::str::from_utf8(&batch.data[id.clone()]) {
-                Ok(id) => id.to_owned(),
-                Err(_) => String::from_utf8_lossy(&batch.data[id.clone()]).into_owned(),
+                Ok(id) => jsonl::id_json(id).into_owned(),
+                Err(_) => json_string(&String::from_utf8_lossy(&batch.data[id.clone()])),
             }
         }
         DocKind::Record { line_no, .. } => json_string(&format!("{}:{line_no}", source.name)),

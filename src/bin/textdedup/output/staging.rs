@@ -1,0 +1,322 @@
+//! The files of an `--out-dir` or `--in-place` run, held back until the
+//! run succeeds and then put in place together.
+//!
+//! - `--out-dir` that does not exist yet (the usual case): the whole tree
+//!   is written into a temporary directory next to it, renamed to
+//!   `--out-dir` at the end: one rename, atomic.
+//! - `--out-dir` that exists, and `--in-place`: each output file is
+//!   written in full to a temporary file beside its destination; when
+//!   every input has been processed, [`replace::commit`] renames them all
+//!   into place, or none (it rolls back a failed rename).
+//!
+//! A failure before the end removes the temporary files and directories,
+//! and the directories this run created while they are empty.
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{CliError, Result};
+use crate::output::replace::{self, Staged};
+use crate::output::stream::parent_of;
+use crate::output::BUF;
+use crate::temp::{TempFile, Tracked};
+
+/// Where the files of a run go.
+#[derive(Debug)]
+enum Layout {
+    /// An `--out-dir` that did not exist: everything is written into
+    /// `tree`, renamed to `root` at the end.
+    Fresh {
+        /// The output directory.
+        root: PathBuf,
+        /// The temporary directory next to it.
+        tree: Tracked,
+    },
+    /// An `--out-dir` that exists: a temporary file beside each target.
+    Existing {
+        /// The output directory.
+        root: PathBuf,
+    },
+    /// `--in-place`: each input file is replaced.
+    InPlace,
+}
+
+/// The files of a run, held back until it succeeds.
+#[derive(Debug)]
+pub(crate) struct Staging {
+    /// Where they go.
+    layout: Layout,
+    /// Directories known to exist.
+    known: HashSet<PathBuf>,
+    /// Directories this run created outside a fresh tree, parents first.
+    created: Vec<Tracked>,
+    /// Finished temporary files and their final paths.
+    done: Vec<Staged>,
+    /// The file being written, if any.
+    current: Option<Current>,
+    /// Every destination handed out, to catch two inputs with one output.
+    targets: HashSet<PathBuf>,
+}
+
+/// The file being written.
+#[derive(Debug)]
+enum Current {
+    /// Inside a fresh temporary tree: written directly.
+    Direct(BufWriter<File>, PathBuf),
+    /// A temporary file, renamed at the end.
+    Temp(BufWriter<TempFile>, PathBuf),
+}
+
+impl Staging {
+    /// Stages files for the output directory `root`: in a temporary
+    /// directory next to it when it does not exist yet (creating its
+    /// missing parents), otherwise file by file.
+    ///
+    /// # Errors
+    ///
+    /// When `root` is not a directory, or the temporary directory or the
+    /// parents cannot be created.
+    pub(crate) fn out_dir(root: &Path) -> Result<Staging> {
+        let root = std::path::absolute(root).map_err(|e| CliError::io("cannot use", root, e))?;
+        let mut staging = Staging::new(Layout::InPlace);
+        staging.layout = match fs::metadata(&root) {
+            Ok(meta) if meta.is_dir() => Layout::Existing { root },
+            Ok(_) => {
+                return Err(CliError::Usage(format!(
+                    "--out-dir '{}' is not a directory",
+                    root.display()
+                )))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let parent = root.parent().unwrap_or(Path::new("/"));
+                staging.ensure_dir(parent)?;
+                let tree = Tracked::temp_dir(parent)
+                    .map_err(|e| CliError::io("cannot create", &root, e))?;
+                Layout::Fresh { root, tree }
+            }
+            Err(e) => return Err(CliError::io("cannot use", &root, e)),
+        };
+        Ok(staging)
+    }
+
+    /// Stages replacements of input files (`--in-place`).
+    pub(crate) fn in_place() -> Staging {
+        Staging::new(Layout::InPlace)
+    }
+
+    fn new(layout: Layout) -> Staging {
+        Staging {
+            layout,
+            known: HashSet::new(),
+            created: Vec::new(),
+            done: Vec::new(),
+            current: None,
+            targets: HashSet::new(),
+        }
+    }
+
+    /// The output directory, if this is an `--out-dir` run.
+    pub(crate) fn root(&self) -> Option<&Path> {
+        match &self.layout {
+            Layout::Fresh { root, .. } | Layout::Existing { root } => Some(root),
+            Layout::InPlace => None,
+        }
+    }
+
+    /// The final path of the destination `dest`: a path relative to the
+    /// output directory, or an input file's path with `--in-place`.
+    pub(crate) fn final_path(&self, dest: &Path) -> PathBuf {
+        match self.root() {
+            Some(root) => root.join(dest),
+            None => dest.to_path_buf(),
+        }
+    }
+
+    /// Checks, before any work is done, that the destinations are usable
+    /// and distinct, and that nothing is in the way of the files that
+    /// will be replaced.
+    ///
+    /// # Errors
+    ///
+    /// A path that would leave the output directory, two inputs that would
+    /// write the same output file, or a directory where a file must go.
+    pub(crate) fn plan<'p>(&mut self, dests: impl Iterator<Item = &'p Path>) -> Result<()> {
+        let in_place = matches!(self.layout, Layout::InPlace);
+        for dest in dests {
+            let ok = in_place || is_plain(dest);
+            if !ok || dest.as_os_str().is_empty() {
+                return Err(CliError::Usage(format!(
+                    "cannot place '{}' under --out-dir",
+                    dest.display()
+                )));
+            }
+            if !self.targets.insert(dest.to_path_buf()) {
+                return Err(CliError::Usage(format!(
+                    "two inputs would both write '{}'{}",
+                    dest.display(),
+                    if in_place { "" } else { " under --out-dir" }
+                )));
+            }
+            if let Layout::Existing { root } = &self.layout {
+                let target = root.join(dest);
+                if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                    return Err(CliError::Usage(format!(
+                        "cannot write '{}': it is a directory; nothing was written",
+                        target.display()
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts the output file for `dest` (finishing the previous one).
+    ///
+    /// # Errors
+    ///
+    /// When a directory or the file cannot be created.
+    pub(crate) fn start(&mut self, dest: &Path) -> Result<()> {
+        self.finish_current()?;
+        let target = self.final_path(dest);
+        self.current = Some(match &self.layout {
+            Layout::Fresh { tree, .. } => {
+                let path = tree.path().join(dest);
+                let parent = parent_of(&path).to_path_buf();
+                self.ensure_dir(&parent)?;
+                let file =
+                    File::create(&path).map_err(|e| CliError::io("cannot create", &target, e))?;
+                Current::Direct(BufWriter::with_capacity(BUF, file), target)
+            }
+            Layout::Existing { .. } | Layout::InPlace => {
+                let parent = parent_of(&target).to_path_buf();
+                self.ensure_dir(&parent)?;
+                let file = TempFile::new_in(&parent)
+                    .map_err(|e| CliError::io("cannot create", &target, e))?;
+                Current::Temp(BufWriter::with_capacity(BUF, file), target)
+            }
+        });
+        Ok(())
+    }
+
+    /// The current file's writer.
+    ///
+    /// # Panics
+    ///
+    /// When no file was started (a bug).
+    pub(crate) fn writer(&mut self) -> &mut dyn Write {
+        match self.current.as_mut().expect("a staged file is open") {
+            Current::Direct(w, _) => w,
+            Current::Temp(w, _) => w,
+        }
+    }
+
+    /// Turns an error from [`Staging::writer`] into a [`CliError`].
+    pub(crate) fn error(&self, e: io::Error) -> CliError {
+        let target = match (&self.current, self.root()) {
+            (Some(Current::Direct(_, p) | Current::Temp(_, p)), _) => p,
+            (None, Some(root)) => root,
+            (None, None) => Path::new("."),
+        };
+        CliError::io("cannot write", target, e)
+    }
+
+    /// Puts every staged file in place.
+    ///
+    /// # Errors
+    ///
+    /// When a file cannot be written or put in place; nothing is changed
+    /// then.
+    pub(crate) fn commit(mut self) -> Result<()> {
+        self.finish_current()?;
+        match std::mem::replace(&mut self.layout, Layout::InPlace) {
+            Layout::Fresh { root, tree } => {
+                let _commit = crate::temp::commit_lock();
+                fs::rename(tree.path(), &root)
+                    .map_err(|e| CliError::io("cannot create", &root, e))?;
+                tree.forget();
+            }
+            Layout::Existing { .. } | Layout::InPlace => {
+                replace::commit(std::mem::take(&mut self.done))?;
+            }
+        }
+        // Everything is in place: the directories stay.
+        for dir in self.created.drain(..) {
+            dir.forget();
+        }
+        Ok(())
+    }
+
+    /// Closes the current file (queueing a temporary file for its rename).
+    fn finish_current(&mut self) -> Result<()> {
+        match self.current.take() {
+            None => {}
+            Some(Current::Direct(mut w, target)) => {
+                w.flush()
+                    .map_err(|e| CliError::io("cannot write", &target, e))?;
+            }
+            Some(Current::Temp(w, target)) => {
+                let file = w
+                    .into_inner()
+                    .map_err(|e| CliError::io("cannot write", &target, e.into_error()))?;
+                self.done.push(Staged { file, target });
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates `dir` and its missing parents, remembering what was created
+    /// outside a fresh tree.
+    fn ensure_dir(&mut self, dir: &Path) -> Result<()> {
+        if self.known.contains(dir) {
+            return Ok(());
+        }
+        let mut missing = Vec::new();
+        let mut at = Some(dir);
+        while let Some(d) = at {
+            if d.as_os_str().is_empty() || self.known.contains(d) || d.is_dir() {
+                break;
+            }
+            missing.push(d.to_path_buf());
+            at = d.parent();
+        }
+        let in_tree = match &self.layout {
+            Layout::Fresh { tree, .. } => dir.starts_with(tree.path()),
+            _ => false,
+        };
+        for d in missing.into_iter().rev() {
+            let made = if in_tree {
+                fs::create_dir(&d).map(|()| None)
+            } else {
+                Tracked::created_dir(&d).map(Some)
+            };
+            match made {
+                Ok(Some(tracked)) => self.created.push(tracked),
+                Ok(None) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
+                Err(e) => return Err(CliError::io("cannot create directory", &d, e)),
+            }
+            self.known.insert(d);
+        }
+        self.known.insert(dir.to_path_buf());
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    /// On failure: files go first, then the fresh tree, then the
+    /// directories this run created, deepest first (dropping a tracked
+    /// path removes it).
+    fn drop(&mut self) {
+        self.current = None;
+        self.done.clear();
+        self.layout = Layout::InPlace;
+        while self.created.pop().is_some() {}
+    }
+}
+
+/// Whether `path` has only plain components (no `..`, no root).
+fn is_plain(path: &Path) -> bool {
+    path.components().all(|c| matches!(c, Component::Normal(_)))
+}
