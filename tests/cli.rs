@@ -235,7 +235,18 @@ fn max_memory_stops_with_a_clear_error_and_no_output() {
             "--max-memory",
             "1K",
         ];
+        // The file is longer than the default record limit...
         let err = fails(dir.path(), &args);
+        assert!(
+            err.contains("article.txt: the file is longer than --max-record-size"),
+            "{err}"
+        );
+        assert!(!dir.path().join("out.txt").exists(), "no partial output");
+        // ...and allowed in, it does not fit.
+        let err = fails(
+            dir.path(),
+            &[&args[..], &["--max-record-size", "1M"]].concat(),
+        );
         assert!(err.contains("--max-memory 1024"), "{err}");
         assert!(!dir.path().join("out.txt").exists(), "no partial output");
         let args = [
@@ -250,11 +261,13 @@ fn max_memory_stops_with_a_clear_error_and_no_output() {
         let kept = ok(dir.path(), &args);
         assert!(kept.len() < ARTICLE.len());
     }
-    // Chunking keeps no state.
+    // Chunking keeps no state, but its chunks on their way count.
     ok(
         dir.path(),
-        &["chunk", "-q", "article.txt", "--max-memory", "0"],
+        &["chunk", "-q", "article.txt", "--max-memory", "64M"],
     );
+    let err = fails(dir.path(), &["chunk", "article.txt", "--max-memory", "0"]);
+    assert!(err.contains("--max-record-size 0"), "{err}");
     for bad in ["12X", "", "99999999999T"] {
         let err = fails(dir.path(), &["find", "article.txt", "--max-memory", bad]);
         assert!(err.contains("--max-memory"), "{err}");

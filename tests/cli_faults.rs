@@ -440,3 +440,116 @@ fn file_names_that_are_not_utf8_stay_distinct() {
         ["./a.txt", "./x\\\\xff.txt", "./x\\xfe.txt", "./x\\xff.txt"]
     );
 }
+
+/// Runs the binary in `dir` under an address-space limit of `mib` MiB.
+fn run_limited(dir: &Path, mib: u64, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {} && exec \"$0\" \"$@\"", mib << 10))
+        .arg(env!("CARGO_BIN_EXE_textdedup"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn max_memory_stops_the_run_before_the_machine_does() {
+    // 64 MiB of one repeated line: every line a later copy, the costliest
+    // input per byte for paragraph mode (about 10 bytes per byte here).
+    let same = b"one repeated line\n".repeat((64 << 20) / 18);
+    // A million small records: `find` keeps every document's name.
+    let records: String = (0..1_000_000)
+        .map(|i| format!("{{\"id\":{i},\"text\":\"one repeated line\\n\"}}\n"))
+        .collect();
+    let dir = fixture(&[("same.txt", &same), ("records.jsonl", records.as_bytes())]);
+    let d = dir.path();
+    let before = snapshot(d);
+    let cases: [(&[&str], &str); 5] = [
+        // The file is longer than the default record limit.
+        (
+            &["find", "same.txt", "--max-memory", "256M", "-o", "r.jsonl"],
+            "same.txt: the file is longer than --max-record-size",
+        ),
+        // Allowed in, the file's batch does not fit.
+        (
+            &[
+                "clean",
+                "same.txt",
+                "--max-memory",
+                "256MB",
+                "--max-record-size",
+                "1G",
+                "-o",
+                "c.txt",
+            ],
+            "would hold",
+        ),
+        // One endless line.
+        (
+            &[
+                "clean",
+                "--jsonl",
+                "--max-memory",
+                "1M",
+                "/dev/zero",
+                "-o",
+                "z.jsonl",
+            ],
+            "/dev/zero, line 1: the record is longer",
+        ),
+        (
+            &[
+                "find",
+                "--jsonl",
+                "records.jsonl",
+                "--max-memory",
+                "48M",
+                "-o",
+                "r.jsonl",
+            ],
+            "would hold",
+        ),
+        (
+            &[
+                "find",
+                "--mode",
+                "passage",
+                "--jsonl",
+                "records.jsonl",
+                "--max-memory",
+                "48M",
+                "-o",
+                "r.jsonl",
+            ],
+            "would hold",
+        ),
+    ];
+    for (args, message) in cases {
+        let run = run_limited(d, 768, args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
+        assert!(stderr(&run).contains(message), "{args:?}: {}", stderr(&run));
+        assert_eq!(snapshot(d), before, "{args:?}");
+        assert!(leftovers(d).is_empty(), "{args:?}");
+    }
+    // Within its limit, the same corpus runs to the end.
+    let run = run_limited(
+        d,
+        768,
+        &[
+            "clean",
+            "-q",
+            "--jsonl",
+            "records.jsonl",
+            "--max-memory",
+            "48M",
+            "-o",
+            "c.jsonl",
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    // Every later record's text loses its one line, 19 bytes as written.
+    let cleaned = fs::read(d.join("c.jsonl")).unwrap();
+    assert_eq!(cleaned.len(), records.len() - 999_999 * 19);
+}

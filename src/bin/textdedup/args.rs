@@ -164,29 +164,59 @@ pub(crate) struct RunArgs {
     /// No progress bar and no summary on standard error.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
-    /// Stop with an error once the corpus state (the paragraph table, or
-    /// the passage text and anchors) holds more than this many bytes;
-    /// suffixes K, M, G, T (powers of 1024). Checked after every batch of
-    /// about 16 MiB of input (or one whole larger file). No output file is
-    /// left; standard output keeps what was written before the limit.
+    /// Stop with an error, before the next batch, when the run would hold
+    /// more than this: the corpus state, `find`'s document names, and the
+    /// batches being read, processed and written (estimated per input
+    /// byte, per mode). With a limit, batches are made smaller, and a file
+    /// or record is at most --max-record-size. No output file is left;
+    /// standard output keeps what was written before. Sizes: 4096, 512K,
+    /// 64MB, 1.5G, 2GiB (K, M, G, T are powers of 1024).
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     pub(crate) max_memory: Option<u64>,
+    /// Stop with an error naming the file (and line) when a file or JSON
+    /// Lines record is longer than this, before reading more of it.
+    /// Default: none, or with --max-memory the largest record whose batch
+    /// fits in half of it.
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    pub(crate) max_record_size: Option<u64>,
 }
 
-/// Parses `123`, `64K`, `512M`, `2G` or `1T` (powers of 1024).
+/// Parses a size: `123`, `64K`, `512M`, `1.5G`, `2T`, with an optional `B`
+/// or `iB` after the letter (`64MB`, `2GiB`); letters are powers of 1024.
 pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
-    let (digits, shift) = match s.as_bytes().last() {
-        Some(b'K' | b'k') => (&s[..s.len() - 1], 10),
-        Some(b'M' | b'm') => (&s[..s.len() - 1], 20),
-        Some(b'G' | b'g') => (&s[..s.len() - 1], 30),
-        Some(b'T' | b't') => (&s[..s.len() - 1], 40),
-        _ => (s, 0),
+    let bad = || format!("'{s}' is not a size in bytes (like 4096, 512M, 1.5G or 64MB)");
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix("ib"))
+        .or_else(|| {
+            t.strip_suffix(['B', 'b'])
+                .filter(|r| r.ends_with(char::is_alphabetic))
+        })
+        .unwrap_or(t);
+    let (number, shift) = match t.as_bytes().last() {
+        Some(b'K' | b'k') => (&t[..t.len() - 1], 10),
+        Some(b'M' | b'm') => (&t[..t.len() - 1], 20),
+        Some(b'G' | b'g') => (&t[..t.len() - 1], 30),
+        Some(b'T' | b't') => (&t[..t.len() - 1], 40),
+        Some(b'B' | b'b') => (&t[..t.len() - 1], 0),
+        _ => (t, 0),
     };
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("'{s}' is not a size in bytes (like 4096, 512M or 2G)"))?;
-    n.checked_mul(1 << shift)
-        .ok_or_else(|| format!("'{s}' is too large"))
+    let number = number.trim_end();
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(bad());
+    }
+    if let Ok(n) = number.parse::<u64>() {
+        return n
+            .checked_mul(1 << shift)
+            .ok_or_else(|| format!("'{s}' is too large"));
+    }
+    let x: f64 = number.parse().map_err(|_| bad())?;
+    let bytes = (x * (1u64 << shift) as f64).floor();
+    if bytes >= u64::MAX as f64 {
+        return Err(format!("'{s}' is too large"));
+    }
+    Ok(bytes as u64)
 }
 
 /// `--mode`.
@@ -275,6 +305,44 @@ impl From<NormalizeArg> for textdedup::Normalize {
             NormalizeArg::Exact => textdedup::Normalize::Exact,
             NormalizeArg::Whitespace => textdedup::Normalize::Whitespace,
             NormalizeArg::Loose => textdedup::Normalize::Loose,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        for (text, bytes) in [
+            ("0", 0),
+            ("4096", 4096),
+            ("64K", 64 << 10),
+            ("64k", 64 << 10),
+            ("512M", 512 << 20),
+            ("10MB", 10 << 20),
+            ("10 MiB", 10 << 20),
+            ("1.5G", 3 << 29),
+            ("2GiB", 2 << 30),
+            ("1T", 1 << 40),
+            ("100B", 100),
+            ("0.5K", 512),
+        ] {
+            assert_eq!(parse_size(text), Ok(bytes), "{text}");
+        }
+        for bad in [
+            "",
+            "M",
+            "-1",
+            "1.2.3G",
+            "12X",
+            "1e3",
+            "G1",
+            "99999999999999999999",
+            "16777216T",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad}");
         }
     }
 }

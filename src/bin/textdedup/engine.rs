@@ -164,6 +164,27 @@ impl Engine {
         }
     }
 
+    /// An upper bound on the bytes a batch holds per input byte while it
+    /// is processed: its text, the engine's working memory, the state it
+    /// adds, and its removals (or chunks) until they are written.
+    pub(crate) fn working_bytes_per_byte(&self) -> u64 {
+        match self {
+            // Per candidate paragraph (at least `min_len` bytes): 48 bytes
+            // of candidate, and for a later copy 40 + 40 bytes in the
+            // resolve and apply phases, 48 as a removal, 48 as a hit.
+            Engine::Paragraph { deduper, .. } => {
+                1 + 224_u64.div_ceil(deduper.config().get_min_len().max(1) as u64)
+            }
+            // The stored text and its anchors (at most about 21 bytes per
+            // byte, on random text at `min_len` 16), the removals.
+            Engine::Passage { .. } => 24,
+            // A chunk record of 40 bytes per chunk of at least `min`.
+            Engine::Chunk { chunker, .. } => {
+                1 + 40_u64.div_ceil(chunker.config().get_min().max(1) as u64)
+            }
+        }
+    }
+
     /// Feeds the next documents of the corpus, in order, on every core;
     /// appends their removed spans to `hits` (or their chunks to `chunks`)
     /// and says where each document's entries are.

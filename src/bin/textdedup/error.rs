@@ -29,10 +29,21 @@ pub(crate) enum CliError {
     },
     /// Standard output was closed by its reader (`textdedup find | head`).
     BrokenPipe,
-    /// The corpus state outgrew `--max-memory`.
+    /// The run would outgrow `--max-memory`.
     Memory {
-        /// Heap bytes the state held after the last batch.
-        held: usize,
+        /// What the run would hold with the next batch, in bytes.
+        need: u64,
+        /// What the corpus state and the names held, in bytes.
+        held: u64,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// A file or JSON Lines record longer than `--max-record-size`.
+    TooLarge {
+        /// The file, as given (`-` for standard input).
+        path: PathBuf,
+        /// The line number, from 1, for a JSON Lines record.
+        line: Option<u64>,
         /// The limit, in bytes.
         limit: u64,
     },
@@ -74,11 +85,24 @@ impl fmt::Display for CliError {
                 write!(f, "{}, line {line}: {reason}", path.display())
             }
             CliError::BrokenPipe => f.write_str("broken pipe"),
-            CliError::Memory { held, limit } => write!(
+            CliError::Memory { need, held, limit } => write!(
                 f,
-                "the corpus state holds {held} bytes, more than --max-memory {limit}: \
-                 split the corpus into parts, use --scope document, or raise the limit"
+                "the run would hold about {need} bytes with its next batch ({held} of \
+                 them corpus state), more than --max-memory {limit}: split the corpus \
+                 into parts, use --scope document, or raise the limit"
             ),
+            CliError::TooLarge { path, line, limit } => {
+                write!(f, "{}", path.display())?;
+                match line {
+                    Some(line) => write!(f, ", line {line}: the record is")?,
+                    None => f.write_str(": the file is")?,
+                }
+                write!(
+                    f,
+                    " longer than --max-record-size {limit} bytes (with --max-memory, \
+                     the default is the largest that fits in half of it)"
+                )
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod budget;
 mod engine;
 mod error;
 mod inputs;

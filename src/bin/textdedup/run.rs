@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use std::thread;
 
 use crate::args::{ChunkArgs, CleanArgs, FindArgs, InputArgs, RunArgs};
+use crate::budget::Budget;
 use crate::engine::{ChunkRec, Engine, Hit};
 use crate::error::{CliError, Result};
 use crate::inputs::{Inputs, Location, Source};
@@ -26,6 +27,9 @@ const BATCH_BYTES: usize = 16 << 20;
 
 /// ...or this many lines.
 const BATCH_LINES: usize = 32768;
+
+/// `find` writes a document's report lines this many bytes at a time.
+const REPORT_BLOCK: usize = 1 << 16;
 
 /// What `--output` in `clean` would need instead when it names an input.
 const IN_PLACE_HINT: &str = "; use --in-place to clean a file where it is";
@@ -196,12 +200,24 @@ fn process(
 ) -> Result<Totals> {
     let mut progress = Progress::new(!run.quiet, || inputs.total_len());
     let mut totals = Totals::default();
-    let mut reader = Reader::new(inputs, opts);
+    let budget = Budget::new(run, engine, BATCH_BYTES, BATCH_LINES);
+    let mut reader = Reader::new(inputs, opts, &budget);
+    let mut held = Held {
+        names: matches!(sink, Sink::Find { .. }).then_some(0),
+        inputs,
+    };
     if run.threads == Some(1) {
         let mut batch = Batch::default();
         let mut kept = Vec::new();
         while reader.fill(&mut batch)? {
-            dedup_batch(engine, &mut batch, &mut totals, &mut progress, run)?;
+            dedup_batch(
+                engine,
+                &mut batch,
+                &mut totals,
+                &mut progress,
+                &budget,
+                &mut held,
+            )?;
             sink.write_batch(inputs, &batch, &mut kept)?;
         }
     } else {
@@ -236,9 +252,15 @@ fn process(
             for item in from_reader {
                 match item {
                     Ok(mut batch) => {
-                        if let Err(e) =
-                            dedup_batch(engine, &mut batch, &mut totals, &mut progress, run)
-                        {
+                        let fed = dedup_batch(
+                            engine,
+                            &mut batch,
+                            &mut totals,
+                            &mut progress,
+                            &budget,
+                            &mut held,
+                        );
+                        if let Err(e) = fed {
                             read = Err(e);
                             break;
                         }
@@ -264,15 +286,47 @@ fn process(
     Ok(totals)
 }
 
-/// The engine stage: feeds each document of `batch`, in order, then holds
-/// the state to `--max-memory`.
+/// What the run holds beside the engine's state, for `--max-memory`.
+struct Held<'a> {
+    /// `find` only: the bytes of the document names kept so far.
+    names: Option<u64>,
+    /// The sources, for the names of plain files and records without id.
+    inputs: &'a Inputs,
+}
+
+impl Held<'_> {
+    /// Counts the name `find` keeps for `doc`: its text and about 64
+    /// bytes of pointer, length, allocation and the list's spare room.
+    fn add_name(&mut self, doc: &Doc) {
+        let Some(names) = &mut self.names else {
+            return;
+        };
+        let source = &self.inputs.sources[doc.source].name;
+        let len = match &doc.kind {
+            DocKind::Record { id: Some(id), .. } => id.len(),
+            DocKind::Record { .. } => source.len() + 24,
+            _ => source.len() + 2,
+        };
+        *names += len as u64 + 64;
+    }
+}
+
+/// The engine stage: checks `--max-memory`, then feeds each document of
+/// `batch`, in order.
 fn dedup_batch(
     engine: &mut Engine,
     batch: &mut Batch,
     totals: &mut Totals,
     progress: &mut Progress,
-    run: &RunArgs,
+    budget: &Budget,
+    held: &mut Held<'_>,
 ) -> Result<()> {
+    let state = engine.state_bytes() as u64 + held.names.unwrap_or(0);
+    budget.check(
+        state,
+        batch.data.len() + batch.decoded.len(),
+        batch.docs.len(),
+    )?;
     let Batch {
         data,
         decoded,
@@ -295,12 +349,9 @@ fn dedup_batch(
         doc.chunks = fed.chunks;
         totals.add(text.len(), &hits[doc.hits.clone()]);
         progress.document(doc.line.len() as u64);
+        held.add_name(doc);
     }
-    let held = engine.state_bytes();
-    match run.max_memory {
-        Some(limit) if held as u64 > limit => Err(CliError::Memory { held, limit }),
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
 /// A run of documents, on its way through the stages: up to about
@@ -423,6 +474,8 @@ struct Sizes {
     lines: usize,
     /// JSON Lines are read this many bytes at a time.
     read: usize,
+    /// The largest file or record (`--max-record-size`).
+    record: Option<u64>,
 }
 
 /// The reading stage: turns the sources into batches.
@@ -437,20 +490,24 @@ struct Reader<'a> {
     open: Option<LineSource>,
     /// Batch and read sizes.
     sizes: Sizes,
+    /// The limits, for their errors.
+    budget: &'a Budget,
 }
 
 impl<'a> Reader<'a> {
-    fn new(inputs: &'a Inputs, opts: &'a InputArgs) -> Reader<'a> {
+    fn new(inputs: &'a Inputs, opts: &'a InputArgs, budget: &'a Budget) -> Reader<'a> {
         Reader {
             inputs,
             opts,
             next: 0,
             open: None,
             sizes: Sizes {
-                bytes: BATCH_BYTES,
-                lines: BATCH_LINES,
+                bytes: budget.batch_bytes,
+                lines: budget.batch_docs,
                 read: READ_CHUNK,
+                record: budget.record_limit,
             },
+            budget,
         }
     }
 
@@ -496,10 +553,14 @@ impl<'a> Reader<'a> {
         // Through `take`, so the standard library does not `stat` and
         // `seek` each file to size the buffer: the reused buffer is
         // usually big enough already.
-        reader
-            .take(u64::MAX)
+        let limit = self.sizes.record;
+        let read = reader
+            .take(limit.map_or(u64::MAX, |l| l.saturating_add(1)))
             .read_to_end(&mut batch.data)
             .map_err(|e| cannot_read(source, e))?;
+        if limit.is_some_and(|l| read as u64 > l) {
+            return Err(self.budget.too_large(PathBuf::from(&source.name), None));
+        }
         batch
             .docs
             .push(Doc::new(index, at..batch.data.len(), DocKind::Plain));
@@ -535,10 +596,21 @@ impl<'a> Reader<'a> {
                     None if open.eof && pos < batch.data.len() => batch.data.len(),
                     None => {
                         searched = batch.data.len();
+                        // A line without its end yet, already too long.
+                        let partial = (batch.data.len() - pos) as u64;
+                        if sizes.record.is_some_and(|l| partial > l.saturating_add(2)) {
+                            let (path, line) = (PathBuf::from(&source.name), open.line_no + 1);
+                            return Err(self.budget.too_large(path, Some(line)));
+                        }
                         break;
                     }
                 };
                 take_line(open, source, self.opts, batch, pos..end)?;
+                let record = strip_terminator(&batch.data[pos..end]).len() as u64;
+                if sizes.record.is_some_and(|l| record > l) {
+                    let (path, line) = (PathBuf::from(&source.name), open.line_no);
+                    return Err(self.budget.too_large(path, Some(line)));
+                }
                 (pos, searched) = (end, end);
             }
             if open.eof && pos == batch.data.len() {
@@ -802,10 +874,17 @@ fn report(
     if hits.is_empty() {
         return Ok(());
     }
-    // The document's lines are built in one buffer and written at once:
-    // `write!` through `fmt` cost 13% of a run on JSON Lines.
-    let mut lines = Vec::with_capacity(hits.len() * 96);
+    // The lines are built in a buffer and written a block at a time:
+    // `write!` through `fmt` cost 13% of a run on JSON Lines, and a
+    // buffer for all of a large document's lines would cost about 100
+    // bytes per removal.
+    let mut lines = Vec::with_capacity(hits.len().min(REPORT_BLOCK / 64) * 96);
     for h in hits {
+        if lines.len() >= REPORT_BLOCK {
+            let result = stream.writer().write_all(&lines);
+            result.map_err(|e| stream.error(e))?;
+            lines.clear();
+        }
         lines.extend_from_slice(br#"{"doc":"#);
         lines.extend_from_slice(names[doc as usize].as_bytes());
         lines.extend_from_slice(br#","start":"#);
@@ -839,7 +918,7 @@ fn write_kept(mut w: impl Write, text: &[u8], hits: &[Hit]) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{push_decimal, Batch, DocKind, Reader, Sizes, TextAt};
+    use super::{push_decimal, Batch, Budget, DocKind, Reader, Sizes, TextAt};
     use crate::args::InputArgs;
     use crate::error::Result;
     use crate::inputs::Inputs;
@@ -847,7 +926,8 @@ mod tests {
     /// Every document the reader gives, batch after batch: its source,
     /// line bytes, line number and text; each batch within the limits.
     fn read_all(inputs: &Inputs, opts: &InputArgs, sizes: Sizes) -> Result<Vec<String>> {
-        let mut reader = Reader::new(inputs, opts);
+        let budget = Budget::unlimited();
+        let mut reader = Reader::new(inputs, opts, &budget);
         reader.sizes = sizes;
         let (mut batch, mut out) = (Batch::default(), Vec::new());
         while reader.fill(&mut batch)? {
@@ -922,7 +1002,12 @@ mod tests {
             format!("2 {other:?} record 1 {:?}", "second file"),
         ];
         for (bytes, lines, read) in SIZES {
-            let sizes = Sizes { bytes, lines, read };
+            let sizes = Sizes {
+                bytes,
+                lines,
+                read,
+                record: None,
+            };
             assert_eq!(read_all(&inputs, &opts, sizes).unwrap(), want, "{sizes:?}");
         }
     }
@@ -932,13 +1017,46 @@ mod tests {
         let lines: String = (0..50).map(|i| format!("{{\"text\":\"{i}\"}}\n")).collect();
         let (_dir, inputs, opts) = json_lines(&[&format!("{lines}\n{{\"text\": 5}}\n{lines}")]);
         for (bytes, lines, read) in SIZES {
-            let sizes = Sizes { bytes, lines, read };
+            let sizes = Sizes {
+                bytes,
+                lines,
+                read,
+                record: None,
+            };
             let message = read_all(&inputs, &opts, sizes).unwrap_err().to_string();
             assert!(
                 message.contains("0.jsonl") && message.contains("52"),
                 "{sizes:?}: {message}"
             );
             assert!(message.contains("not a string"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_record_over_the_limit_is_named_by_its_line_in_any_sizes() {
+        let short: String = (0..20)
+            .map(|i| format!("{{\"text\":\"{i}\"}}\r\n"))
+            .collect();
+        let long = format!("{{\"text\":\"{}\"}}", "y".repeat(100));
+        let (_dir, inputs, opts) = json_lines(&[&format!("{short}{long}\n{short}")]);
+        for (bytes, lines, read) in SIZES {
+            for (record, fails) in [(long.len() - 1, true), (long.len(), false)] {
+                let sizes = Sizes {
+                    bytes,
+                    lines,
+                    read,
+                    record: Some(record as u64),
+                };
+                match read_all(&inputs, &opts, sizes) {
+                    Err(e) => {
+                        let message = e.to_string();
+                        assert!(fails, "{sizes:?}: {message}");
+                        assert!(message.contains("0.jsonl, line 21"), "{message}");
+                        assert!(message.contains("--max-record-size"), "{message}");
+                    }
+                    Ok(docs) => assert!(!fails && docs.len() == 42, "{sizes:?}"),
+                }
+            }
         }
     }
 
