@@ -38,13 +38,15 @@ pub(crate) struct CleanArgs {
     #[command(flatten)]
     pub(crate) input: InputArgs,
     /// Write the output to this file instead of standard output (one input
-    /// only). The file appears only when the run succeeds.
+    /// only). The file appears only when the run succeeds; an input is
+    /// refused (see --in-place).
     #[arg(long, short = 'o', value_name = "PATH", conflicts_with = "out_dir")]
     pub(crate) output: Option<PathBuf>,
     /// Mirror the inputs under this directory (required for several inputs
     /// or a directory). A directory input's files keep their path inside
     /// it; a file input keeps its file name. Files appear only when the
-    /// whole run succeeds.
+    /// whole run succeeds, all of them or none; a directory holding an
+    /// input, or inside an input directory, is refused.
     #[arg(long, value_name = "DIR")]
     pub(crate) out_dir: Option<PathBuf>,
     /// Replace each input file with its cleaned text (through symbolic
