@@ -1,7 +1,7 @@
 //! Content-defined chunking: textdedup's Gear chunker against the `fastcdc`
 //! crate's v2020 chunker, on 64 MiB of generated text.
 //!
-//! Run (the figures in notes/bench-chunk.md used the short settings):
+//! Run (the figures in BENCHMARKS.md use these settings):
 //!
 //! ```text
 //! cargo bench --bench chunking -- --warm-up-time 1 --measurement-time 5 --sample-size 10

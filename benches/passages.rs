@@ -1,7 +1,7 @@
 //! Passage mode against a suffix array, and on periodic and low-entropy
 //! input.
 //!
-//! Run (the figures in notes/bench-passage.md use exactly this):
+//! Run (the figures in BENCHMARKS.md use exactly this):
 //!
 //! ```text
 //! cargo bench --bench passages -- --warm-up-time 1 --measurement-time 5 --sample-size 10

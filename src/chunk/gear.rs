@@ -29,8 +29,7 @@
 //! with partial sums `t` built per block). `chunks_exact(4)` and a `u8`
 //! index into a 256-entry table remove every bounds check. Eight bytes per
 //! step ran out of registers and was no faster. See BENCHMARKS.md
-//! (chunking) for the figures and notes/bench-chunk.md for the variants
-//! measured.
+//! (chunking) for the figures and the variants measured.
 
 /// One SplitMix64 step: advances `state` and returns the next output.
 #[inline]
