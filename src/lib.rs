@@ -49,9 +49,13 @@
 //! let report = Deduper::default().dedup(text);
 //! let removal = report.removals()[0];
 //! assert_eq!(removal.span().range(), 30..55);
-//! assert_eq!(removal.first().start(), 0);
+//! assert_eq!((removal.first().start(), removal.first().end()), (0, 25));
 //! assert_eq!(report.stats().bytes_removed, 25);
 //! ```
+//!
+//! In paragraph mode `[first().start(), first().end())` is the first copy
+//! with its own terminator, which may differ in length from the removed
+//! span (see [`Origin`]).
 //!
 //! # Example: a corpus
 //!
@@ -183,7 +187,7 @@
 //!
 //! | mode | time | memory |
 //! |---|---|---|
-//! | paragraph | linear: memchr finds line ends, each paragraph is hashed once and costs one table operation | 32 bytes per *distinct* paragraph plus table overhead, 38 to 76 bytes in all ([`Corpus`]); batches and documents of 2 MiB or more add 48 bytes per candidate paragraph of a 64 MiB round, 40 per later copy |
+//! | paragraph | linear: memchr finds line ends, each paragraph is hashed once and costs one table operation | 32 bytes per *distinct* paragraph plus table overhead, 38 to 76 bytes in all ([`Corpus`]); batches and documents of 2 MiB or more add 48 bytes per candidate paragraph of a 64 MiB round, 48 per later copy |
 //! | passage | linear, periodic input included | the corpus text (1 byte per input byte) plus anchors, about 0.7 bytes per byte of new text ([`passage::PassageCorpus`]) |
 //! | chunk | linear | none while chunking; [`chunk::DupFinder`]: 32 bytes per distinct chunk plus table overhead |
 //!

@@ -25,19 +25,52 @@ impl DocId {
     }
 }
 
-/// Where the first copy of some removed text starts.
+/// Where the first copy of some removed text is: its document and its span.
+///
+/// `[start(), end())` of document [`Origin::doc`] is exactly the first copy,
+/// always inside that document:
+///
+/// - in paragraph mode, the first copies of the removed paragraphs, each
+///   with its own terminator (the convention of the removal's span). They
+///   can be longer or shorter than the removed span: a CRLF against an LF
+///   terminator, a last line with no terminator, or white space under
+///   [`Normalize::Whitespace`](crate::Normalize::Whitespace) and
+///   [`Normalize::Loose`](crate::Normalize::Loose). Their normalized content
+///   is the removed paragraphs' content, paragraph for paragraph;
+/// - in passage mode and for repeated chunks, the same bytes as the removed
+///   span, so `end() - start()` is the span's length.
+///
+/// # Examples
+///
+/// ```
+/// use textdedup::{Config, Deduper};
+///
+/// // The first copy ends in LF, its later copy in CRLF: one byte longer.
+/// let text = b"a line that repeats\nanother line, not a copy\na line that repeats\r\n";
+/// let report = Deduper::new(Config::new())?.dedup(text);
+/// let removal = report.removals()[0];
+/// assert_eq!(removal.span().range(), 45..66);
+/// let first = removal.first();
+/// assert_eq!(first.start()..first.end(), 0..20);
+/// assert_eq!(&text[first.span()], b"a line that repeats\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
     /// The document holding the first copy.
     doc: DocId,
     /// The byte offset of the first copy in that document.
     start: usize,
+    /// Where the first copy ends: paragraphs and their later copies can
+    /// differ in length, so the end cannot be derived from the removal.
+    end: usize,
 }
 
 impl Origin {
     #[inline]
-    pub(crate) fn new(doc: DocId, start: usize) -> Origin {
-        Origin { doc, start }
+    pub(crate) fn new(doc: DocId, start: usize, end: usize) -> Origin {
+        debug_assert!(start <= end);
+        Origin { doc, start, end }
     }
 
     /// The document that holds the first copy.
@@ -51,20 +84,35 @@ impl Origin {
     pub fn start(&self) -> usize {
         self.start
     }
+
+    /// The byte offset where the first copy ends in that document
+    /// (exclusive): `[start(), end())` is the first copy.
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.end
+    }
+
+    /// The first copy as a span of its document.
+    #[inline]
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
 }
 
 /// One span of a document that is a later copy of earlier text.
 ///
 /// In paragraph mode a removal covers one or more whole paragraphs,
 /// terminators included. Consecutive removed paragraphs are merged into one
-/// removal when their first copies are consecutive in the same document and
-/// hold the same bytes, so `[first.start, first.start + span.len())` in the
-/// first document is an earlier copy of the whole span.
+/// removal when their first copies are consecutive in one document (each
+/// first copy ends where the next one starts), so [`Removal::first`] is the
+/// first copy of the whole span: the same paragraphs, in the same order.
+/// In passage mode and for repeated chunks the first copy holds the same
+/// bytes as the span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Removal {
     /// The removed bytes in this document.
     span: Span,
-    /// Where the first copy of those bytes starts.
+    /// Where the first copy of those bytes is.
     first: Origin,
 }
 
@@ -80,16 +128,18 @@ impl Removal {
         self.span
     }
 
-    /// Where the first copy starts.
+    /// Where the first copy is.
     #[inline]
     pub fn first(&self) -> Origin {
         self.first
     }
 
-    /// Grows the span to `end` (the caller checked the first copies line up).
+    /// Grows the span to `end` and its first copy to `first_end` (the
+    /// caller checked that the first copies follow each other).
     #[inline]
-    pub(crate) fn extend_to(&mut self, end: usize) {
+    pub(crate) fn extend_to(&mut self, end: usize, first_end: usize) {
         self.span.end = end;
+        self.first.end = first_end;
     }
 }
 

@@ -1,15 +1,19 @@
 //! Named case tables for paragraph mode, run through every entry point and
 //! padded with unique prefix and suffix lines to surface off-by-one errors.
 
-use textdedup::{Config, Corpus, Deduper, Normalize, Split};
+use textdedup::{Config, Corpus, Deduper, DocReport, Normalize, Split};
+
+#[path = "oracle/paragraph.rs"]
+mod oracle;
+use oracle::check_origins;
 
 /// One case: configuration, input, expected removals as
-/// `(start, end, first_start)` within the document.
+/// `(start, end, first_start, first_end)` within the document.
 struct Case {
     name: &'static str,
     config: Config,
     input: &'static [u8],
-    removals: &'static [(usize, usize, usize)],
+    removals: &'static [(usize, usize, usize, usize)],
 }
 
 const LINES: Config = Config::new().min_len(1);
@@ -31,21 +35,26 @@ macro_rules! t {
 const BASICS: &[Case] = &[
     t!(empty, LINES, b"", &[]),
     t!(one_line, LINES, b"a", &[]),
-    t!(two_same, LINES, b"a\na\n", &[(2, 4, 0)]),
-    t!(no_final_newline, LINES, b"a\nb\na", &[(4, 5, 0)]),
+    t!(two_same, LINES, b"a\na\n", &[(2, 4, 0, 2)]),
+    t!(no_final_newline, LINES, b"a\nb\na", &[(4, 5, 0, 2)]),
     t!(
         last_line_differs_by_terminator_only,
         LINES,
         b"a\na",
-        &[(2, 3, 0)]
+        &[(2, 3, 0, 2)]
     ),
-    t!(three_copies, LINES, b"x\nx\nx\n", &[(2, 4, 0), (4, 6, 0)]),
-    t!(merged_run, LINES, b"a\nb\nc\na\nb\nd\n", &[(6, 10, 0)]),
+    t!(
+        three_copies,
+        LINES,
+        b"x\nx\nx\n",
+        &[(2, 4, 0, 2), (4, 6, 0, 2)]
+    ),
+    t!(merged_run, LINES, b"a\nb\nc\na\nb\nd\n", &[(6, 10, 0, 4)]),
     t!(
         unmerged_when_firsts_not_adjacent,
         LINES,
         b"a\nz\nb\nb\na\n",
-        &[(6, 8, 4), (8, 10, 0)]
+        &[(6, 8, 4, 6), (8, 10, 0, 2)]
     ),
     t!(
         min_len_default_keeps_short_lines,
@@ -57,25 +66,40 @@ const BASICS: &[Case] = &[
         min_len_default_counts_long_lines,
         Config::new(),
         b"sixteen bytes ok\nsixteen bytes ok\n",
-        &[(17, 34, 0)]
+        &[(17, 34, 0, 17)]
     ),
 ];
 
 const CRLF: &[Case] = &[
-    t!(crlf_pair, LINES, b"a\r\na\r\n", &[(3, 6, 0)]),
-    t!(crlf_vs_lf_same_content, LINES, b"a\r\na\n", &[(3, 5, 0)]),
+    t!(crlf_pair, LINES, b"a\r\na\r\n", &[(3, 6, 0, 3)]),
+    t!(crlf_vs_lf_same_content, LINES, b"a\r\na\n", &[(3, 5, 0, 3)]),
+    // The later copy is one byte longer than its first copy: the first
+    // copy's end is not `first_start + (end - start)`.
+    t!(crlf_copy_of_lf_line, LINES, b"a\nb\na\r\n", &[(4, 7, 0, 2)]),
+    t!(
+        crlf_copies_of_lf_lines_merged,
+        LINES,
+        b"a\nb\nc\r\na\r\nb\r\n",
+        &[(7, 13, 0, 4)]
+    ),
     t!(lone_cr_is_content, LINES, b"a\r\na\r", &[]),
     t!(
         crlf_blank_lines_kept,
         LINES,
         b"a\r\n\r\n\r\na\r\n",
-        &[(7, 10, 0)]
+        &[(7, 10, 0, 3)]
     ),
     t!(
         crlf_blocks,
         BLOCKS,
         b"a\r\nb\r\n\r\na\r\nb\r\n",
-        &[(8, 14, 0)]
+        &[(8, 14, 0, 6)]
+    ),
+    t!(
+        crlf_block_copy_of_lf_block,
+        BLOCKS,
+        b"a\nb\n\na\nb\r\n",
+        &[(5, 10, 0, 4)]
     ),
 ];
 
@@ -91,15 +115,20 @@ const BLANKS: &[Case] = &[
         blocks_separators_kept,
         BLOCKS,
         b"p\nq\n\n\np\nq\n\n",
-        &[(6, 10, 0)]
+        &[(6, 10, 0, 4)]
     ),
     t!(blocks_differ_in_one_line, BLOCKS, b"p\nq\n\np\nr\n", &[]),
-    t!(whitespace_norm_trims, WS, b" a  b\na b \n", &[(6, 11, 0)]),
+    t!(
+        whitespace_norm_trims,
+        WS,
+        b" a  b\na b \n",
+        &[(6, 11, 0, 6)]
+    ),
     t!(
         whitespace_norm_nbsp,
         WS,
         "a\u{A0}b\na b\n".as_bytes(),
-        &[(5, 9, 0)]
+        &[(5, 9, 0, 5)]
     ),
     t!(
         whitespace_norm_only_spaces_never_dup,
@@ -107,13 +136,49 @@ const BLANKS: &[Case] = &[
         "\u{A0}\n\u{A0}\n".as_bytes(),
         &[]
     ),
+    // Copies of another length under white space normalization: shorter,
+    // then longer than the first copy.
+    t!(
+        whitespace_copy_shorter,
+        WS,
+        b"a    b\nz\na b\n",
+        &[(9, 13, 0, 7)]
+    ),
+    t!(
+        whitespace_copy_longer,
+        WS,
+        b"a b\nz\n  a \t b  \n",
+        &[(6, 16, 0, 4)]
+    ),
+    t!(
+        whitespace_copies_merged,
+        WS,
+        b"a b\nc d\nz\na   b\n c  d\n",
+        &[(10, 22, 0, 8)]
+    ),
+    t!(
+        loose_copy_longer,
+        LOOSE,
+        b"ab cd\nz\n  AB, CD!!\n",
+        &[(8, 19, 0, 6)]
+    ),
 ];
 
 const BYTES: &[Case] = &[
-    t!(invalid_utf8, LINES, b"\xFF\xFE\n\xFF\xFE\n", &[(3, 6, 0)]),
-    t!(invalid_utf8_loose, LOOSE, b"\xC3X\n\xC3x\n", &[(3, 6, 0)]),
-    t!(nul_bytes, LINES, b"\0\0\n\0\0\n\0\n", &[(3, 6, 0)]),
-    t!(nul_is_not_blank, LINES, b"\0\n\0\n", &[(2, 4, 0)]),
+    t!(
+        invalid_utf8,
+        LINES,
+        b"\xFF\xFE\n\xFF\xFE\n",
+        &[(3, 6, 0, 3)]
+    ),
+    t!(
+        invalid_utf8_loose,
+        LOOSE,
+        b"\xC3X\n\xC3x\n",
+        &[(3, 6, 0, 3)]
+    ),
+    t!(nul_bytes, LINES, b"\0\0\n\0\0\n\0\n", &[(3, 6, 0, 3)]),
+    t!(nul_is_not_blank, LINES, b"\0\n\0\n", &[(2, 4, 0, 2)]),
 ];
 
 const UNICODE: &[Case] = &[
@@ -121,20 +186,25 @@ const UNICODE: &[Case] = &[
         loose_case_folding,
         LOOSE,
         "ÉCOLE\nécole\n".as_bytes(),
-        &[(7, 14, 0)]
+        &[(7, 14, 0, 7)]
     ),
-    t!(loose_greek, LOOSE, "ΑΒΓ\nαβγ\n".as_bytes(), &[(7, 14, 0)]),
+    t!(
+        loose_greek,
+        LOOSE,
+        "ΑΒΓ\nαβγ\n".as_bytes(),
+        &[(7, 14, 0, 7)]
+    ),
     t!(
         loose_digits_and_punct,
         LOOSE,
         b"Call 555-1234!\nCALL 999-0000?\n",
-        &[(15, 30, 0)]
+        &[(15, 30, 0, 15)]
     ),
     t!(
         loose_curly_quotes,
         LOOSE,
         "\u{201C}Hi\u{201D}\n\"hi\"\n".as_bytes(),
-        &[(9, 14, 0)]
+        &[(9, 14, 0, 9)]
     ),
     t!(
         exact_is_case_sensitive,
@@ -144,12 +214,24 @@ const UNICODE: &[Case] = &[
     ),
 ];
 
-const REGRESSION: &[Case] = &[t!(
-    bytes_merge_needs_same_terminator,
-    LINES,
-    b"a\r\nb\na\nb\n",
-    &[(5, 7, 0), (7, 9, 3)]
-)];
+const REGRESSION: &[Case] = &[
+    // Merging follows the first copies' real ends: `a\r\n` ends where `b\n`
+    // starts, though the later copies are shorter.
+    t!(
+        merge_uses_real_first_ends,
+        LINES,
+        b"a\r\nb\na\nb\n",
+        &[(5, 9, 0, 5)]
+    ),
+    // `first_start + (end - start)` of `a\r\n` is 3, where `b` starts, but a
+    // blank line separates the first copies: not merged.
+    t!(
+        blank_line_between_first_copies_is_not_merged,
+        LINES,
+        b"a\n\nb\na\r\nb\n",
+        &[(5, 8, 0, 2), (8, 10, 3, 5)]
+    ),
+];
 
 /// Runs one case with a given prefix and suffix through every entry point.
 fn run(case: &Case, prefix: &[u8], suffix: &[u8]) {
@@ -157,31 +239,42 @@ fn run(case: &Case, prefix: &[u8], suffix: &[u8]) {
     input.extend_from_slice(case.input);
     input.extend_from_slice(suffix);
     let shift = prefix.len();
-    let want: Vec<(usize, usize, usize)> = case
+    let want: Vec<(usize, usize, usize, usize)> = case
         .removals
         .iter()
-        .map(|&(s, e, f)| (s + shift, e + shift, f + shift))
+        .map(|&(s, e, fs, fe)| (s + shift, e + shift, fs + shift, fe + shift))
         .collect();
     let deduper = Deduper::new(case.config.clone()).unwrap();
+    let mut streamed = Vec::new();
+    deduper
+        .dedup_stream(&mut Corpus::new(), [&input], 0, |r| {
+            streamed.push(summary(&r));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
     let reports = [
         ("dedup", deduper.dedup(&input)),
         ("dedup_in", deduper.dedup_in(&mut Corpus::new(), &input)),
+        (
+            "dedup_batch",
+            deduper
+                .dedup_batch(&mut Corpus::new(), std::slice::from_ref(&input))
+                .remove(0),
+        ),
     ];
     for (entry, report) in &reports {
-        let got: Vec<_> = report
-            .removals()
-            .iter()
-            .map(|r| (r.span().start, r.span().end, r.first().start()))
-            .collect();
         assert_eq!(
-            got, want,
+            summary(report),
+            want,
             "case {} via {entry}, prefix {prefix:?}",
             case.name
         );
         for r in report.removals() {
             assert_eq!(r.first().doc().index(), 0);
         }
+        check_origins(std::slice::from_ref(&input), report, &case.config);
     }
+    assert_eq!(streamed, [want], "case {} via dedup_stream", case.name);
     if let (Ok(text), true) = (std::str::from_utf8(&input), case.config == Config::new()) {
         let kept = reports[0].1.kept_str().unwrap();
         assert_eq!(
@@ -191,6 +284,18 @@ fn run(case: &Case, prefix: &[u8], suffix: &[u8]) {
             case.name
         );
     }
+}
+
+/// A report's removals as `(start, end, first_start, first_end)`.
+fn summary(report: &DocReport<'_>) -> Vec<(usize, usize, usize, usize)> {
+    report
+        .removals()
+        .iter()
+        .map(|r| {
+            let f = r.first();
+            (r.span().start, r.span().end, f.start(), f.end())
+        })
+        .collect()
 }
 
 #[test]
@@ -254,4 +359,144 @@ fn one_giant_paragraph() {
     let report = Deduper::default().dedup_str(&twice);
     assert_eq!(report.removals().len(), 1);
     assert_eq!(report.removals()[0].span().range(), text.len()..twice.len());
+}
+
+/// Removals of one document as `(start, end, first_doc, first_start,
+/// first_end)`.
+type DocRemovals = Vec<(usize, usize, u64, usize, usize)>;
+
+fn corpus_summary(reports: &[DocReport<'_>]) -> Vec<DocRemovals> {
+    reports
+        .iter()
+        .map(|report| {
+            report
+                .removals()
+                .iter()
+                .map(|r| {
+                    let f = r.first();
+                    (
+                        r.span().start,
+                        r.span().end,
+                        f.doc().index(),
+                        f.start(),
+                        f.end(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Runs a corpus through every corpus entry point (one by one, a batch on
+/// 1, 2 and 8 threads, a stream in batches of every size) and checks the
+/// removals and their first copies against the documents.
+fn run_corpus(name: &str, config: &Config, docs: &[&[u8]], want: &[DocRemovals]) {
+    let deduper = Deduper::new(config.clone()).unwrap();
+    let mut runs: Vec<(String, Vec<DocRemovals>)> = Vec::new();
+    let mut corpus = Corpus::new();
+    let one_by_one: Vec<_> = docs
+        .iter()
+        .map(|d| deduper.dedup_in(&mut corpus, d))
+        .collect();
+    for report in &one_by_one {
+        check_origins(docs, report, config);
+    }
+    runs.push(("dedup_in".into(), corpus_summary(&one_by_one)));
+    #[cfg(feature = "parallel")]
+    for threads in [1, 2, 8] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let batch = pool.install(|| deduper.dedup_batch(&mut Corpus::new(), docs));
+        runs.push((
+            format!("dedup_batch, {threads} threads"),
+            corpus_summary(&batch),
+        ));
+    }
+    #[cfg(not(feature = "parallel"))]
+    runs.push((
+        "dedup_batch".into(),
+        corpus_summary(&deduper.dedup_batch(&mut Corpus::new(), docs)),
+    ));
+    for batch_bytes in [0, 8, 1 << 20] {
+        let mut streamed = Vec::new();
+        deduper
+            .dedup_stream(&mut Corpus::new(), docs, batch_bytes, |r| {
+                streamed.extend(corpus_summary(&[r]));
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        runs.push((format!("dedup_stream, batches of {batch_bytes}"), streamed));
+    }
+    for (entry, got) in runs {
+        assert_eq!(got, want, "{name} via {entry}");
+    }
+}
+
+/// First copies of another length in an earlier document.
+#[test]
+fn corpus_first_copies_of_another_length() {
+    // A final line without newline, copied with one: `first_start + (end -
+    // start)` would run past the end of the first document.
+    run_corpus(
+        "lf_copy_of_final_line_without_newline",
+        &LINES,
+        &[b"b line\na line", b"a line\n"],
+        &[vec![], vec![(0, 7, 0, 7, 13)]],
+    );
+    run_corpus(
+        "crlf_copy_of_lf_line",
+        &LINES,
+        &[b"a line\n", b"x\na line\r\n"],
+        &[vec![], vec![(2, 10, 0, 0, 7)]],
+    );
+    run_corpus(
+        "merged_across_documents_by_real_ends",
+        &LINES,
+        &[b"a\r\nb\n", b"a\nb\r\n"],
+        &[vec![], vec![(0, 5, 0, 0, 5)]],
+    );
+    run_corpus(
+        "whitespace_copies_across_documents",
+        &WS,
+        &[b"z\n a  b \nc d", b"a b\n  c   d\n"],
+        &[vec![], vec![(0, 12, 0, 2, 12)]],
+    );
+    // First copies in two documents are not consecutive, whatever their ends.
+    run_corpus(
+        "firsts_in_two_documents_not_merged",
+        &LINES,
+        &[b"a\n", b"b\n", b"a\nb\n"],
+        &[vec![], vec![], vec![(0, 2, 0, 0, 2), (2, 4, 1, 0, 2)]],
+    );
+}
+
+/// A first copy of 16 MiB or more does not fit the seen-set's packed entry
+/// and is kept in full on the side: its end comes back exact, through the
+/// one-document, corpus and batch entry points.
+#[test]
+fn first_copies_of_16_mib_and_more() {
+    let line = "word ".repeat((16 << 20) / 5 + 1);
+    let n = line.len();
+    assert!(n >= 16 << 20);
+    let deduper = Deduper::default();
+    // An LF first copy and a CRLF later copy, each followed by a short line
+    // (21 bytes) that packs: the later copies are merged into one removal,
+    // whose first copy ends after the first short line.
+    let text = format!("{line}\nshort line, repeated\n{line}\r\nshort line, repeated\n");
+    let got = corpus_summary(&[deduper.dedup(text.as_bytes())]);
+    assert_eq!(got, [vec![(n + 22, 2 * n + 45, 0, 0, n + 22)]]);
+    let docs = [format!("{line}\n"), format!("x\n{line}")];
+    let batch = deduper.dedup_batch(&mut Corpus::new(), &docs);
+    assert_eq!(
+        corpus_summary(&batch),
+        [vec![], vec![(2, n + 2, 0, 0, n + 1)]]
+    );
+    let mut corpus = Corpus::new();
+    let one_by_one: Vec<_> = docs
+        .iter()
+        .map(|d| deduper.dedup_in(&mut corpus, d.as_bytes()))
+        .collect();
+    assert_eq!(corpus_summary(&one_by_one), corpus_summary(&batch));
 }

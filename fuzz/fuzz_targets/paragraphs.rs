@@ -43,6 +43,7 @@ fuzz_target!(|input: Input| {
     let sequential: Vec<_> = docs.iter().map(|d| deduper.dedup_in(&mut corpus, d)).collect();
     for (report, want) in sequential.iter().zip(&expected) {
         oracle::check(report, want);
+        oracle::check_origins(&docs, report, &config);
     }
     assert_eq!(deduper.dedup_batch(&mut Corpus::new(), &docs), sequential);
 });

@@ -1,10 +1,8 @@
 //! Chunk-level duplicates across a corpus.
 
-use std::collections::hash_map::Entry;
-
 use crate::chunk::parallel::{chunk_in_parallel, REGION_BYTES};
 use crate::chunk::{Chunk, Chunker};
-use crate::dedup::table::{FirstSeen, Table};
+use crate::dedup::table::{FirstSeen, Shard};
 use crate::fingerprint::Fingerprint;
 use crate::report::{DocId, DocReport, Removal, Stats};
 use crate::span::Span;
@@ -21,9 +19,10 @@ use crate::span::Span;
 /// documents are a coincidence, not a copy.
 ///
 /// Consecutive repeated chunks whose first copies are consecutive in one
-/// document are merged into one removal, so `[first.start, first.start +
-/// span.len())` always holds the same bytes as the removal's span (up to
-/// a fingerprint collision, probability about 2^-128 per pair of chunks).
+/// document are merged into one removal, so `[first.start(), first.end())`
+/// is the first copy of the whole span: the same bytes (up to a fingerprint
+/// collision, probability about 2^-128 per pair of chunks), of the same
+/// length as the span.
 ///
 /// The answer is deterministic: it depends only on the documents, their
 /// order and the chunker. The [`Stats`] of each report count bytes; its
@@ -32,7 +31,9 @@ use crate::span::Span;
 /// # Memory
 ///
 /// One 32-byte table entry per distinct chunk plus hash table overhead,
-/// 38 to 76 bytes in all (as for [`Corpus`](crate::Corpus)). No text is kept.
+/// 38 to 76 bytes in all (as for [`Corpus`](crate::Corpus)). No text is
+/// kept. The finder owns its chunker, so its index can never meet
+/// fingerprints of another configuration.
 ///
 /// # Examples
 ///
@@ -49,8 +50,7 @@ use crate::span::Span;
 /// let report = finder.find(b.as_bytes());
 /// let removal = report.removals()[0];
 /// assert_eq!(removal.first().doc(), DocId::new(0));
-/// let first = removal.first().start();
-/// assert_eq!(&b.as_bytes()[removal.span()], &a.as_bytes()[first..first + removal.span().len()]);
+/// assert_eq!(&b.as_bytes()[removal.span()], &a.as_bytes()[removal.first().span()]);
 /// assert!(report.stats().bytes_removed > 200);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -59,7 +59,7 @@ pub struct DupFinder {
     /// Cuts and fingerprints each document.
     chunker: Chunker,
     /// Fingerprint to first occurrence.
-    seen: Table,
+    seen: Shard,
     /// Documents fed so far: the next document's index.
     documents: u64,
     /// Chunks of at least `min` bytes seen so far.
@@ -73,7 +73,7 @@ impl DupFinder {
     pub fn new(chunker: Chunker) -> DupFinder {
         DupFinder {
             chunker,
-            seen: Table::default(),
+            seen: Shard::default(),
             documents: 0,
             chunks: 0,
             repeated: 0,
@@ -222,26 +222,24 @@ impl DupFinder {
         };
         self.chunks += chunks.len() as u64;
         for (fp, span) in chunks {
-            let first = match self.seen.entry(fp) {
-                Entry::Vacant(slot) => {
-                    slot.insert(FirstSeen {
-                        doc: doc.index(),
-                        start: span.start as u64,
-                    });
-                    continue;
-                }
-                Entry::Occupied(slot) => *slot.get(),
+            let here = FirstSeen {
+                doc: doc.index(),
+                start: span.start as u64,
+                end: span.end as u64,
+            };
+            let Some(first) = self.seen.first_or_insert(fp, here) else {
+                continue;
             };
             self.repeated += 1;
             stats.bytes_removed += span.len() as u64;
             let first = first.origin();
             if let Some(last) = removals.last_mut() {
-                let (last_span, origin) = (last.span(), last.first());
-                if last_span.end == span.start
+                let origin = last.first();
+                if last.span().end == span.start
                     && origin.doc() == first.doc()
-                    && origin.start() + last_span.len() == first.start()
+                    && origin.end() == first.start()
                 {
-                    last.extend_to(span.end);
+                    last.extend_to(span.end, first.end());
                     continue;
                 }
             }

@@ -36,13 +36,13 @@
 //! # Memory
 //!
 //! Beyond the texts and the corpus: 48 bytes per candidate paragraph of the
-//! current 64 MiB round (phase 1 output) and 40 bytes per later copy (phase
+//! current 64 MiB round (phase 1 output) and 48 bytes per later copy (phase
 //! 2 output, copied once more by the groups being applied), plus the
 //! reports.
 
 use crate::config::Config;
 use crate::dedup::paragraph::{for_each_candidate, Resolver};
-use crate::dedup::table::{first_or_insert, shard_of, FirstSeen, SeenSet, Table, SHARDS};
+use crate::dedup::table::{shard_of, FirstSeen, SeenSet, Shard, SHARDS};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::par;
 use crate::report::{DocId, DocReport};
@@ -276,7 +276,7 @@ fn fingerprint_unit(config: &Config, texts: &[&[u8]], unit: &Unit) -> UnitOut {
 
 /// Phase 2 for one shard: walks its buckets in corpus order.
 fn resolve_shard(
-    table: &mut Table,
+    table: &mut Shard,
     shard: usize,
     outs: &[UnitOut],
     first_doc: u64,
@@ -287,8 +287,9 @@ fn resolve_shard(
             let here = FirstSeen {
                 doc: first_doc + u64::from(c.doc),
                 start: c.span.start as u64,
+                end: c.span.end as u64,
             };
-            if let Some(first) = first_or_insert(table, c.fp, here) {
+            if let Some(first) = table.first_or_insert(c.fp, here) {
                 later.push(LaterCopy {
                     doc: c.doc,
                     span: c.span,
@@ -322,6 +323,12 @@ mod tests {
             .enumerate()
             .map(|(d, t)| dedup_paragraphs(config, &mut seen, DocId::new(d as u64), t))
             .collect()
+    }
+
+    #[test]
+    fn per_paragraph_memory_is_as_documented() {
+        assert_eq!(core::mem::size_of::<Candidate>(), 48, "per candidate");
+        assert_eq!(core::mem::size_of::<LaterCopy>(), 48, "per later copy");
     }
 
     #[test]

@@ -13,13 +13,16 @@ use crate::dedup::table::SeenSet;
 ///
 /// # Memory
 ///
-/// One table entry of 32 bytes per distinct paragraph (16-byte fingerprint,
-/// 8-byte document index, 8-byte offset), plus the hash table's overhead:
-/// one control byte per slot, at most 7/8 of the slots full, and the slot
-/// count doubling as it grows. That is 38 to 76 bytes per distinct paragraph,
-/// the low end after [`Corpus::reserve`] with the right count. Duplicates
-/// cost nothing. The table is cut into 64 shards by fingerprint so that
-/// batches can resolve first occurrences on every core.
+/// One table entry of 32 bytes per distinct paragraph (16-byte fingerprint;
+/// the document index, the offset and the length of its first copy packed
+/// into 16 bytes), plus the hash table's overhead: one control byte per
+/// slot, at most 7/8 of the slots full, and the slot count doubling as it
+/// grows. That is 38 to 76 bytes per distinct paragraph, the low end after
+/// [`Corpus::reserve`] with the right count. Duplicates cost nothing. A
+/// first copy of 16 MiB or more (or starting 1 TiB or more into its
+/// document) does not pack and takes 49 to 98 bytes more in a side table.
+/// The table is cut into 64 shards by fingerprint so that batches can
+/// resolve first occurrences on every core.
 ///
 /// # Examples
 ///
@@ -33,7 +36,7 @@ use crate::dedup::table::SeenSet;
 /// assert!(a.removals().is_empty());
 /// let r = b.removals()[0];
 /// assert_eq!(r.span().range(), 7..31);
-/// assert_eq!((r.first().doc(), r.first().start()), (DocId::new(0), 0));
+/// assert_eq!((r.first().doc(), r.first().start(), r.first().end()), (DocId::new(0), 0, 24));
 /// assert_eq!(corpus.documents(), 2);
 /// ```
 #[derive(Clone, Debug, Default)]

@@ -64,7 +64,7 @@ impl Deduper {
     /// # Complexity
     ///
     /// Linear time in `text.len()`. Memory: 32 bytes per distinct paragraph
-    /// plus hash table overhead (see [`Corpus`]), plus 32 bytes per removal.
+    /// plus hash table overhead (see [`Corpus`]), plus 40 bytes per removal.
     pub fn dedup<'t>(&self, text: &'t [u8]) -> DocReport<'t> {
         self.dedup_one(&mut SeenSet::default(), DocId::new(0), text)
     }
@@ -111,7 +111,7 @@ impl Deduper {
     ///
     /// Linear time in the batch's bytes, spread over the threads. Memory
     /// beyond the corpus and the reports: 48 bytes per paragraph long enough
-    /// to count in the 64 MiB round being fingerprinted, and 40 bytes per
+    /// to count in the 64 MiB round being fingerprinted, and 48 bytes per
     /// later copy.
     ///
     /// # Examples
@@ -174,7 +174,7 @@ impl Deduper {
     /// # Memory
     ///
     /// At most `batch_bytes` plus one document of text at a time, 48 bytes
-    /// per candidate paragraph of the current 64 MiB round, 40 bytes per
+    /// per candidate paragraph of the current 64 MiB round, 48 bytes per
     /// later copy of the batch, and the corpus (38 to 76 bytes per distinct
     /// paragraph seen so far).
     ///

@@ -60,6 +60,7 @@ pub(crate) fn dedup_paragraphs<'t>(
         let here = FirstSeen {
             doc: doc.index(),
             start: span.start as u64,
+            end: span.end as u64,
         };
         if let Some(first) = seen.first_or_insert(fp, here) {
             resolver.remove(span, first.origin());
@@ -76,10 +77,6 @@ pub(crate) struct Resolver<'t> {
     doc: DocId,
     /// Removals so far, sorted.
     removals: Vec<Removal>,
-    /// The last removed paragraph and its first copy, if it can still be
-    /// merged with a following one, and whether its bytes are known to equal
-    /// the bytes at its first copy (checked only when a merge is possible).
-    last: Option<(Span, Origin, Option<bool>)>,
     /// Counts so far.
     stats: Stats,
 }
@@ -91,7 +88,6 @@ impl<'t> Resolver<'t> {
             text,
             doc,
             removals: Vec::new(),
-            last: None,
             stats: Stats {
                 documents: 1,
                 bytes_in: text.len() as u64,
@@ -106,39 +102,24 @@ impl<'t> Resolver<'t> {
         DocReport::new(self.text, self.doc, self.removals, self.stats)
     }
 
-    /// True when the bytes of `span` also stand at `first`, in this document.
-    fn same_bytes(&self, span: Span, first: Origin) -> bool {
-        first.doc() == self.doc
-            && self
-                .text
-                .get(first.start()..first.start() + span.len())
-                .is_some_and(|earlier| earlier == &self.text[span])
-    }
-
     /// Records that `span` is a later copy of the paragraph at `first`,
-    /// merging it into the previous removal when the two removed paragraphs
-    /// follow each other, their first copies follow each other too, and both
-    /// are byte-for-byte equal to their first copies (so the merged span's
-    /// first copy holds exactly its bytes).
+    /// merging it into the previous removal when the two follow each other
+    /// and so do their first copies, in one document (the previous first
+    /// copy ends where this one starts). The merged removal's first copy is
+    /// then the first copies of all its paragraphs, in order.
     pub(crate) fn remove(&mut self, span: Span, first: Origin) {
         self.stats.paragraphs_removed += 1;
         self.stats.bytes_removed += span.len() as u64;
-        if let Some((last_span, last_first, last_exact)) = self.last {
-            let adjacent = last_span.end == span.start
-                && last_first.doc() == first.doc()
-                && last_first.start() + last_span.len() == first.start();
-            if adjacent
-                && last_exact.unwrap_or_else(|| self.same_bytes(last_span, last_first))
-                && self.same_bytes(span, first)
+        if let Some(last) = self.removals.last_mut() {
+            let origin = last.first();
+            if last.span().end == span.start
+                && origin.doc() == first.doc()
+                && origin.end() == first.start()
             {
-                if let Some(removal) = self.removals.last_mut() {
-                    removal.extend_to(span.end);
-                }
-                self.last = Some((span, first, Some(true)));
+                last.extend_to(span.end, first.end());
                 return;
             }
         }
         self.removals.push(Removal::new(span, first));
-        self.last = Some((span, first, None));
     }
 }

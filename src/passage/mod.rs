@@ -788,18 +788,19 @@ fn removals(
                 continue;
             }
             let src = piece.src + (span.start - piece.span.start) as u64;
-            let origin = if src >= base {
-                Origin::new(doc, (src - base) as usize)
+            let (origin_doc, origin_start) = if src >= base {
+                (doc, (src - base) as usize)
             } else {
                 let (id, start, _) = earlier.doc_of(src);
-                Origin::new(DocId::new(id), (src - start) as usize)
+                (DocId::new(id), (src - start) as usize)
             };
+            let origin = Origin::new(origin_doc, origin_start, origin_start + span.len());
             if let Some(last) = out.last_mut() {
                 if last.span().end == span.start
                     && last.first().doc() == origin.doc()
-                    && last.first().start() + last.span().len() == origin.start()
+                    && last.first().end() == origin.start()
                 {
-                    last.extend_to(span.end);
+                    last.extend_to(span.end, origin.end());
                     continue;
                 }
             }

@@ -1,7 +1,7 @@
 //! A naive paragraph-mode oracle, written to be obviously right rather than
 //! fast: it splits with a byte loop, normalizes with `String` methods, and
 //! keeps a `HashMap` from normalized content to the first copy. Shared by
-//! `tests/paragraph_props.rs` and the fuzz targets.
+//! `tests/paragraph_props.rs`, `tests/batch.rs` and the fuzz targets.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -80,12 +80,13 @@ pub(crate) fn naive_normalize(content: &[u8], n: Normalize) -> Vec<u8> {
     }
 }
 
-/// Removed paragraphs as (start, end, first_doc, first_start), over a corpus.
-pub(crate) fn naive_corpus(
-    docs: &[Vec<u8>],
-    config: &Config,
-) -> Vec<Vec<(usize, usize, u64, usize)>> {
-    let mut seen: HashMap<Vec<u8>, (u64, usize)> = HashMap::new();
+/// A removed paragraph: (start, end, first_doc, first_start, first_end),
+/// the first copy with its own terminator.
+pub(crate) type Removed = (usize, usize, u64, usize, usize);
+
+/// Removed paragraphs, one list per document, over a corpus.
+pub(crate) fn naive_corpus(docs: &[Vec<u8>], config: &Config) -> Vec<Vec<Removed>> {
+    let mut seen: HashMap<Vec<u8>, (u64, usize, usize)> = HashMap::new();
     let mut all = Vec::new();
     for (d, text) in docs.iter().enumerate() {
         if config.get_scope() == Scope::Document {
@@ -98,9 +99,9 @@ pub(crate) fn naive_corpus(
                 continue;
             }
             match seen.get(&key) {
-                Some(&(fd, fs)) => removed.push((s, e, fd, fs)),
+                Some(&(fd, fs, fe)) => removed.push((s, e, fd, fs, fe)),
                 None => {
-                    seen.insert(key, (d as u64, s));
+                    seen.insert(key, (d as u64, s, e));
                 }
             }
         }
@@ -109,25 +110,45 @@ pub(crate) fn naive_corpus(
     all
 }
 
-/// Checks a report against the oracle's removed paragraphs: the same bytes
-/// are removed, and each paragraph's first copy is where the report says.
-pub(crate) fn check(report: &DocReport<'_>, expected: &[(usize, usize, u64, usize)]) {
+/// The removed paragraphs merged as the report merges them: a paragraph
+/// joins the previous removal when it starts where that one ends and its
+/// first copy starts where that one's first copy ends, in the same document.
+pub(crate) fn merged(removed: &[Removed]) -> Vec<Removed> {
+    let mut out: Vec<Removed> = Vec::new();
+    for &(s, e, fd, fs, fe) in removed {
+        match out.last_mut() {
+            Some(last) if last.1 == s && last.2 == fd && last.4 == fs => {
+                last.1 = e;
+                last.4 = fe;
+            }
+            _ => out.push((s, e, fd, fs, fe)),
+        }
+    }
+    out
+}
+
+/// Checks a report against the oracle's removed paragraphs: the same spans
+/// are removed, merged the same way, with the same first copies (document,
+/// start and end).
+pub(crate) fn check(report: &DocReport<'_>, expected: &[Removed]) {
     let covered: usize = report.removals().iter().map(|r| r.span().len()).sum();
     let expected_bytes: usize = expected.iter().map(|p| p.1 - p.0).sum();
     assert_eq!(covered, expected_bytes, "removed byte count");
-    for &(s, e, fd, fs) in expected {
-        let r = report
-            .removals()
-            .iter()
-            .find(|r| r.span().start <= s && e <= r.span().end)
-            .unwrap_or_else(|| panic!("paragraph {s}..{e} not removed"));
-        assert_eq!(r.first().doc().index(), fd);
-        assert_eq!(
-            r.first().start() + (s - r.span().start),
-            fs,
-            "origin of {s}..{e}"
-        );
-    }
+    let got: Vec<Removed> = report
+        .removals()
+        .iter()
+        .map(|r| {
+            let f = r.first();
+            (
+                r.span().start,
+                r.span().end,
+                f.doc().index(),
+                f.start(),
+                f.end(),
+            )
+        })
+        .collect();
+    assert_eq!(got, merged(expected), "removals and their first copies");
     // Removals are sorted and disjoint.
     for w in report.removals().windows(2) {
         assert!(w[0].span().end <= w[1].span().start);
@@ -163,4 +184,78 @@ pub(crate) fn kept_by_hand(report: &DocReport<'_>) -> Vec<u8> {
         .filter(|(_, k)| *k)
         .map(|(b, _)| *b)
         .collect()
+}
+
+/// The contents of the paragraphs that tile `[start, end)` of `text`, or
+/// `None` when that range is not a run of whole paragraphs (each with its
+/// terminator, nothing between them).
+pub(crate) fn paragraph_run(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    split: Split,
+) -> Option<Vec<&[u8]>> {
+    let mut pos = start;
+    let mut out = Vec::new();
+    for (s, ce, e) in naive_paragraphs(text, split) {
+        if e <= start || s >= end {
+            continue;
+        }
+        if s != pos || e > end {
+            return None;
+        }
+        out.push(&text[s..ce]);
+        pos = e;
+    }
+    (pos == end && !out.is_empty()).then_some(out)
+}
+
+/// Checks every removal's claim against the documents themselves, whatever
+/// the oracle says: `[first.start(), first.end())` lies inside the origin
+/// document, before the removal, and holds a run of whole paragraphs whose
+/// normalized contents are those of the removed run, paragraph for
+/// paragraph (compared when the oracle can normalize them: exact, or valid
+/// UTF-8). `docs` holds the corpus up to and including the report's
+/// document (indexed by document id).
+pub(crate) fn check_origins<D: AsRef<[u8]>>(docs: &[D], report: &DocReport<'_>, config: &Config) {
+    let here = report.doc().index();
+    let split = config.get_split();
+    let n = config.get_normalize();
+    for r in report.removals() {
+        let f = r.first();
+        let origin = docs[f.doc().index() as usize].as_ref();
+        assert!(
+            f.start() <= f.end() && f.end() <= origin.len(),
+            "first copy {}..{} inside document {} of {} bytes",
+            f.start(),
+            f.end(),
+            f.doc().index(),
+            origin.len()
+        );
+        assert!(
+            (f.doc().index(), f.end()) <= (here, r.span().start),
+            "the first copy comes before the removal"
+        );
+        let removed = paragraph_run(report.text(), r.span().start, r.span().end, split)
+            .unwrap_or_else(|| panic!("removal {:?} is not a run of paragraphs", r.span()));
+        let first = paragraph_run(origin, f.start(), f.end(), split)
+            .unwrap_or_else(|| panic!("first copy {:?} is not a run of paragraphs", f.span()));
+        assert_eq!(
+            removed.len(),
+            first.len(),
+            "paragraphs in {:?} and {f:?}",
+            r.span()
+        );
+        for (a, b) in removed.iter().zip(&first) {
+            let utf8 = std::str::from_utf8(a).is_ok() && std::str::from_utf8(b).is_ok();
+            if n == Normalize::Exact || utf8 {
+                assert_eq!(
+                    naive_normalize(a, n),
+                    naive_normalize(b, n),
+                    "removal {:?}, first copy {f:?}",
+                    r.span()
+                );
+            }
+        }
+    }
 }

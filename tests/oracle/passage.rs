@@ -106,7 +106,12 @@ pub(crate) fn check_verified(report: &DocReport<'_>, docs: &[&[u8]]) {
         );
         let src = docs[first.doc().index() as usize];
         assert_eq!(
-            src.get(first.start()..first.start() + span.len()),
+            first.end() - first.start(),
+            span.len(),
+            "the first copy has the span's length: {r:?}"
+        );
+        assert_eq!(
+            src.get(first.start()..first.end()),
             Some(&text[span]),
             "removal {r:?} is not a copy"
         );
