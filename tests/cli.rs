@@ -292,12 +292,12 @@ fn passage_mode() {
     };
     assert_eq!(
         find("byte"),
-        "{\"doc\":\"article.txt\",\"start\":2675,\"end\":5009,\"first_doc\":\"article.txt\",\"first_start\":343}\n"
+        "{\"doc\":\"article.txt\",\"start\":2675,\"end\":5009,\"first_doc\":\"article.txt\",\"first_start\":343,\"first_end\":2677}\n"
     );
     for snap in ["word", "line"] {
         assert_eq!(
             find(snap),
-            "{\"doc\":\"article.txt\",\"start\":2677,\"end\":5009,\"first_doc\":\"article.txt\",\"first_start\":345}\n"
+            "{\"doc\":\"article.txt\",\"start\":2677,\"end\":5009,\"first_doc\":\"article.txt\",\"first_start\":345,\"first_end\":2677}\n"
         );
     }
     assert_eq!(
@@ -422,7 +422,7 @@ fn find_article_exact_report() {
     let out = ok(dir.path(), &["find", "article.txt"]);
     assert_eq!(
         String::from_utf8(out).unwrap(),
-        "{\"doc\":\"article.txt\",\"start\":2677,\"end\":5009,\"first_doc\":\"article.txt\",\"first_start\":345}\n"
+        "{\"doc\":\"article.txt\",\"start\":2677,\"end\":5009,\"first_doc\":\"article.txt\",\"first_start\":345,\"first_end\":2677}\n"
     );
     // The path exactly as given.
     let out = ok(dir.path(), &["find", "./article.txt"]);
@@ -590,9 +590,18 @@ fn readme_examples_work_as_written() {
         ],
     );
     let report = lines(&out);
-    assert_eq!(report.len(), 4);
+    // web-0003's two first lines are web-0001's first two: one span.
+    assert_eq!(report.len(), 3);
     assert_eq!(report[0]["doc"], "web-0002");
     assert_eq!(report[0]["first_doc"], "web-0001");
+    assert_eq!(
+        (
+            &report[1]["doc"],
+            &report[1]["end"],
+            &report[1]["first_end"]
+        ),
+        (&"web-0003".into(), &60.into(), &60.into())
+    );
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("shards.clean");
     ok(
@@ -720,11 +729,11 @@ fn jsonl_find_uses_ids_and_decoded_offsets() {
     assert_eq!(
         out,
         concat!(
-            r#"{"doc":2,"start":13,"end":42,"first_doc":"a-1","first_start":7}"#,
+            r#"{"doc":2,"start":13,"end":42,"first_doc":"a-1","first_start":7,"first_end":36}"#,
             "\n",
-            r#"{"doc":3,"start":26,"end":52,"first_doc":3,"first_start":0}"#,
+            r#"{"doc":3,"start":26,"end":52,"first_doc":3,"first_start":0,"first_end":26}"#,
             "\n",
-            r#"{"doc":"shard.jsonl:5","start":25,"end":49,"first_doc":"shard.jsonl:5","first_start":0}"#,
+            r#"{"doc":"shard.jsonl:5","start":25,"end":49,"first_doc":"shard.jsonl:5","first_start":0,"first_end":25}"#,
             "\n",
         )
     );
@@ -750,7 +759,7 @@ fn jsonl_find_uses_ids_and_decoded_offsets() {
     );
     assert_eq!(
         String::from_utf8(out).unwrap(),
-        "{\"doc\":\"k1\",\"start\":20,\"end\":40,\"first_doc\":\"k1\",\"first_start\":0}\n"
+        "{\"doc\":\"k1\",\"start\":20,\"end\":40,\"first_doc\":\"k1\",\"first_start\":0,\"first_end\":20}\n"
     );
 }
 
@@ -781,7 +790,7 @@ fn jsonl_stdin_and_shards_mirrored() {
     );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "{\"doc\":\"x\",\"start\":17,\"end\":34,\"first_doc\":\"x\",\"first_start\":0}\n"
+        "{\"doc\":\"x\",\"start\":17,\"end\":34,\"first_doc\":\"x\",\"first_start\":0,\"first_end\":17}\n"
     );
 }
 
@@ -1114,7 +1123,7 @@ fn jsonl_byte_order_mark_is_skipped_and_kept() {
     );
     assert_eq!(
         String::from_utf8(ok(dir.path(), &["find", "-q", "--jsonl", "s.jsonl"])).unwrap(),
-        "{\"doc\":1,\"start\":19,\"end\":38,\"first_doc\":1,\"first_start\":0}\n"
+        "{\"doc\":1,\"start\":19,\"end\":38,\"first_doc\":1,\"first_start\":0,\"first_end\":19}\n"
     );
 }
 

@@ -553,3 +553,75 @@ fn max_memory_stops_the_run_before_the_machine_does() {
     let cleaned = fs::read(d.join("c.jsonl")).unwrap();
     assert_eq!(cleaned.len(), records.len() - 999_999 * 19);
 }
+
+/// The lines of `bytes`, without their terminators.
+fn lines_of(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out: Vec<&[u8]> = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\n").unwrap_or(l))
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .collect();
+    if bytes.is_empty() {
+        out.clear();
+    }
+    out
+}
+
+#[test]
+fn first_end_is_the_first_copy_whatever_the_terminators() {
+    let line = "a line long enough to count";
+    let files = [
+        // No final newline, then the same line with LF, then with CRLF.
+        ("1.txt", format!("intro\n{line}")),
+        (
+            "2.txt",
+            format!("{line}\n{line}\r\nsecond line long enough\n"),
+        ),
+        (
+            "3.txt",
+            format!("x\r\n{line}\r\nsecond line long enough\r\n"),
+        ),
+    ];
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    let dir = fixture(&refs);
+    let text = |name: &str| fs::read(dir.path().join(name)).unwrap();
+    let report = lines(&ok(dir.path(), &["find", "-q", "1.txt", "2.txt", "3.txt"]));
+    let got: Vec<(String, u64, u64, String, u64, u64)> = report
+        .iter()
+        .map(|r| {
+            let n = |k: &str| r[k].as_u64().unwrap();
+            let s = |k: &str| r[k].as_str().unwrap().to_owned();
+            (
+                s("doc"),
+                n("start"),
+                n("end"),
+                s("first_doc"),
+                n("first_start"),
+                n("first_end"),
+            )
+        })
+        .collect();
+    let row = |d: &str, s, e, f: &str, fs, fe| (d.to_owned(), s, e, f.to_owned(), fs, fe);
+    assert_eq!(
+        got,
+        [
+            row("2.txt", 0, 28, "1.txt", 6, 33),
+            row("2.txt", 28, 57, "1.txt", 6, 33),
+            // CRLF against no newline, and against LF.
+            row("3.txt", 3, 32, "1.txt", 6, 33),
+            row("3.txt", 32, 57, "2.txt", 57, 81),
+        ]
+    );
+    for r in &report {
+        let (doc, first) = (
+            text(r["doc"].as_str().unwrap()),
+            text(r["first_doc"].as_str().unwrap()),
+        );
+        let n = |k: &str| r[k].as_u64().unwrap() as usize;
+        assert!(n("first_end") <= first.len());
+        assert_eq!(
+            lines_of(&doc[n("start")..n("end")]),
+            lines_of(&first[n("first_start")..n("first_end")])
+        );
+    }
+}

@@ -26,6 +26,8 @@ pub(crate) struct Hit {
     pub(crate) first_doc: u64,
     /// Where the first copy starts in that document.
     pub(crate) first_start: usize,
+    /// Where the first copy ends in that document.
+    pub(crate) first_end: usize,
 }
 
 /// One content-defined chunk, for `textdedup chunk`.
@@ -240,6 +242,7 @@ fn push_hits(report: &DocReport<'_>, hits: &mut Vec<Hit>) -> Fed {
         end: r.span().end,
         first_doc: r.first().doc().index(),
         first_start: r.first().start(),
+        first_end: r.first().end(),
     }));
     Fed {
         index: report.doc().index(),

@@ -895,6 +895,8 @@ fn report(
         lines.extend_from_slice(names[h.first_doc as usize].as_bytes());
         lines.extend_from_slice(br#","first_start":"#);
         push_decimal(&mut lines, h.first_start as u64);
+        lines.extend_from_slice(br#","first_end":"#);
+        push_decimal(&mut lines, h.first_end as u64);
         lines.extend_from_slice(b"}\n");
     }
     let result = stream.writer().write_all(&lines);
