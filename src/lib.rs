@@ -56,7 +56,8 @@
 //!
 //! In paragraph mode `[first().start(), first().end())` is the first copy
 //! with its own terminator, which may differ in length from the removed
-//! span (see [`Origin`]).
+//! span (see [`Origin`]). A UTF-8 byte order mark at the start of a document
+//! is not part of its first paragraph (see [`split`]).
 //!
 //! # Example: a corpus
 //!

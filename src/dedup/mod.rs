@@ -56,6 +56,11 @@ impl Deduper {
     /// Deduplicates one document on its own: a paragraph is removed when
     /// the same (normalized) paragraph appears earlier in `text`.
     ///
+    /// A UTF-8 byte order mark at the start of a document (here and in
+    /// every other entry point) is not part of its first paragraph, so it
+    /// never keeps that paragraph from matching a copy without one; it is
+    /// never removed, and offsets count it (see [`split`](crate::split)).
+    ///
     /// The report borrows `text`; its document id is 0. A large document
     /// (2 MiB or more) is cut into regions fingerprinted on every core of
     /// the current rayon pool, with the same answer (see
