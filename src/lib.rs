@@ -10,9 +10,10 @@
 //!
 //! - [`dedup_str`]: one call, default settings.
 //! - [`Deduper`]: a configured, reusable, `Send + Sync` engine; a
-//!   [`Corpus`] carries cross-document state. [`Deduper::dedup_batch`] and
-//!   [`Deduper::dedup_stream`] process many documents on every core with the
-//!   one-by-one answer.
+//!   [`Corpus`] carries cross-document state, and refuses a deduper whose
+//!   fingerprints differ from those it holds ([`CorpusMismatch`]).
+//!   [`Deduper::dedup_batch`] and [`Deduper::dedup_stream`] process many
+//!   documents on every core with the one-by-one answer.
 //! - [`passage`]: passage mode. Every exact repeated passage of at least
 //!   `min_len` bytes, at any offset, within a document or across a corpus,
 //!   verified byte by byte; the suffix-array answer in one streaming pass.
@@ -55,7 +56,8 @@
 //!
 //! In paragraph mode `[first().start(), first().end())` is the first copy
 //! with its own terminator, which may differ in length from the removed
-//! span (see [`Origin`]).
+//! span (see [`Origin`]). A UTF-8 byte order mark at the start of a document
+//! is not part of its first paragraph (see [`split`]).
 //!
 //! # Example: a corpus
 //!
@@ -220,7 +222,7 @@ pub mod split;
 mod stream;
 
 pub use config::{Config, ConfigError, Scope, DEFAULT_MIN_PARAGRAPH_LEN};
-pub use dedup::{dedup_str, Corpus, Deduper};
+pub use dedup::{dedup_str, Corpus, CorpusMismatch, Deduper};
 pub use fingerprint::Normalize;
 pub use report::{DocId, DocReport, Origin, Removal, Stats};
 pub use span::Span;

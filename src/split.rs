@@ -2,21 +2,31 @@
 //!
 //! [`segments`] cuts a byte string into [`Segment`]s. Segments are
 //! contiguous and non-empty, and concatenating them yields the original
-//! text. Each segment is either a [`SegmentKind::Paragraph`], a candidate for
-//! deduplication, or [`SegmentKind::Blank`], white space that is never a
-//! duplicate and is always kept.
+//! text. Each segment is a [`SegmentKind::Paragraph`], a candidate for
+//! deduplication, a [`SegmentKind::Blank`], white space that is never a
+//! duplicate and is always kept, or the document's leading byte order mark.
 //!
 //! A *line* ends after `\n`; its terminator is `\n` or `\r\n` and belongs to
 //! the line. The last line of a text may have no terminator. A lone `\r`
 //! (not followed by `\n`) is ordinary content. A line is *blank* when every
 //! byte of it is ASCII white space (space, `\t`, `\n`, `\x0B`, `\x0C`,
 //! `\r`).
+//!
+//! A UTF-8 byte order mark (`EF BB BF`) at the start of a document is a
+//! segment of its own, [`SegmentKind::ByteOrderMark`]: never a duplicate and
+//! always kept, like a blank segment. So a document saved with a byte order
+//! mark and a copy saved without one have the same first paragraph, which
+//! starts at byte 3 in the first (offsets still count the mark). A mark
+//! anywhere else (U+FEFF inside the text) is ordinary content.
 
 use core::iter::FusedIterator;
 
 use crate::span::Span;
 
 /// How a document is cut into paragraphs.
+///
+/// Under either split, a UTF-8 byte order mark at the start of a document
+/// is not part of its first paragraph (see [`SegmentKind::ByteOrderMark`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Split {
@@ -32,11 +42,16 @@ pub enum Split {
 
 /// What a [`Segment`] holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SegmentKind {
     /// Text that can be a duplicate.
     Paragraph,
     /// White space only: never a duplicate, always kept.
     Blank,
+    /// The UTF-8 byte order mark (`EF BB BF`) at the start of a document,
+    /// 3 bytes: never a duplicate, always kept, and not part of the first
+    /// paragraph.
+    ByteOrderMark,
 }
 
 /// One piece of a document: a paragraph or a run of blank lines.
@@ -71,7 +86,14 @@ impl Segment {
     }
 }
 
-/// Cuts `text` into segments according to `split`.
+/// The UTF-8 encoding of U+FEFF, the byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Cuts the document `text` into segments according to `split`.
+///
+/// A byte order mark at the start of `text` is a segment of its own
+/// ([`SegmentKind::ByteOrderMark`]); the segments after it are those of the
+/// rest of the text.
 ///
 /// # Complexity
 ///
@@ -92,12 +114,33 @@ impl Segment {
 ///     (&b"\r\n"[..], SegmentKind::Blank),
 ///     (&b"two"[..], SegmentKind::Paragraph),
 /// ]);
+///
+/// // A byte order mark is not part of the first paragraph.
+/// let text = "\u{FEFF}one\ntwo".as_bytes();
+/// let got: Vec<_> = segments(text, Split::Lines).map(|s| (s.span().range(), s.kind())).collect();
+/// assert_eq!(got, [
+///     (0..3, SegmentKind::ByteOrderMark),
+///     (3..7, SegmentKind::Paragraph),
+///     (7..10, SegmentKind::Paragraph),
+/// ]);
 /// ```
 pub fn segments(text: &[u8], split: Split) -> Segments<'_> {
     Segments {
         text,
         pos: 0,
         split,
+        bom: text.starts_with(BOM),
+    }
+}
+
+/// The segments of a part of a document that does not start it: a byte
+/// order mark at its start is content, as anywhere past a document's start.
+pub(crate) fn segments_within(text: &[u8], split: Split) -> Segments<'_> {
+    Segments {
+        text,
+        pos: 0,
+        split,
+        bom: false,
     }
 }
 
@@ -112,6 +155,8 @@ pub struct Segments<'t> {
     pos: usize,
     /// Lines or blank-line separated blocks.
     split: Split,
+    /// Whether a byte order mark at `pos` (0) is the next segment.
+    bom: bool,
 }
 
 /// One line: `[start, content_end)` is the content, `[content_end, end)` the terminator.
@@ -163,6 +208,15 @@ impl Iterator for Segments<'_> {
         let start = self.pos;
         if start >= self.text.len() {
             return None;
+        }
+        if self.bom {
+            self.bom = false;
+            self.pos = BOM.len();
+            return Some(Segment {
+                span: Span::new(0, BOM.len()),
+                content_end: BOM.len(),
+                kind: SegmentKind::ByteOrderMark,
+            });
         }
         let first = self.line_at(start);
         let kind = if first.blank {
@@ -243,6 +297,48 @@ mod tests {
             [("\n\n", "\n\n", B), ("a\n", "a", P)]
         );
         assert_eq!(kinds("  ", Split::BlankLines), [("  ", "  ", B)]);
+    }
+
+    #[test]
+    fn byte_order_mark_table() {
+        use SegmentKind::ByteOrderMark as M;
+        let bom = "\u{FEFF}";
+        for split in [Split::Lines, Split::BlankLines] {
+            assert_eq!(kinds(bom, split), [(bom, bom, M)]);
+            assert_eq!(kinds("\u{FEFF}a", split), [(bom, bom, M), ("a", "a", P)]);
+            assert_eq!(
+                kinds("\u{FEFF}\r\na\n", split),
+                [(bom, bom, M), ("\r\n", "\r\n", B), ("a\n", "a", P)]
+            );
+            // Past the start it is content.
+            assert_eq!(
+                kinds("a\n\u{FEFF}a\n", Split::Lines),
+                [("a\n", "a", P), ("\u{FEFF}a\n", "\u{FEFF}a", P)]
+            );
+            assert_eq!(
+                kinds("\u{FEFF}\u{FEFF}", split),
+                [(bom, bom, M), (bom, bom, P)]
+            );
+        }
+        assert_eq!(
+            kinds("\u{FEFF}a\nb\n\nc", Split::BlankLines),
+            [
+                (bom, bom, M),
+                ("a\nb\n", "a\nb", P),
+                ("\n", "\n", B),
+                ("c", "c", P)
+            ]
+        );
+        // Two bytes of a mark are content too; a part of a document never
+        // starts with a mark.
+        let got: Vec<_> = segments(b"\xEF\xBBa", Split::Lines)
+            .map(|s| s.kind())
+            .collect();
+        assert_eq!(got, [P]);
+        let got: Vec<_> = segments_within("\u{FEFF}a".as_bytes(), Split::Lines)
+            .map(|s| (s.span().range(), s.kind()))
+            .collect();
+        assert_eq!(got, [(0..4, P)]);
     }
 
     #[test]

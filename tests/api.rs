@@ -13,6 +13,7 @@ fn public_types_are_send_sync_unwind_safe() {
     assert_traits::<Corpus>();
     assert_traits::<Config>();
     assert_traits::<ConfigError>();
+    assert_traits::<CorpusMismatch>();
     assert_traits::<DocReport<'static>>();
     assert_traits::<Removal>();
     assert_traits::<Origin>();
@@ -127,4 +128,132 @@ fn corpus_memory_per_distinct_paragraph_is_as_documented() {
     deduper.dedup_in(&mut reserved, text.as_bytes());
     assert_eq!(reserved.heap_bytes(), reserved_bytes, "reserve was enough");
     assert!(reserved_bytes as f64 / 300_000.0 <= 75.5);
+}
+
+/// What a corpus holds, to check that a refused call left it alone.
+fn state(corpus: &Corpus) -> (u64, usize) {
+    (corpus.documents(), corpus.distinct_paragraphs())
+}
+
+const LINE: &[u8] = b"a line long enough to count\n";
+
+/// A corpus fed by the default deduper, holding `LINE`.
+fn fed() -> Corpus {
+    let mut corpus = Corpus::new();
+    Deduper::default().dedup_in(&mut corpus, LINE);
+    corpus
+}
+
+#[test]
+fn a_corpus_refuses_another_fingerprint_configuration() {
+    let others = [
+        (Config::new().seed(7), "seed", "0", "7"),
+        (
+            Config::new().normalize(Normalize::Whitespace),
+            "normalize",
+            "Normalize::Exact",
+            "Normalize::Whitespace",
+        ),
+        (
+            Config::new().normalize(Normalize::Loose),
+            "normalize",
+            "Normalize::Exact",
+            "Normalize::Loose",
+        ),
+        (
+            Config::new().split(Split::BlankLines),
+            "split",
+            "Split::Lines",
+            "Split::BlankLines",
+        ),
+    ];
+    for (config, field, built, given) in others {
+        let other = Deduper::new(config).unwrap();
+        let mut corpus = fed();
+        let before = state(&corpus);
+        let errors = [
+            other.try_dedup_in(&mut corpus, LINE).unwrap_err(),
+            other.try_dedup_batch(&mut corpus, &[LINE]).unwrap_err(),
+            other
+                .try_dedup_stream(&mut corpus, [LINE], 0, |_| -> Result<(), CorpusMismatch> {
+                    panic!("no document is read")
+                })
+                .unwrap_err(),
+        ];
+        for err in errors {
+            assert_eq!(err.field(), field);
+            assert_eq!((err.corpus_value(), err.deduper_value()), (built, given));
+            let message = err.to_string();
+            assert!(message.contains(field), "{message}");
+            // Seeds may be secret: the message names the field only.
+            assert_eq!(message.contains(given), field != "seed", "{message}");
+            let _: &dyn std::error::Error = &err;
+        }
+        assert_eq!(state(&corpus), before, "a refused call feeds nothing");
+        // The corpus still works with the configuration that built it.
+        let again = Deduper::default().dedup_in(&mut corpus, LINE);
+        assert_eq!(again.removals().len(), 1);
+        assert_eq!(again.doc(), DocId::new(1));
+        // Cleared, it takes any configuration.
+        corpus.clear();
+        assert!(other.try_dedup_in(&mut corpus, LINE).is_ok());
+        assert!(Deduper::default().try_dedup_in(&mut corpus, LINE).is_err());
+    }
+}
+
+#[test]
+fn a_corpus_takes_the_same_fingerprints_with_other_settings() {
+    let seeded = Config::new().seed(42).normalize(Normalize::Loose);
+    let mut corpus = Corpus::new();
+    Deduper::new(seeded.clone())
+        .unwrap()
+        .try_dedup_in(&mut corpus, LINE)
+        .unwrap();
+    // Another minimum length and scope do not change fingerprints.
+    let same = Deduper::new(seeded.min_len(4)).unwrap();
+    let reports = same.try_dedup_batch(&mut corpus, &[LINE, LINE]).unwrap();
+    assert_eq!(
+        reports[0].removals().len(),
+        1,
+        "found in the first document"
+    );
+    assert_eq!(reports[1].removals()[0].first().doc(), DocId::new(0));
+    let mut found = 0;
+    same.try_dedup_stream(&mut corpus, [LINE], 0, |r| {
+        found += r.removals().len();
+        Ok::<(), Box<dyn std::error::Error>>(())
+    })
+    .unwrap();
+    assert_eq!(found, 1);
+    assert_eq!(corpus.documents(), 4);
+    // An empty batch records the configuration too.
+    let mut empty = Corpus::new();
+    let none: [&[u8]; 0] = [];
+    assert!(Deduper::default().dedup_batch(&mut empty, &none).is_empty());
+    let seeded = Deduper::new(Config::new().seed(1)).unwrap();
+    assert!(seeded.try_dedup_in(&mut empty, LINE).is_err());
+}
+
+#[test]
+#[should_panic(expected = "Deduper::dedup_in: the corpus was built with another seed")]
+fn dedup_in_panics_on_another_seed() {
+    let seeded = Deduper::new(Config::new().seed(7)).unwrap();
+    seeded.dedup_in(&mut fed(), LINE);
+}
+
+#[test]
+#[should_panic(
+    expected = "Deduper::dedup_batch: the corpus was built with normalize = Normalize::Exact, \
+                the deduper has Normalize::Loose"
+)]
+fn dedup_batch_panics_on_another_normalization() {
+    let loose = Deduper::new(Config::new().normalize(Normalize::Loose)).unwrap();
+    loose.dedup_batch(&mut fed(), &[LINE]);
+}
+
+#[test]
+#[should_panic(expected = "Deduper::dedup_stream: the corpus was built with split = Split::Lines")]
+fn dedup_stream_panics_on_another_split() {
+    let blocks = Deduper::new(Config::new().split(Split::BlankLines)).unwrap();
+    let _ = blocks.dedup_stream(&mut fed(), [LINE], 0, |_| Ok::<(), ()>(()));
 }

@@ -214,6 +214,49 @@ const UNICODE: &[Case] = &[
     ),
 ];
 
+/// A document that starts with a byte order mark: the mark is not part of
+/// the first paragraph (which starts at byte 3), is never removed, and a
+/// mark past the start is content. Prefix padding goes after the mark.
+const BOM: &[Case] = &[
+    t!(bom_alone, LINES, "\u{FEFF}".as_bytes(), &[]),
+    t!(
+        bom_first_copy,
+        LINES,
+        "\u{FEFF}a line\na line\n".as_bytes(),
+        &[(10, 17, 3, 10)]
+    ),
+    t!(
+        bom_first_copy_blocks,
+        BLOCKS,
+        "\u{FEFF}a\nb\n\na\nb\n".as_bytes(),
+        &[(8, 12, 3, 7)]
+    ),
+    t!(
+        bom_first_copy_whitespace,
+        WS,
+        "\u{FEFF}a  b\na b\n".as_bytes(),
+        &[(8, 12, 3, 8)]
+    ),
+    t!(
+        bom_first_copy_loose,
+        LOOSE,
+        "\u{FEFF}Hello, world\nhello world!\n".as_bytes(),
+        &[(16, 29, 3, 16)]
+    ),
+    t!(
+        bom_past_the_start_is_content,
+        LINES,
+        "\u{FEFF}a\n\u{FEFF}a\n".as_bytes(),
+        &[]
+    ),
+    t!(
+        bom_past_the_start_is_content_loose,
+        LOOSE,
+        "\u{FEFF}a\n\u{FEFF}a\n".as_bytes(),
+        &[]
+    ),
+];
+
 const REGRESSION: &[Case] = &[
     // Merging follows the first copies' real ends: `a\r\n` ends where `b\n`
     // starts, though the later copies are shorter.
@@ -235,8 +278,15 @@ const REGRESSION: &[Case] = &[
 
 /// Runs one case with a given prefix and suffix through every entry point.
 fn run(case: &Case, prefix: &[u8], suffix: &[u8]) {
-    let mut input = prefix.to_vec();
-    input.extend_from_slice(case.input);
+    // A byte order mark stays at the start: the prefix goes after it.
+    let bom = if case.input.starts_with("\u{FEFF}".as_bytes()) {
+        3
+    } else {
+        0
+    };
+    let mut input = case.input[..bom].to_vec();
+    input.extend_from_slice(prefix);
+    input.extend_from_slice(&case.input[bom..]);
     input.extend_from_slice(suffix);
     let shift = prefix.len();
     let want: Vec<(usize, usize, usize, usize)> = case
@@ -273,6 +323,13 @@ fn run(case: &Case, prefix: &[u8], suffix: &[u8]) {
             assert_eq!(r.first().doc().index(), 0);
         }
         check_origins(std::slice::from_ref(&input), report, &case.config);
+        // A byte order mark is always kept.
+        assert_eq!(
+            report.kept_bytes().starts_with("\u{FEFF}".as_bytes()),
+            bom == 3,
+            "case {}",
+            case.name
+        );
     }
     assert_eq!(streamed, [want], "case {} via dedup_stream", case.name);
     if let (Ok(text), true) = (std::str::from_utf8(&input), case.config == Config::new()) {
@@ -300,7 +357,7 @@ fn summary(report: &DocReport<'_>) -> Vec<(usize, usize, usize, usize)> {
 
 #[test]
 fn tables() {
-    for table in [BASICS, CRLF, BLANKS, BYTES, UNICODE, REGRESSION] {
+    for table in [BASICS, CRLF, BLANKS, BYTES, UNICODE, BOM, REGRESSION] {
         for case in table {
             // Padding is separated by a blank line so that it stays a
             // paragraph of its own under every split.
@@ -389,7 +446,8 @@ fn corpus_summary(reports: &[DocReport<'_>]) -> Vec<DocRemovals> {
 
 /// Runs a corpus through every corpus entry point (one by one, a batch on
 /// 1, 2 and 8 threads, a stream in batches of every size) and checks the
-/// removals and their first copies against the documents.
+/// removals, their first copies against the documents, and that a byte
+/// order mark is kept.
 fn run_corpus(name: &str, config: &Config, docs: &[&[u8]], want: &[DocRemovals]) {
     let deduper = Deduper::new(config.clone()).unwrap();
     let mut runs: Vec<(String, Vec<DocRemovals>)> = Vec::new();
@@ -400,6 +458,12 @@ fn run_corpus(name: &str, config: &Config, docs: &[&[u8]], want: &[DocRemovals])
         .collect();
     for report in &one_by_one {
         check_origins(docs, report, config);
+        let bom = report.text().starts_with("\u{FEFF}".as_bytes());
+        assert_eq!(
+            report.kept_bytes().starts_with("\u{FEFF}".as_bytes()),
+            bom,
+            "{name}"
+        );
     }
     runs.push(("dedup_in".into(), corpus_summary(&one_by_one)));
     #[cfg(feature = "parallel")]
@@ -422,9 +486,9 @@ fn run_corpus(name: &str, config: &Config, docs: &[&[u8]], want: &[DocRemovals])
     for batch_bytes in [0, 8, 1 << 20] {
         let mut streamed = Vec::new();
         deduper
-            .dedup_stream(&mut Corpus::new(), docs, batch_bytes, |r| {
+            .try_dedup_stream(&mut Corpus::new(), docs, batch_bytes, |r| {
                 streamed.extend(corpus_summary(&[r]));
-                Ok::<(), ()>(())
+                Ok::<(), textdedup::CorpusMismatch>(())
             })
             .unwrap();
         runs.push((format!("dedup_stream, batches of {batch_bytes}"), streamed));
@@ -470,6 +534,45 @@ fn corpus_first_copies_of_another_length() {
         &[b"a\n", b"b\n", b"a\nb\n"],
         &[vec![], vec![], vec![(0, 2, 0, 0, 2), (2, 4, 1, 0, 2)]],
     );
+}
+
+/// A byte order mark in the first copy's document, in the later copy's,
+/// or in both, under every normalization and split.
+#[test]
+fn corpus_byte_order_marks() {
+    let bom = "\u{FEFF}";
+    for normalize in [Normalize::Exact, Normalize::Whitespace, Normalize::Loose] {
+        for split in [Split::Lines, Split::BlankLines] {
+            let config = Config::new().min_len(1).normalize(normalize).split(split);
+            let cases: [(&str, [String; 2], DocRemovals); 4] = [
+                (
+                    "bom_in_first",
+                    [format!("{bom}a line\n"), "a line\n".into()],
+                    vec![(0, 7, 0, 3, 10)],
+                ),
+                (
+                    "bom_in_later",
+                    ["a line\n".into(), format!("{bom}a line\n")],
+                    vec![(3, 10, 0, 0, 7)],
+                ),
+                (
+                    "bom_in_both",
+                    [format!("{bom}a line\n"), format!("{bom}a line\n")],
+                    vec![(3, 10, 0, 3, 10)],
+                ),
+                (
+                    "bom_in_first_without_newline",
+                    [format!("{bom}a line"), "a line\r\n".into()],
+                    vec![(0, 8, 0, 3, 9)],
+                ),
+            ];
+            for (name, docs, later) in cases {
+                let docs: Vec<&[u8]> = docs.iter().map(|d| d.as_bytes()).collect();
+                let name = format!("{name}, {normalize:?}, {split:?}");
+                run_corpus(&name, &config, &docs, &[vec![], later]);
+            }
+        }
+    }
 }
 
 /// A first copy of 16 MiB or more does not fit the seen-set's packed entry

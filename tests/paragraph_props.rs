@@ -71,9 +71,18 @@ fn lines_strategy() -> impl Strategy<Value = String> {
         })
 }
 
-/// A document.
+/// A document: text, sometimes saved with a byte order mark.
 fn doc_strategy() -> impl Strategy<Value = String> {
-    prop_oneof![text_strategy(), lines_strategy()]
+    let text = prop_oneof![text_strategy(), lines_strategy()];
+    (any::<bool>(), text).prop_map(
+        |(bom, text)| {
+            if bom {
+                format!("\u{FEFF}{text}")
+            } else {
+                text
+            }
+        },
+    )
 }
 
 fn config_strategy() -> impl Strategy<Value = Config> {

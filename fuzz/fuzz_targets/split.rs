@@ -1,4 +1,5 @@
-//! Segments tile the input, are non-empty, and are classified correctly.
+//! Segments tile the input, are non-empty, and are classified correctly
+//! (a leading byte order mark included).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,6 +16,12 @@ fuzz_target!(|input: (bool, &[u8])| {
         assert!(span.end > span.start, "non-empty");
         let content = s.content();
         assert!(content.start == span.start && content.end <= span.end);
+        // A byte order mark is a segment only at the start of the text.
+        let bom = span.start == 0 && text.starts_with(b"\xEF\xBB\xBF");
+        assert_eq!(bom, s.kind() == SegmentKind::ByteOrderMark);
+        if bom {
+            assert_eq!(span.end, 3);
+        }
         let blank = text[content.range()]
             .iter()
             .all(|b| b" \t\r\n\x0B\x0C".contains(b));

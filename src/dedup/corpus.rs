@@ -1,6 +1,11 @@
 //! Cross-document state for corpus scope.
 
+use core::fmt;
+
+use crate::config::Config;
 use crate::dedup::table::SeenSet;
+use crate::fingerprint::Normalize;
+use crate::split::Split;
 
 /// The mutable state of a corpus: the first occurrence of every distinct
 /// paragraph seen so far, and the number of documents fed.
@@ -10,6 +15,18 @@ use crate::dedup::table::SeenSet;
 /// [`DocId`](crate::DocId), starting from 0. A `Corpus` holds no text: only
 /// fingerprints and positions, so documents can be dropped once their report
 /// is used.
+///
+/// # One configuration
+///
+/// Fingerprints made under one configuration never match those of another,
+/// so a corpus remembers the settings that shape them ([`Config::split`],
+/// [`Config::normalize`] and [`Config::seed`]) when a deduper first feeds
+/// it, and refuses a deduper with other ones:
+/// [`Deduper::try_dedup_in`](crate::Deduper::try_dedup_in) and its twins
+/// return a [`CorpusMismatch`], the other entry points panic. The minimum
+/// length and the scope may change between calls: they choose which
+/// paragraphs are looked up, not their fingerprints. [`Corpus::clear`]
+/// forgets the configuration too.
 ///
 /// # Memory
 ///
@@ -45,6 +62,30 @@ pub struct Corpus {
     pub(crate) seen: SeenSet,
     /// Documents fed so far: the next document's index.
     pub(crate) documents: u64,
+    /// The settings that shaped the fingerprints in `seen`, from the first
+    /// deduper that fed this corpus: another one would find nothing.
+    built_with: Option<Fingerprinting>,
+}
+
+/// The settings that decide a paragraph's fingerprint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fingerprinting {
+    /// What a paragraph is.
+    split: Split,
+    /// What of it is hashed.
+    normalize: Normalize,
+    /// The hash's seed.
+    seed: u64,
+}
+
+impl Fingerprinting {
+    fn of(config: &Config) -> Fingerprinting {
+        Fingerprinting {
+            split: config.get_split(),
+            normalize: config.get_normalize(),
+            seed: config.get_seed(),
+        }
+    }
 }
 
 impl Corpus {
@@ -95,9 +136,116 @@ impl Corpus {
         self.documents
     }
 
-    /// Forgets everything; the next document is numbered 0 again.
+    /// Forgets everything, the configuration that built it included; the
+    /// next document is numbered 0 again.
     pub fn clear(&mut self) {
         self.seen.clear();
         self.documents = 0;
+        self.built_with = None;
+    }
+
+    /// Checks that `config` makes the fingerprints this corpus holds,
+    /// recording it when the corpus was never fed.
+    pub(crate) fn bind(&mut self, config: &Config) -> Result<(), CorpusMismatch> {
+        let given = Fingerprinting::of(config);
+        let built = *self.built_with.get_or_insert(given);
+        let mismatch = |field, corpus: String, deduper: String| {
+            Err(CorpusMismatch {
+                field,
+                corpus,
+                deduper,
+            })
+        };
+        if built.split != given.split {
+            return mismatch(
+                "split",
+                format!("Split::{:?}", built.split),
+                format!("Split::{:?}", given.split),
+            );
+        }
+        if built.normalize != given.normalize {
+            return mismatch(
+                "normalize",
+                format!("Normalize::{:?}", built.normalize),
+                format!("Normalize::{:?}", given.normalize),
+            );
+        }
+        if built.seed != given.seed {
+            return mismatch("seed", built.seed.to_string(), given.seed.to_string());
+        }
+        Ok(())
     }
 }
+
+/// A [`Corpus`] fed by a [`Deduper`](crate::Deduper) whose fingerprints
+/// differ from those it holds: the error of
+/// [`Deduper::try_dedup_in`](crate::Deduper::try_dedup_in) and its twins.
+///
+/// It names the first setting that differs ([`Config::split`],
+/// [`Config::normalize`] or [`Config::seed`]) with both values. Its message
+/// shows the values of `split` and `normalize` but not seeds, which may be
+/// secret; [`CorpusMismatch::corpus_value`] and
+/// [`CorpusMismatch::deduper_value`] give them.
+///
+/// # Examples
+///
+/// ```
+/// use textdedup::{Config, Corpus, Deduper, Normalize};
+///
+/// let mut corpus = Corpus::new();
+/// let exact = Deduper::default();
+/// exact.try_dedup_in(&mut corpus, b"a line long enough to count\n")?;
+/// let loose = Deduper::new(Config::new().normalize(Normalize::Loose))?;
+/// let err = loose.try_dedup_in(&mut corpus, b"A line, long enough to count!\n").unwrap_err();
+/// assert_eq!(err.field(), "normalize");
+/// assert_eq!((err.corpus_value(), err.deduper_value()), ("Normalize::Exact", "Normalize::Loose"));
+/// assert_eq!(corpus.documents(), 1, "nothing was fed");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorpusMismatch {
+    /// The configuration setter whose value differs.
+    field: &'static str,
+    /// The value the corpus was built with.
+    corpus: String,
+    /// The value of the deduper that was refused.
+    deduper: String,
+}
+
+impl CorpusMismatch {
+    /// The setting that differs: `"split"`, `"normalize"` or `"seed"`.
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// The value the corpus was built with, such as `"Normalize::Exact"`
+    /// or, for the seed, the number.
+    pub fn corpus_value(&self) -> &str {
+        &self.corpus
+    }
+
+    /// The refused deduper's value, in the same form.
+    pub fn deduper_value(&self) -> &str {
+        &self.deduper
+    }
+}
+
+impl fmt::Display for CorpusMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field == "seed" {
+            f.write_str("the corpus was built with another seed than the deduper's")?;
+        } else {
+            write!(
+                f,
+                "the corpus was built with {} = {}, the deduper has {}",
+                self.field, self.corpus, self.deduper
+            )?;
+        }
+        f.write_str(
+            ": its fingerprints would never match; \
+             use a new Corpus (or clear this one) for another configuration",
+        )
+    }
+}
+
+impl std::error::Error for CorpusMismatch {}

@@ -6,7 +6,7 @@ mod corpus;
 mod paragraph;
 pub(crate) mod table;
 
-pub use corpus::Corpus;
+pub use corpus::{Corpus, CorpusMismatch};
 
 use crate::config::{Config, ConfigError, Scope};
 use crate::report::{DocId, DocReport};
@@ -56,6 +56,11 @@ impl Deduper {
     /// Deduplicates one document on its own: a paragraph is removed when
     /// the same (normalized) paragraph appears earlier in `text`.
     ///
+    /// A UTF-8 byte order mark at the start of a document (here and in
+    /// every other entry point) is not part of its first paragraph, so it
+    /// never keeps that paragraph from matching a copy without one; it is
+    /// never removed, and offsets count it (see [`split`](crate::split)).
+    ///
     /// The report borrows `text`; its document id is 0. A large document
     /// (2 MiB or more) is cut into regions fingerprinted on every core of
     /// the current rayon pool, with the same answer (see
@@ -81,17 +86,60 @@ impl Deduper {
     /// earlier document or earlier in this one; under [`Scope::Document`]
     /// the corpus forgets its paragraphs before each document.
     ///
+    /// # Panics
+    ///
+    /// Panics when [`Deduper::try_dedup_in`] would return an error: the
+    /// corpus was fed by a deduper whose fingerprints differ (another split,
+    /// normalization or seed; see [`Corpus`]).
+    ///
     /// # Complexity
     ///
     /// Linear time in `text.len()`; the corpus grows by one entry per new
     /// distinct paragraph (see [`Corpus`] for the bytes).
     pub fn dedup_in<'t>(&self, corpus: &mut Corpus, text: &'t [u8]) -> DocReport<'t> {
+        self.try_dedup_in(corpus, text)
+            .unwrap_or_else(|e| panic!("Deduper::dedup_in: {e}"))
+    }
+
+    /// [`Deduper::dedup_in`], or an error when the corpus was fed by a
+    /// deduper whose fingerprints differ.
+    ///
+    /// The first call on a corpus records this deduper's split,
+    /// normalization and seed in it (see [`Corpus`]).
+    ///
+    /// # Errors
+    ///
+    /// A [`CorpusMismatch`] naming the first of those settings that differs
+    /// from the corpus's, with both values. The corpus is left as it was.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::{Config, Corpus, Deduper};
+    ///
+    /// let mut corpus = Corpus::new();
+    /// let line = b"a line long enough to count\n";
+    /// Deduper::default().try_dedup_in(&mut corpus, line)?;
+    /// // The same settings (another minimum length is fine): found.
+    /// let same = Deduper::new(Config::new().min_len(8))?;
+    /// assert_eq!(same.try_dedup_in(&mut corpus, line)?.removals().len(), 1);
+    /// // Another seed would never find it: refused.
+    /// let seeded = Deduper::new(Config::new().seed(7))?;
+    /// assert_eq!(seeded.try_dedup_in(&mut corpus, line).unwrap_err().field(), "seed");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_dedup_in<'t>(
+        &self,
+        corpus: &mut Corpus,
+        text: &'t [u8],
+    ) -> Result<DocReport<'t>, CorpusMismatch> {
+        corpus.bind(&self.config)?;
         if self.config.get_scope() == Scope::Document {
             corpus.seen.clear();
         }
         let doc = DocId::new(corpus.documents);
         corpus.documents += 1;
-        self.dedup_one(&mut corpus.seen, doc, text)
+        Ok(self.dedup_one(&mut corpus.seen, doc, text))
     }
 
     /// Deduplicates a batch of documents as the next documents of a corpus,
@@ -114,6 +162,11 @@ impl Deduper {
     /// to count in the 64 MiB round being fingerprinted, and 48 bytes per
     /// later copy.
     ///
+    /// # Panics
+    ///
+    /// Panics when [`Deduper::try_dedup_batch`] would return an error: the
+    /// corpus was fed by a deduper whose fingerprints differ.
+    ///
     /// # Examples
     ///
     /// ```
@@ -128,6 +181,32 @@ impl Deduper {
     /// assert_eq!(batch[1].removals()[0].first().start(), 0);
     /// ```
     pub fn dedup_batch<'t, T: AsRef<[u8]> + Sync>(
+        &self,
+        corpus: &mut Corpus,
+        docs: &'t [T],
+    ) -> Vec<DocReport<'t>> {
+        self.try_dedup_batch(corpus, docs)
+            .unwrap_or_else(|e| panic!("Deduper::dedup_batch: {e}"))
+    }
+
+    /// [`Deduper::dedup_batch`], or an error when the corpus was fed by a
+    /// deduper whose fingerprints differ.
+    ///
+    /// # Errors
+    ///
+    /// A [`CorpusMismatch`], as for [`Deduper::try_dedup_in`]; no document
+    /// is fed then.
+    pub fn try_dedup_batch<'t, T: AsRef<[u8]> + Sync>(
+        &self,
+        corpus: &mut Corpus,
+        docs: &'t [T],
+    ) -> Result<Vec<DocReport<'t>>, CorpusMismatch> {
+        corpus.bind(&self.config)?;
+        Ok(self.batch_in(corpus, docs))
+    }
+
+    /// [`Deduper::dedup_batch`] on a corpus already bound to this deduper.
+    fn batch_in<'t, T: AsRef<[u8]> + Sync>(
         &self,
         corpus: &mut Corpus,
         docs: &'t [T],
@@ -182,6 +261,12 @@ impl Deduper {
     ///
     /// The first error `sink` returns; documents after it are not read.
     ///
+    /// # Panics
+    ///
+    /// Panics when [`Deduper::try_dedup_stream`] would return a
+    /// [`CorpusMismatch`] (the corpus was fed by a deduper whose
+    /// fingerprints differ), before any document is read.
+    ///
     /// # Examples
     ///
     /// ```
@@ -201,6 +286,71 @@ impl Deduper {
         corpus: &mut Corpus,
         docs: I,
         batch_bytes: usize,
+        sink: F,
+    ) -> Result<(), E>
+    where
+        T: AsRef<[u8]> + Sync,
+        I: IntoIterator<Item = T>,
+        F: FnMut(DocReport<'_>) -> Result<(), E>,
+    {
+        if let Err(e) = corpus.bind(&self.config) {
+            panic!("Deduper::dedup_stream: {e}");
+        }
+        self.stream_in(corpus, docs, batch_bytes, sink)
+    }
+
+    /// [`Deduper::dedup_stream`], with an error instead of a panic when the
+    /// corpus was fed by a deduper whose fingerprints differ.
+    ///
+    /// # Errors
+    ///
+    /// A [`CorpusMismatch`] (converted into `E`), as for
+    /// [`Deduper::try_dedup_in`], before any document is read; otherwise
+    /// the first error `sink` returns, after which no document is read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::{Config, Corpus, CorpusMismatch, Deduper, Split};
+    ///
+    /// let mut corpus = Corpus::new();
+    /// let docs = ["a shared line of boilerplate\nfirst\n", "a shared line of boilerplate\n"];
+    /// let mut removed = 0;
+    /// Deduper::default().try_dedup_stream(&mut corpus, docs, 1 << 20, |report| {
+    ///     removed += report.removals().len();
+    ///     Ok::<(), Box<dyn std::error::Error>>(())
+    /// })?;
+    /// assert_eq!(removed, 1);
+    /// let blocks = Deduper::new(Config::new().split(Split::BlankLines))?;
+    /// let err = blocks
+    ///     .try_dedup_stream(&mut corpus, docs, 1 << 20, |_| Ok::<(), Box<dyn std::error::Error>>(()))
+    ///     .unwrap_err();
+    /// assert_eq!(err.downcast_ref::<CorpusMismatch>().map(|e| e.field()), Some("split"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_dedup_stream<T, I, F, E>(
+        &self,
+        corpus: &mut Corpus,
+        docs: I,
+        batch_bytes: usize,
+        sink: F,
+    ) -> Result<(), E>
+    where
+        T: AsRef<[u8]> + Sync,
+        I: IntoIterator<Item = T>,
+        F: FnMut(DocReport<'_>) -> Result<(), E>,
+        E: From<CorpusMismatch>,
+    {
+        corpus.bind(&self.config)?;
+        self.stream_in(corpus, docs, batch_bytes, sink)
+    }
+
+    /// [`Deduper::dedup_stream`] on a corpus already bound to this deduper.
+    fn stream_in<T, I, F, E>(
+        &self,
+        corpus: &mut Corpus,
+        docs: I,
+        batch_bytes: usize,
         mut sink: F,
     ) -> Result<(), E>
     where
@@ -209,7 +359,7 @@ impl Deduper {
         F: FnMut(DocReport<'_>) -> Result<(), E>,
     {
         crate::stream::in_batches(docs, batch_bytes, |batch| {
-            self.dedup_batch(corpus, batch)
+            self.batch_in(corpus, batch)
                 .into_iter()
                 .try_for_each(&mut sink)
         })

@@ -5,12 +5,13 @@ use crate::dedup::table::{FirstSeen, SeenSet};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::report::{DocId, DocReport, Origin, Removal, Stats};
 use crate::span::Span;
-use crate::split::{segments, SegmentKind};
+use crate::split::{segments, segments_within, SegmentKind};
 
 /// Phase 1 over one region of a document: calls `f` with the fingerprint
 /// and full span (in document offsets) of every paragraph that can be a
 /// duplicate (not blank, at least the minimum length), in order, and
-/// returns the number of non-blank paragraphs.
+/// returns the number of non-blank paragraphs. A region that starts the
+/// document sets a leading byte order mark apart.
 ///
 /// `region` must start and end on segment boundaries of `text` (see
 /// [`crate::dedup::batch`] for how regions are cut), so that its segments are
@@ -24,9 +25,15 @@ pub(crate) fn for_each_candidate(
 ) -> u64 {
     let min_len = config.get_min_len().max(1);
     let part = &text[region];
+    // Only the document's start can hold a byte order mark.
+    let pieces = if region.start == 0 {
+        segments(part, config.get_split())
+    } else {
+        segments_within(part, config.get_split())
+    };
     let mut paragraphs = 0;
-    for segment in segments(part, config.get_split()) {
-        if segment.kind() == SegmentKind::Blank {
+    for segment in pieces {
+        if segment.kind() != SegmentKind::Paragraph {
             continue;
         }
         paragraphs += 1;

@@ -9,12 +9,18 @@ use std::collections::HashMap;
 use textdedup::fingerprint::is_punctuation;
 use textdedup::{Config, DocReport, Normalize, Scope, Split};
 
-/// (full span, content end) of each non-blank paragraph, by a plain loop.
+/// (start, content end, end) of each non-blank paragraph, by a plain loop.
+/// A byte order mark at the start of the text is not part of any.
 pub(crate) fn naive_paragraphs(text: &[u8], split: Split) -> Vec<(usize, usize, usize)> {
     // Lines: (start, content_end, end).
     let mut lines = Vec::new();
-    let mut start = 0;
-    for i in 0..text.len() {
+    let bom = if text.starts_with("\u{FEFF}".as_bytes()) {
+        3
+    } else {
+        0
+    };
+    let mut start = bom;
+    for i in bom..text.len() {
         if text[i] == b'\n' {
             let ce = if i > start && text[i - 1] == b'\r' {
                 i - 1
