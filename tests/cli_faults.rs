@@ -625,3 +625,47 @@ fn first_end_is_the_first_copy_whatever_the_terminators() {
         );
     }
 }
+
+#[test]
+fn a_byte_order_mark_does_not_hide_the_first_line() {
+    let line = "The first line, long enough to count.\n";
+    let with_bom = format!("\u{feff}{line}other text of the first file\n");
+    let later = format!("{line}{}", line.to_uppercase());
+    let dir = fixture(&[("a.txt", with_bom.as_bytes()), ("b.txt", later.as_bytes())]);
+    for normalize in ["exact", "whitespace", "loose"] {
+        let args = ["find", "-q", "--normalize", normalize, "a.txt", "b.txt"];
+        let report = lines(&ok(dir.path(), &args));
+        // The BOM is not part of the first line, and the first line is
+        // found again in b.txt.
+        let rows: Vec<(u64, u64, u64, u64)> = report
+            .iter()
+            .map(|r| {
+                let n = |k: &str| r[k].as_u64().unwrap();
+                (n("start"), n("end"), n("first_start"), n("first_end"))
+            })
+            .collect();
+        let copy = (0, 38, 3, 41);
+        // Under `loose` the upper-case line is a copy too, of the same
+        // first line: first copies that do not follow each other, two rows.
+        let want = match normalize {
+            "loose" => vec![copy, (38, 76, 3, 41)],
+            _ => vec![copy],
+        };
+        assert_eq!(rows, want, "{normalize}");
+    }
+    // `clean` keeps the BOM where the first line was kept.
+    let out = ok(
+        dir.path(),
+        &["clean", "-q", "a.txt", "b.txt", "--out-dir", "out"],
+    );
+    assert!(out.is_empty());
+    assert_eq!(
+        fs::read(dir.path().join("out/a.txt")).unwrap(),
+        with_bom.as_bytes()
+    );
+    let upper = line.to_uppercase();
+    assert_eq!(
+        fs::read(dir.path().join("out/b.txt")).unwrap(),
+        upper.as_bytes()
+    );
+}
