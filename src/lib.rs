@@ -140,10 +140,9 @@
 //! the next round of documents (which needs no earlier text, and gives
 //! each anchor its context bytes too) runs on the other threads, and one
 //! of them copies the batch into the corpus while the matching lasts. The
-//! matching is the sequential part: in a profile on the news corpus of
-//! `benches/batch.rs` its thread ran 57% of the single-thread work, so more
-//! than two threads gain little (1.75x to 1.86x measured on two, see
-//! BENCHMARKS.md). A single large passage document (8 MiB or more at the
+//! matching is the sequential part, more than half of the single-thread
+//! work on the news corpus of `benches/batch.rs`, so threads beyond two
+//! gain little (figures in BENCHMARKS.md). A single large passage document (8 MiB or more at the
 //! default `min_len`) is cut into regions the same way: the other threads
 //! compute the next region's anchors while one matches the current region.
 //!
