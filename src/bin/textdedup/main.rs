@@ -7,16 +7,20 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod batch;
 mod budget;
 mod engine;
 mod error;
 mod inputs;
 mod jsonl;
 mod output;
+mod pipeline;
 mod progress;
+mod reader;
 mod run;
 #[cfg(unix)]
 mod signals;
+mod sink;
 mod temp;
 
 use std::process::ExitCode;
