@@ -238,7 +238,11 @@ fn max_memory_stops_with_a_clear_error_and_no_output() {
         // The file is longer than the default record limit...
         let err = fails(dir.path(), &args);
         assert!(
-            err.contains("article.txt: the file is longer than --max-record-size"),
+            err.contains("article.txt: the file is longer than"),
+            "{err}"
+        );
+        assert!(
+            err.contains("the most that --max-memory 1024 allows"),
             "{err}"
         );
         assert!(!dir.path().join("out.txt").exists(), "no partial output");
@@ -266,9 +270,20 @@ fn max_memory_stops_with_a_clear_error_and_no_output() {
         dir.path(),
         &["chunk", "-q", "article.txt", "--max-memory", "64M"],
     );
-    let err = fails(dir.path(), &["chunk", "article.txt", "--max-memory", "0"]);
-    assert!(err.contains("--max-record-size 0"), "{err}");
-    for bad in ["12X", "", "99999999999T"] {
+    let err = fails(dir.path(), &["chunk", "article.txt", "--max-memory", "40"]);
+    assert!(
+        err.contains("the most that --max-memory 40 allows"),
+        "{err}"
+    );
+    let err = fails(
+        dir.path(),
+        &["chunk", "article.txt", "--max-record-size", "100"],
+    );
+    assert!(
+        err.contains("longer than --max-record-size 100 bytes"),
+        "{err}"
+    );
+    for bad in ["12X", "", "0", "99999999999T"] {
         let err = fails(dir.path(), &["find", "article.txt", "--max-memory", bad]);
         assert!(err.contains("--max-memory"), "{err}");
     }

@@ -470,7 +470,7 @@ fn max_memory_stops_the_run_before_the_machine_does() {
         // The file is longer than the default record limit.
         (
             &["find", "same.txt", "--max-memory", "256M", "-o", "r.jsonl"],
-            "same.txt: the file is longer than --max-record-size",
+            "same.txt: the file is longer than 8947848 bytes, the most that --max-memory 268435456",
         ),
         // Allowed in, the file's batch does not fit.
         (
@@ -668,4 +668,151 @@ fn a_byte_order_mark_does_not_hide_the_first_line() {
         fs::read(dir.path().join("out/b.txt")).unwrap(),
         upper.as_bytes()
     );
+}
+
+#[test]
+fn leftovers_are_never_input_and_a_users_own_files_stay() {
+    let dir = fixture(&[("d/a.txt", ARTICLE)]);
+    let d = dir.path();
+    // What a run killed during its commit leaves: the earlier content of
+    // a file, under a temporary name, beside it.
+    fs::write(d.join("d/.textdedup-999999-1.old"), ARTICLE).unwrap();
+    // Names a user may choose, close to ours but not of our shapes.
+    fs::write(d.join("d/.textdedup-999998-draft.txt"), b"mine").unwrap();
+    fs::create_dir(d.join("d/.textdedup-999999-notes")).unwrap();
+    fs::write(d.join("d/.textdedup-999999-notes/keep.txt"), b"mine").unwrap();
+    let run = run_env(d, &["clean", "--in-place", "d"], &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    // a.txt was cleaned against nothing but itself.
+    let want = {
+        let mut w = ARTICLE[..2677].to_vec();
+        w.extend_from_slice(&ARTICLE[5009..]);
+        w
+    };
+    assert_eq!(fs::read(d.join("d/a.txt")).unwrap(), want);
+    // The backup is named once, and kept; the user's files are untouched.
+    assert_eq!(stderr(&run).matches(".textdedup-999999-1.old").count(), 1);
+    assert_eq!(
+        fs::read(d.join("d/.textdedup-999999-1.old")).unwrap(),
+        ARTICLE
+    );
+    assert_eq!(
+        fs::read(d.join("d/.textdedup-999998-draft.txt")).unwrap(),
+        b"mine"
+    );
+    assert!(d.join("d/.textdedup-999999-notes/keep.txt").exists());
+}
+
+#[test]
+fn temporary_files_are_private_until_in_place() {
+    let dir = fixture(&[("out.txt", b"old\n")]);
+    let d = dir.path();
+    fs::set_permissions(d.join("out.txt"), fs::Permissions::from_mode(0o644)).unwrap();
+    let mut child = spawn(d, &["clean", "-o", "out.txt"]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&doubled_text(1 << 20)).unwrap();
+    wait_until("a temporary file", || leftovers(d).len() == 1);
+    let temp = &leftovers(d)[0];
+    let mode = fs::metadata(temp).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = fs::metadata(d.join("out.txt"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o644);
+}
+
+#[test]
+fn an_ignored_hangup_stays_ignored() {
+    let dir = fixture(&[]);
+    let d = dir.path();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' HUP && exec \"$0\" clean -o out.txt")
+        .arg(env!("CARGO_BIN_EXE_textdedup"))
+        .current_dir(d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    wait_until("a temporary file", || leftovers(d).len() == 1);
+    signal(&child, "HUP");
+    std::thread::sleep(Duration::from_millis(200));
+    stdin.write_all(b"a line long enough to count\n").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
+    assert_eq!(
+        fs::read(d.join("out.txt")).unwrap(),
+        b"a line long enough to count\n"
+    );
+}
+
+#[test]
+fn an_interrupted_new_out_dir_is_all_or_nothing() {
+    let files: Vec<(String, Vec<u8>)> = (0..3000)
+        .map(|i| {
+            (
+                format!("in/{:02}/{i}.txt", i % 50),
+                format!("file {i}\n").into_bytes(),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (p.as_str(), &t[..])).collect();
+    let dir = fixture(&refs);
+    let d = dir.path();
+    for delay_ms in [0, 5, 20, 50, 100] {
+        let child = spawn(d, &["clean", "-q", "in", "--out-dir", "out"]);
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        signal(&child, "INT");
+        let out = child.wait_with_output().unwrap();
+        // Ended before its handler was installed (the signal's default
+        // action), interrupted, or done before the signal came.
+        let killed = std::os::unix::process::ExitStatusExt::signal(&out.status) == Some(2);
+        match out.status.code() {
+            Some(0) => assert_eq!(tree(&d.join("out")).len(), 3000),
+            Some(130) => assert!(!d.join("out").exists()),
+            None if killed => assert!(!d.join("out").exists()),
+            other => panic!("{other:?}: {}", stderr(&out)),
+        }
+        assert!(leftovers(d).is_empty(), "after {delay_ms} ms");
+        let _ = fs::remove_dir_all(d.join("out"));
+    }
+}
+
+#[test]
+fn links_among_existing_targets() {
+    let dir = fixture(&[
+        ("in/a.txt", b"text of a, long enough\n"),
+        ("in/b.txt", b"text of b, long enough\n"),
+        ("o/b.txt", b"old b\n"),
+    ]);
+    let d = dir.path();
+    // o/a.txt names o/b.txt: two outputs, one file.
+    std::os::unix::fs::symlink("b.txt", d.join("o/a.txt")).unwrap();
+    let before = snapshot(d);
+    let err = fails(d, &["clean", "in", "--out-dir", "o"]);
+    assert!(err.contains("both write"), "{err}");
+    assert_eq!(snapshot(d), before);
+    assert!(leftovers(d).is_empty());
+    // A link to a file on another file system is written through there.
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() && fs::metadata(shm).unwrap().dev() != fs::metadata(d).unwrap().dev() {
+        let far = tempfile::tempdir_in(shm).unwrap();
+        fs::write(far.path().join("a.txt"), b"old a\n").unwrap();
+        fs::remove_file(d.join("o/a.txt")).unwrap();
+        std::os::unix::fs::symlink(far.path().join("a.txt"), d.join("o/a.txt")).unwrap();
+        ok(d, &["clean", "-q", "in", "--out-dir", "o"]);
+        assert_eq!(
+            fs::read(far.path().join("a.txt")).unwrap(),
+            b"text of a, long enough\n"
+        );
+        assert!(leftovers(far.path()).is_empty() && leftovers(d).is_empty());
+    }
 }

@@ -183,42 +183,44 @@ pub(crate) struct RunArgs {
     pub(crate) max_record_size: Option<u64>,
 }
 
-/// Parses a size: `123`, `64K`, `512M`, `1.5G`, `2T`, with an optional `B`
-/// or `iB` after the letter (`64MB`, `2GiB`); letters are powers of 1024.
+/// Parses a size of at least one byte: `123`, `64K`, `512M`, `1.5G`, `2T`,
+/// with an optional `B` or `iB` after the letter (`64MB`, `2GiB`) or `B`
+/// alone; letters are powers of 1024.
 pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     let bad = || format!("'{s}' is not a size in bytes (like 4096, 512M, 1.5G or 64MB)");
     let t = s.trim();
-    let t = t
-        .strip_suffix("iB")
-        .or_else(|| t.strip_suffix("ib"))
-        .or_else(|| {
-            t.strip_suffix(['B', 'b'])
-                .filter(|r| r.ends_with(char::is_alphabetic))
-        })
-        .unwrap_or(t);
-    let (number, shift) = match t.as_bytes().last() {
-        Some(b'K' | b'k') => (&t[..t.len() - 1], 10),
-        Some(b'M' | b'm') => (&t[..t.len() - 1], 20),
-        Some(b'G' | b'g') => (&t[..t.len() - 1], 30),
-        Some(b'T' | b't') => (&t[..t.len() - 1], 40),
-        Some(b'B' | b'b') => (&t[..t.len() - 1], 0),
-        _ => (t, 0),
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let shift = match unit.trim_start().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
     };
-    let number = number.trim_end();
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+    if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
         return Err(bad());
     }
-    if let Ok(n) = number.parse::<u64>() {
-        return n
+    let bytes = match number.parse::<u64>() {
+        Ok(n) => n
             .checked_mul(1 << shift)
-            .ok_or_else(|| format!("'{s}' is too large"));
+            .ok_or_else(|| format!("'{s}' is too large"))?,
+        Err(_) => {
+            let x: f64 = number.parse().map_err(|_| bad())?;
+            let bytes = (x * (1u64 << shift) as f64).floor();
+            if bytes >= u64::MAX as f64 {
+                return Err(format!("'{s}' is too large"));
+            }
+            bytes as u64
+        }
+    };
+    if bytes == 0 {
+        return Err(format!("'{s}' is less than one byte"));
     }
-    let x: f64 = number.parse().map_err(|_| bad())?;
-    let bytes = (x * (1u64 << shift) as f64).floor();
-    if bytes >= u64::MAX as f64 {
-        return Err(format!("'{s}' is too large"));
-    }
-    Ok(bytes as u64)
+    Ok(bytes)
 }
 
 /// `--mode`.
@@ -318,7 +320,7 @@ mod tests {
     #[test]
     fn sizes() {
         for (text, bytes) in [
-            ("0", 0),
+            ("1", 1),
             ("4096", 4096),
             ("64K", 64 << 10),
             ("64k", 64 << 10),

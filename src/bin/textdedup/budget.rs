@@ -53,6 +53,8 @@ pub(crate) struct Budget {
     pub(crate) batch_docs: usize,
     /// The largest file or record read, in bytes.
     pub(crate) record_limit: Option<u64>,
+    /// Whether `--max-memory` set the record limit.
+    record_limit_from_memory: bool,
 }
 
 impl Budget {
@@ -72,6 +74,7 @@ impl Budget {
                 batch_bytes,
                 batch_docs,
                 record_limit: run.max_record_size,
+                record_limit_from_memory: false,
             };
         };
         // The batches in flight take at most a quarter of the limit: an
@@ -86,6 +89,7 @@ impl Budget {
             batch_bytes: batch_bytes.min(share(per_byte)),
             batch_docs: batch_docs.min(share(PER_DOC)),
             record_limit: Some(run.max_record_size.unwrap_or(limit / 2 / per_byte)),
+            record_limit_from_memory: run.max_record_size.is_none(),
         }
     }
 
@@ -98,6 +102,7 @@ impl Budget {
             batch_bytes: usize::MAX,
             batch_docs: usize::MAX,
             record_limit: None,
+            record_limit_from_memory: false,
         }
     }
 
@@ -133,6 +138,7 @@ impl Budget {
             path,
             line,
             limit: self.record_limit.unwrap_or(u64::MAX),
+            from_memory: self.limit.filter(|_| self.record_limit_from_memory),
         }
     }
 }
@@ -148,6 +154,7 @@ mod tests {
             batch_bytes: usize::try_from(limit / 64 / per_byte).unwrap(),
             batch_docs: 1,
             record_limit: Some(limit / 2 / per_byte),
+            record_limit_from_memory: true,
         }
     }
 

@@ -46,6 +46,8 @@ pub(crate) enum CliError {
         line: Option<u64>,
         /// The limit, in bytes.
         limit: u64,
+        /// `--max-memory`, when it set the limit (no `--max-record-size`).
+        from_memory: Option<u64>,
     },
 }
 
@@ -91,17 +93,25 @@ impl fmt::Display for CliError {
                  them corpus state), more than --max-memory {limit}: split the corpus \
                  into parts, use --scope document, or raise the limit"
             ),
-            CliError::TooLarge { path, line, limit } => {
+            CliError::TooLarge {
+                path,
+                line,
+                limit,
+                from_memory,
+            } => {
                 write!(f, "{}", path.display())?;
                 match line {
                     Some(line) => write!(f, ", line {line}: the record is")?,
                     None => f.write_str(": the file is")?,
                 }
-                write!(
-                    f,
-                    " longer than --max-record-size {limit} bytes (with --max-memory, \
-                     the default is the largest that fits in half of it)"
-                )
+                match from_memory {
+                    Some(memory) => write!(
+                        f,
+                        " longer than {limit} bytes, the most that --max-memory {memory} \
+                         allows one record; raise --max-memory, or set --max-record-size"
+                    ),
+                    None => write!(f, " longer than --max-record-size {limit} bytes"),
+                }
             }
         }
     }

@@ -4,7 +4,9 @@
 //! contributes its files, recursively, sorted by path (component by
 //! component, bytewise). Symbolic links to files are followed; symbolic
 //! links to directories are not descended into, so a link cycle cannot
-//! make the walk endless.
+//! make the walk endless. Temporary names of this tool
+//! (`.textdedup-PID-N...`) are left out: a killed run's leftovers are not
+//! documents.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -119,6 +121,10 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Source>) -> Result<()> {
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (name, kind) in entries {
+        if crate::temp::is_temporary(&name) {
+            // A killed run's leftover, never a document.
+            continue;
+        }
         let rel = rel.join(&name);
         let path = root.join(&rel);
         if kind.is_dir() {

@@ -27,11 +27,9 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     let mut sink = match (&args.out_dir, &args.output) {
         _ if args.in_place => {
             let dests = output::check_in_place(&inputs)?;
-            for dir in dests.iter().map(|d| output::parent_of(d)) {
-                temp::sweep(dir, &mut warn);
-            }
             let mut staging = Staging::in_place();
             staging.plan(dests.iter().map(PathBuf::as_path))?;
+            temp::sweep(staging.temp_dirs().iter().map(PathBuf::as_path), &mut warn);
             Sink::CleanMirror {
                 staging: Box::new(staging),
                 dests,
@@ -53,10 +51,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
             staging.plan(dests.iter().map(PathBuf::as_path))?;
             let targets: Vec<PathBuf> = dests.iter().map(|d| staging.final_path(d)).collect();
             output::check_out_dir(dir, &targets, &inputs)?;
-            if let Some(root) = staging.root() {
-                temp::sweep(output::parent_of(root), &mut warn);
-                temp::sweep_tree(root, &mut warn);
-            }
+            temp::sweep(staging.temp_dirs().iter().map(PathBuf::as_path), &mut warn);
             Sink::CleanMirror {
                 staging: Box::new(staging),
                 dests,
@@ -127,7 +122,7 @@ fn open_stream(path: Option<&Path>, inputs: &Inputs, hint: &str) -> Result<Strea
     let stream = Stream::open(path)?;
     if let Some(target) = stream.target() {
         output::check_stream(target, inputs, hint)?;
-        temp::sweep(output::parent_of(target), &mut warn);
+        temp::sweep([output::parent_of(target)], &mut warn);
     }
     Ok(stream)
 }

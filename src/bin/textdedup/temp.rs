@@ -47,6 +47,29 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Runs `create` (making a file or directory inside a registered tree)
+/// under the registry's lock, so that a signal handler removing the tree
+/// never races with a new entry in it.
+pub(crate) fn under_lock<T>(create: impl FnOnce() -> T) -> T {
+    let _registry = lock(&REGISTRY);
+    create()
+}
+
+/// Makes `path` private (owner only) and gives back the permissions it
+/// had: a new file's or directory's usual ones (the umask applied), to be
+/// restored once it is in place.
+fn made_private(path: &Path, private: u32) -> io::Result<fs::Permissions> {
+    let usual = fs::metadata(path)?.permissions();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(private))?;
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    Ok(usual)
+}
+
 /// Held by a commit: a signal waits for it, so a commit is never cut in
 /// the middle.
 pub(crate) fn commit_lock() -> MutexGuard<'static, ()> {
@@ -126,16 +149,18 @@ impl Tracked {
         })
     }
 
-    /// A fresh temporary directory in `dir`, with the usual permissions
-    /// (`0o777` less the umask).
-    pub(crate) fn temp_dir(dir: &Path) -> io::Result<Tracked> {
+    /// A fresh temporary directory in `dir`, private to its owner until it
+    /// is in place; also the usual permissions of a new directory (`0o777`
+    /// less the umask), to give it then.
+    pub(crate) fn temp_dir(dir: &Path) -> io::Result<(Tracked, fs::Permissions)> {
         let create = |p: &Path| {
             let mut builder = fs::DirBuilder::new();
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o777);
-            builder.create(p)
+            builder.create(p)?;
+            made_private(p, 0o700)
         };
-        Ok(Tracked::create(dir, "", Kind::Tree, create)?.0)
+        Tracked::create(dir, "", Kind::Tree, create)
     }
 
     /// A name for the earlier content of a file being replaced, in `dir`,
@@ -169,33 +194,46 @@ impl Drop for Tracked {
 }
 
 /// A temporary file being written: removed when dropped, unless renamed
-/// with [`TempFile::rename_onto`].
+/// with [`TempFile::rename_onto`]. Private to its owner while it is
+/// written, so that what it holds is not readable before it is in place.
 #[derive(Debug)]
 pub(crate) struct TempFile {
     /// The open file.
     file: File,
     /// Its registration.
     tracked: Tracked,
+    /// The permissions of a new file here (`0o666` less the umask).
+    usual: fs::Permissions,
 }
 
 impl TempFile {
-    /// A new empty file in `dir` with the usual permissions (`0o666` less
-    /// the umask), not the private ones of most temporary files.
+    /// A new empty file in `dir`, private until [`TempFile::set_mode`] or
+    /// [`TempFile::set_usual_mode`].
     pub(crate) fn new_in(dir: &Path) -> io::Result<TempFile> {
         let create = |p: &Path| {
             let mut options = File::options();
             options.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o666);
-            options.open(p)
+            let file = options.open(p)?;
+            Ok((file, made_private(p, 0o600)?))
         };
-        let (tracked, file) = Tracked::create(dir, ".tmp", Kind::File, create)?;
-        Ok(TempFile { file, tracked })
+        let (tracked, (file, usual)) = Tracked::create(dir, ".tmp", Kind::File, create)?;
+        Ok(TempFile {
+            file,
+            tracked,
+            usual,
+        })
     }
 
     /// Its path.
     pub(crate) fn path(&self) -> &Path {
         self.tracked.path()
+    }
+
+    /// Gives it the permissions of a new file, once it is complete.
+    pub(crate) fn set_usual_mode(&self) {
+        let _ = fs::set_permissions(self.path(), self.usual.clone());
     }
 
     /// Renames it onto `target`; on failure it stays, still tracked.
@@ -227,6 +265,46 @@ impl Write for TempFile {
     }
 }
 
+/// The three shapes of temporary name this tool makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NameKind {
+    /// `.textdedup-PID-N.tmp`: a file being written.
+    File,
+    /// `.textdedup-PID-N.old`: the earlier content of a file being
+    /// replaced.
+    Backup,
+    /// `.textdedup-PID-N`: a directory being filled (a new `--out-dir`).
+    Tree,
+}
+
+/// The process id and kind of a temporary name of exactly the shapes this
+/// tool makes; `None` for any other name (a user's `.textdedup-notes` is
+/// not one).
+pub(crate) fn parse_name(name: &str) -> Option<(u32, NameKind)> {
+    let rest = name.strip_prefix(PREFIX)?;
+    let (rest, kind) = if let Some(r) = rest.strip_suffix(".tmp") {
+        (r, NameKind::File)
+    } else if let Some(r) = rest.strip_suffix(".old") {
+        (r, NameKind::Backup)
+    } else {
+        (rest, NameKind::Tree)
+    };
+    let (pid, n) = rest.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(pid) || !digits(n) {
+        return None;
+    }
+    Some((pid.parse().ok()?, kind))
+}
+
+/// Whether a directory walk should leave the entry `name` out: a
+/// temporary name of this tool, or of an older version
+/// (`.textdedup-XXXXXX.tmp`). A killed run's leftovers are never input.
+pub(crate) fn is_temporary(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| parse_name(n).is_some() || (n.starts_with(PREFIX) && n.ends_with(".tmp")))
+}
+
 /// Who left a temporary name behind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Owner {
@@ -235,20 +313,14 @@ pub(crate) enum Owner {
     /// A run that ended without removing it (killed, or the machine
     /// stopped).
     Dead,
-    /// Cannot tell (no process id in the name, or no `/proc`).
+    /// Cannot tell (no `/proc`).
     Unknown,
 }
 
-/// Who owns the temporary name `name` (a file name starting with
-/// [`PREFIX`]).
-pub(crate) fn owner(name: &str) -> Owner {
-    let Some(pid) = name
-        .strip_prefix(PREFIX)
-        .and_then(|rest| rest.split_once('-'))
-        .and_then(|(pid, _)| pid.parse::<u32>().ok())
-    else {
-        return Owner::Unknown;
-    };
+/// Who owns a temporary name of process `pid`: alive while a process with
+/// that id runs this same program (its `/proc/PID/comm` is ours). A run in
+/// another PID namespace cannot be seen, and counts as dead.
+pub(crate) fn owner(pid: u32) -> Owner {
     if pid == std::process::id() {
         return Owner::Alive;
     }
@@ -262,70 +334,86 @@ pub(crate) fn owner(name: &str) -> Owner {
     }
 }
 
-/// Looks in `dir` (not below it) for temporary names of dead runs: removes
-/// their `.tmp` files and directories, and tells of the rest (`.old` files
-/// hold the earlier content of a file a killed run was replacing; names
-/// without a process id come from an older version). Errors reading `dir`
-/// are ignored: it is only a courtesy.
-pub(crate) fn sweep(dir: &Path, tell: &mut dyn FnMut(String)) {
+/// Looks in each of `dirs` (not below them) for temporary names of dead
+/// runs: removes their `.tmp` files and directories, and tells of the
+/// rest (an `.old` file holds the earlier content of a file a killed run
+/// was replacing; a name from an older version carries no process id).
+/// Only names of exactly this tool's shapes, and of the matching kind (a
+/// file for `.tmp`, a directory for a tree), are touched. Errors reading
+/// a directory are ignored: it is only a courtesy.
+pub(crate) fn sweep<'d>(dirs: impl IntoIterator<Item = &'d Path>, tell: &mut dyn FnMut(String)) {
+    let mut seen = std::collections::HashSet::new();
+    for dir in dirs {
+        if seen.insert(dir.to_path_buf()) {
+            sweep_one(dir, tell);
+        }
+    }
+}
+
+/// [`sweep`] for one directory.
+fn sweep_one(dir: &Path, tell: &mut dyn FnMut(String)) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        if !name.starts_with(PREFIX) {
-            continue;
-        }
         let path = entry.path();
-        let removable = !name.ends_with(".old");
-        match owner(name) {
-            Owner::Alive => {}
-            Owner::Dead if removable => {
-                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-                let removed = if is_dir {
-                    fs::remove_dir_all(&path)
-                } else {
-                    fs::remove_file(&path)
-                };
-                if removed.is_ok() {
-                    tell(format!(
-                        "removed '{}', left by an earlier run that was killed",
-                        path.display()
-                    ));
-                }
+        let Some((pid, kind)) = parse_name(name) else {
+            if name.starts_with(PREFIX) && name.ends_with(".tmp") {
+                tell(format!(
+                    "'{}' looks like a temporary file of an interrupted run of an older \
+                     version; remove it if no other run is writing here",
+                    path.display()
+                ));
             }
-            Owner::Dead => tell(format!(
+            continue;
+        };
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        match (owner(pid), kind) {
+            (Owner::Alive, _) => {}
+            (Owner::Dead, NameKind::File)
+                if file_type.is_file() && fs::remove_file(&path).is_ok() =>
+            {
+                tell(removed(&path));
+            }
+            (Owner::Dead, NameKind::Tree)
+                if file_type.is_dir() && fs::remove_dir_all(&path).is_ok() =>
+            {
+                tell(removed(&path));
+            }
+            (Owner::Dead, NameKind::Backup) if file_type.is_file() => tell(format!(
                 "'{}' holds the earlier content of a file that a killed run was \
                  replacing; remove it once you have checked that file",
                 path.display()
             )),
-            Owner::Unknown => tell(format!(
+            (Owner::Unknown, _) => tell(format!(
                 "'{}' looks like a temporary file of an interrupted run; remove it \
                  if no other run is writing here",
                 path.display()
             )),
+            // Not of the kind its name says: not ours.
+            _ => {}
         }
     }
 }
 
-/// [`sweep`] in `dir` and every directory below it (symbolic links are
-/// not followed).
-pub(crate) fn sweep_tree(dir: &Path, tell: &mut dyn FnMut(String)) {
-    sweep(dir, tell);
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            sweep_tree(&entry.path(), tell);
-        }
-    }
+/// The message for a removed leftover.
+fn removed(path: &Path) -> String {
+    format!(
+        "removed '{}', left by an earlier run that was killed",
+        path.display()
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{owner, sweep, Owner, TempFile, Tracked, PREFIX, REGISTRY};
+    use super::{
+        is_temporary, owner, parse_name, sweep, NameKind, Owner, TempFile, Tracked, PREFIX,
+        REGISTRY,
+    };
     use std::io::Write;
 
     fn registered(path: &std::path::Path) -> bool {
@@ -386,35 +474,72 @@ mod tests {
     }
 
     #[test]
+    fn names_of_exactly_our_shapes() {
+        assert_eq!(
+            parse_name(".textdedup-12-3.tmp"),
+            Some((12, NameKind::File))
+        );
+        assert_eq!(
+            parse_name(".textdedup-12-3.old"),
+            Some((12, NameKind::Backup))
+        );
+        assert_eq!(parse_name(".textdedup-12-3"), Some((12, NameKind::Tree)));
+        for other in [
+            ".textdedup-12-notes",
+            ".textdedup-12-3.txt",
+            ".textdedup-Ab12cd.tmp",
+            ".textdedup--3.tmp",
+            ".textdedup-12-.tmp",
+            "textdedup-12-3.tmp",
+            ".textdedup-12-3.tmp.bak",
+        ] {
+            assert_eq!(parse_name(other), None, "{other}");
+        }
+        assert!(is_temporary(std::ffi::OsStr::new(".textdedup-Ab12cd.tmp")));
+        assert!(!is_temporary(std::ffi::OsStr::new(".textdedup-notes")));
+    }
+
+    #[test]
     fn owners_and_the_sweep() {
         let me = std::process::id();
-        assert_eq!(owner(&format!("{PREFIX}{me}-3.tmp")), Owner::Alive);
-        assert_eq!(owner(&format!("{PREFIX}Ab12cd.tmp")), Owner::Unknown);
+        assert_eq!(owner(me), Owner::Alive);
         // A process that has ended.
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let dead = child.id();
         child.wait().unwrap();
-        assert_eq!(owner(&format!("{PREFIX}{dead}-0.tmp")), Owner::Dead);
+        assert_eq!(owner(dead), Owner::Dead);
 
         let dir = tempfile::tempdir().unwrap();
-        let names = [
+        let files = [
             format!("{PREFIX}{dead}-0.tmp"),
             format!("{PREFIX}{dead}-1.old"),
             format!("{PREFIX}{me}-99999.tmp"),
             format!("{PREFIX}Ab12cd.tmp"),
+            format!("{PREFIX}{dead}-draft.txt"),
+            format!("{PREFIX}{dead}-4"),
             "plain.txt".to_owned(),
         ];
-        for name in &names {
+        for name in &files {
             std::fs::write(dir.path().join(name), b"x").unwrap();
         }
         let staged = dir.path().join(format!("{PREFIX}{dead}-2"));
         std::fs::create_dir(&staged).unwrap();
         std::fs::write(staged.join("a.txt"), b"x").unwrap();
+        // A directory named like a file, and a user's own folder.
+        let odd = [
+            format!("{PREFIX}{dead}-3.tmp"),
+            format!("{PREFIX}{dead}-notes"),
+        ];
+        for name in &odd {
+            std::fs::create_dir(dir.path().join(name)).unwrap();
+        }
         let mut told = Vec::new();
-        sweep(dir.path(), &mut |m| told.push(m));
-        let left: Vec<bool> = names.iter().map(|n| dir.path().join(n).exists()).collect();
-        assert_eq!(left, [false, true, true, true, true]);
+        sweep([dir.path(), dir.path()], &mut |m| told.push(m));
+        let left: Vec<bool> = files.iter().map(|n| dir.path().join(n).exists()).collect();
+        assert_eq!(left, [false, true, true, true, true, true, true]);
         assert!(!staged.exists());
+        assert!(odd.iter().all(|n| dir.path().join(n).is_dir()));
+        // Two removed, one backup, one older name: each told once.
         assert_eq!(told.len(), 4, "{told:?}");
     }
 }

@@ -13,6 +13,7 @@
 //! - The whole commit holds [`temp::commit_lock`], so a signal never cuts
 //!   it in the middle.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -34,7 +35,16 @@ struct Done {
     /// The final path.
     target: PathBuf,
     /// The earlier content, when there was a file there.
-    backup: Option<Tracked>,
+    backup: Option<Backup>,
+}
+
+/// The earlier file at a target, under a temporary name.
+struct Backup {
+    /// The temporary name (removed when dropped).
+    name: Tracked,
+    /// True when it is a second hard link (the target kept its name until
+    /// the rename); false when the earlier file was moved.
+    linked: bool,
 }
 
 /// Renames every staged file onto its target, or none of them.
@@ -46,10 +56,19 @@ struct Done {
 pub(crate) fn commit(staged: Vec<Staged>) -> Result<()> {
     let _commit = temp::commit_lock();
     let mut ready = Vec::with_capacity(staged.len());
+    let mut seen = HashSet::with_capacity(staged.len());
     for Staged { file, target } in staged {
         let target = check(&target)?;
-        if let Some(meta) = &target.1 {
-            keep_owner_and_mode(file.path(), meta);
+        if !seen.insert(target.0.clone()) {
+            return Err(CliError::Usage(format!(
+                "two outputs would both write '{}' (through a symbolic link); nothing \
+                 was written",
+                target.0.display()
+            )));
+        }
+        match &target.1 {
+            Some(meta) => keep_owner_and_mode(file.path(), meta),
+            None => file.set_usual_mode(),
         }
         ready.push((file, target));
     }
@@ -118,7 +137,7 @@ fn rename_keeping(
     target: &Path,
     existing: bool,
     n: usize,
-) -> io::Result<Option<Tracked>> {
+) -> io::Result<Option<Backup>> {
     injected_fault(n)?;
     let backup = if existing {
         let dir = target.parent().unwrap_or(Path::new("."));
@@ -126,8 +145,11 @@ fn rename_keeping(
         // existing; a rename where hard links are not supported.
         let linked = Tracked::backup(dir, |b| fs::hard_link(target, b));
         Some(match linked {
-            Ok(b) => b,
-            Err(_) => Tracked::backup(dir, |b| fs::rename(target, b))?,
+            Ok(name) => Backup { name, linked: true },
+            Err(_) => Backup {
+                name: Tracked::backup(dir, |b| fs::rename(target, b))?,
+                linked: false,
+            },
         })
     } else {
         None
@@ -135,9 +157,10 @@ fn rename_keeping(
     match file.rename_onto(target) {
         Ok(()) => Ok(backup),
         Err((_file, e)) => {
-            if let Some(b) = backup {
-                // Back where it was if it was moved; a no-op for a link.
-                restore(b, target);
+            match backup {
+                // The target never moved: the second link just goes.
+                Some(Backup { linked: true, .. }) | None => {}
+                Some(moved) => restore(moved, target),
             }
             Err(e)
         }
@@ -156,10 +179,21 @@ fn roll_back(done: Vec<Done>) {
     }
 }
 
-/// Puts the earlier content in `backup` back at `target`.
-fn restore(backup: Tracked, target: &Path) {
-    if fs::rename(backup.path(), target).is_ok() {
-        backup.forget();
+/// Puts the earlier content in `backup` back at `target`. Should that
+/// fail, the backup stays where it is and the user is told where.
+fn restore(backup: Backup, target: &Path) {
+    let name = backup.name;
+    match fs::rename(name.path(), target) {
+        Ok(()) => name.forget(),
+        Err(e) => {
+            eprintln!(
+                "textdedup: error: cannot put back the earlier content of '{}' ({e}); \
+                 it is kept in '{}'",
+                target.display(),
+                name.path().display()
+            );
+            name.forget();
+        }
     }
 }
 

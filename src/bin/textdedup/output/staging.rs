@@ -21,7 +21,7 @@ use crate::error::{CliError, Result};
 use crate::output::replace::{self, Staged};
 use crate::output::stream::parent_of;
 use crate::output::BUF;
-use crate::temp::{TempFile, Tracked};
+use crate::temp::{self, TempFile, Tracked};
 
 /// Where the files of a run go.
 #[derive(Debug)]
@@ -31,8 +31,10 @@ enum Layout {
     Fresh {
         /// The output directory.
         root: PathBuf,
-        /// The temporary directory next to it.
+        /// The temporary directory next to it (private until renamed).
         tree: Tracked,
+        /// The permissions a new directory gets here, for `root`.
+        usual: fs::Permissions,
     },
     /// An `--out-dir` that exists: a temporary file beside each target.
     Existing {
@@ -92,9 +94,9 @@ impl Staging {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let parent = root.parent().unwrap_or(Path::new("/"));
                 staging.ensure_dir(parent)?;
-                let tree = Tracked::temp_dir(parent)
+                let (tree, usual) = Tracked::temp_dir(parent)
                     .map_err(|e| CliError::io("cannot create", &root, e))?;
-                Layout::Fresh { root, tree }
+                Layout::Fresh { root, tree, usual }
             }
             Err(e) => return Err(CliError::io("cannot use", &root, e)),
         };
@@ -134,6 +136,25 @@ impl Staging {
         }
     }
 
+    /// The directories where temporary files of this run go, and so where
+    /// a killed run's may be: beside a new output directory, or beside
+    /// each target.
+    pub(crate) fn temp_dirs(&self) -> Vec<PathBuf> {
+        match &self.layout {
+            Layout::Fresh { root, .. } => vec![parent_of(root).to_path_buf()],
+            Layout::Existing { .. } | Layout::InPlace => {
+                let mut dirs: Vec<PathBuf> = self
+                    .targets
+                    .iter()
+                    .map(|d| parent_of(&resolved(&self.final_path(d))).to_path_buf())
+                    .collect();
+                dirs.sort_unstable();
+                dirs.dedup();
+                dirs
+            }
+        }
+    }
+
     /// Checks, before any work is done, that the destinations are usable
     /// and distinct, and that nothing is in the way of the files that
     /// will be replaced.
@@ -144,6 +165,7 @@ impl Staging {
     /// write the same output file, or a directory where a file must go.
     pub(crate) fn plan<'p>(&mut self, dests: impl Iterator<Item = &'p Path>) -> Result<()> {
         let in_place = matches!(self.layout, Layout::InPlace);
+        let mut real_targets = HashSet::new();
         for dest in dests {
             let ok = in_place || is_plain(dest);
             if !ok || dest.as_os_str().is_empty() {
@@ -167,6 +189,12 @@ impl Staging {
                         target.display()
                     )));
                 }
+                if !real_targets.insert(resolved(&target)) {
+                    return Err(CliError::Usage(format!(
+                        "two outputs would both write '{}' (through a symbolic link)",
+                        resolved(&target).display()
+                    )));
+                }
             }
         }
         Ok(())
@@ -185,11 +213,14 @@ impl Staging {
                 let path = tree.path().join(dest);
                 let parent = parent_of(&path).to_path_buf();
                 self.ensure_dir(&parent)?;
-                let file =
-                    File::create(&path).map_err(|e| CliError::io("cannot create", &target, e))?;
+                let file = temp::under_lock(|| File::create(&path))
+                    .map_err(|e| CliError::io("cannot create", &target, e))?;
                 Current::Direct(BufWriter::with_capacity(BUF, file), target)
             }
             Layout::Existing { .. } | Layout::InPlace => {
+                // Beside the file a link names, so the rename stays on
+                // its file system.
+                let target = resolved(&target);
                 let parent = parent_of(&target).to_path_buf();
                 self.ensure_dir(&parent)?;
                 let file = TempFile::new_in(&parent)
@@ -231,11 +262,12 @@ impl Staging {
     pub(crate) fn commit(mut self) -> Result<()> {
         self.finish_current()?;
         match std::mem::replace(&mut self.layout, Layout::InPlace) {
-            Layout::Fresh { root, tree } => {
-                let _commit = crate::temp::commit_lock();
+            Layout::Fresh { root, tree, usual } => {
+                let _commit = temp::commit_lock();
                 fs::rename(tree.path(), &root)
                     .map_err(|e| CliError::io("cannot create", &root, e))?;
                 tree.forget();
+                let _ = fs::set_permissions(&root, usual);
             }
             Layout::Existing { .. } | Layout::InPlace => {
                 replace::commit(std::mem::take(&mut self.done))?;
@@ -287,7 +319,7 @@ impl Staging {
         };
         for d in missing.into_iter().rev() {
             let made = if in_tree {
-                fs::create_dir(&d).map(|()| None)
+                temp::under_lock(|| fs::create_dir(&d)).map(|()| None)
             } else {
                 Tracked::created_dir(&d).map(Some)
             };
@@ -319,4 +351,14 @@ impl Drop for Staging {
 /// Whether `path` has only plain components (no `..`, no root).
 fn is_plain(path: &Path) -> bool {
     path.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// `path`, or the file it names when it is a symbolic link to a file.
+fn resolved(path: &Path) -> PathBuf {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    }
 }
