@@ -166,6 +166,11 @@ pub(crate) struct RunArgs {
     /// No progress bar and no summary on standard error.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
+    /// Compress output files this way. By default each file under
+    /// --out-dir or --in-place is compressed as its input was, and
+    /// --output as its name says (`.gz`, `.zst`); standard output is not.
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub(crate) compress: Option<CompressArg>,
     /// Stop with an error, before the next batch, when the run would hold
     /// more than this: the corpus state, `find`'s document names, and the
     /// batches being read, processed and written (estimated per input
@@ -221,6 +226,27 @@ pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
         return Err(format!("'{s}' is less than one byte"));
     }
     Ok(bytes)
+}
+
+/// `--compress`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CompressArg {
+    /// Not compressed.
+    None,
+    /// gzip.
+    Gzip,
+    /// zstd.
+    Zstd,
+}
+
+impl From<CompressArg> for crate::format::Compression {
+    fn from(c: CompressArg) -> Self {
+        match c {
+            CompressArg::None => crate::format::Compression::None,
+            CompressArg::Gzip => crate::format::Compression::Gzip,
+            CompressArg::Zstd => crate::format::Compression::Zstd,
+        }
+    }
 }
 
 /// `--mode`.

@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 use crate::engine::{ChunkRec, Hit};
+use crate::format::Compression;
 
 /// A run of documents, on its way through the stages: up to about
 /// [`BATCH_BYTES`] of input (or one larger file), so that small files do
@@ -41,7 +42,7 @@ impl Batch {
 /// The text of `doc` in a batch's buffers.
 pub(crate) fn text_of<'b>(data: &'b [u8], decoded: &'b [u8], doc: &Doc) -> &'b [u8] {
     match &doc.kind {
-        DocKind::Open | DocKind::Blank => &[],
+        DocKind::Open { .. } | DocKind::Skipped | DocKind::Blank => &[],
         DocKind::Plain => &data[doc.line.clone()],
         DocKind::Record { text, .. } => match text {
             TextAt::Data(r) => &data[r.clone()],
@@ -73,7 +74,13 @@ pub(crate) struct Doc {
 pub(crate) enum DocKind {
     /// Not a document: the start of a source (the sink opens its output
     /// file; a source may hold no document at all).
-    Open,
+    Open {
+        /// How the source was compressed.
+        compression: Compression,
+    },
+    /// Not a document: a file that is not text (binary content, an
+    /// archive, an image), left out of the run.
+    Skipped,
     /// A whole file.
     Plain,
     /// A JSON Lines line holding only white space: no document, copied.

@@ -11,6 +11,7 @@ mod batch;
 mod budget;
 mod engine;
 mod error;
+mod format;
 mod inputs;
 mod jsonl;
 mod output;

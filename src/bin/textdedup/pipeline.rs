@@ -176,7 +176,16 @@ fn dedup_batch(
     } = batch;
     hits.clear();
     chunks.clear();
-    let is_doc = |doc: &Doc| !matches!(doc.kind, DocKind::Open | DocKind::Blank);
+    let is_doc = |doc: &Doc| {
+        !matches!(
+            doc.kind,
+            DocKind::Open { .. } | DocKind::Skipped | DocKind::Blank
+        )
+    };
+    totals.skipped += docs
+        .iter()
+        .filter(|d| matches!(d.kind, DocKind::Skipped))
+        .count() as u64;
     let texts: Vec<&[u8]> = docs
         .iter()
         .filter(|d| is_doc(d))

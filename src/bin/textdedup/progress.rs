@@ -17,6 +17,8 @@ pub(crate) struct Totals {
     pub(crate) bytes_in: u64,
     /// Bytes of text in removed spans.
     pub(crate) bytes_removed: u64,
+    /// Files left out because they are not text.
+    pub(crate) skipped: u64,
 }
 
 impl Totals {
@@ -28,8 +30,13 @@ impl Totals {
             100.0 * self.bytes_removed as f64 / self.bytes_in as f64
         };
         let plural = if self.documents == 1 { "" } else { "s" };
+        let skipped = match self.skipped {
+            0 => String::new(),
+            1 => "; 1 file not text, left as it is".to_owned(),
+            n => format!("; {n} files not text, left as they are"),
+        };
         format!(
-            "textdedup: {} document{plural}, {} bytes in, {} bytes removed ({pct:.1}%)",
+            "textdedup: {} document{plural}, {} bytes in, {} bytes removed ({pct:.1}%){skipped}",
             self.documents, self.bytes_in, self.bytes_removed
         )
     }

@@ -9,6 +9,7 @@ use crate::args::InputArgs;
 use crate::batch::{Batch, Doc, DocKind, TextAt};
 use crate::budget::Budget;
 use crate::error::{CliError, Result};
+use crate::format;
 use crate::inputs::{Inputs, Location, Source};
 use crate::jsonl;
 
@@ -102,9 +103,18 @@ impl<'a> Reader<'a> {
         };
         let index = self.next;
         self.next += 1;
+        let name = match &source.location {
+            Location::File(path) => Some(path.as_path()),
+            Location::Stdin => None,
+        };
+        let opened = open(source)
+            .and_then(|raw| format::open(raw, name))
+            .map_err(|e| cannot_read(source, e))?;
+        let (compression, reader) = (opened.compression, opened.reader);
         let at = batch.data.len();
-        batch.docs.push(Doc::new(index, at..at, DocKind::Open));
-        let reader = open(source).map_err(|e| cannot_read(source, e))?;
+        batch
+            .docs
+            .push(Doc::new(index, at..at, DocKind::Open { compression }));
         if self.opts.jsonl {
             self.open = Some(LineSource {
                 index,
@@ -115,14 +125,27 @@ impl<'a> Reader<'a> {
             });
             return Ok(true);
         }
-        // Through `take`, so the standard library does not `stat` and
-        // `seek` each file to size the buffer: the reused buffer is
-        // usually big enough already.
+        // The first block says whether it is text at all: a file that is
+        // not is left out, and the rest of it is not read.
         let limit = self.sizes.record;
-        let read = reader
-            .take(limit.map_or(u64::MAX, |l| l.saturating_add(1)))
+        let mut reader = reader.take(limit.map_or(u64::MAX, |l| l.saturating_add(1)));
+        (&mut reader)
+            .take(format::SNIFF as u64)
             .read_to_end(&mut batch.data)
             .map_err(|e| cannot_read(source, e))?;
+        if let Some(what) = format::not_text(&batch.data[at..]) {
+            batch.data.truncate(at);
+            eprintln!(
+                "textdedup: warning: '{}' is {what}, not text: left as it is",
+                source.name
+            );
+            batch.docs.push(Doc::new(index, at..at, DocKind::Skipped));
+            return Ok(true);
+        }
+        reader
+            .read_to_end(&mut batch.data)
+            .map_err(|e| cannot_read(source, e))?;
+        let read = batch.data.len() - at;
         if limit.is_some_and(|l| read as u64 > l) {
             return Err(self.budget.too_large(PathBuf::from(&source.name), None));
         }
@@ -344,15 +367,15 @@ mod tests {
         let file0 = format!("{first}\n  \r\n{escaped}{long_line}{last}");
         let (_dir, inputs, opts) = json_lines(&[&file0, "", other]);
         let want = [
-            format!("0 {:?} Open", ""),
+            format!("0 {:?} Open {{ compression: None }}", ""),
             format!("0 {first:?} record 1 {:?}", "first"),
             format!("0 {:?} Blank", "\n"),
             format!("0 {:?} Blank", "  \r\n"),
             format!("0 {escaped:?} record 4 {:?}", "a\nb"),
             format!("0 {long_line:?} record 5 {long:?}"),
             format!("0 {last:?} record 6 {:?}", "no newline"),
-            format!("1 {:?} Open", ""),
-            format!("2 {:?} Open", ""),
+            format!("1 {:?} Open {{ compression: None }}", ""),
+            format!("2 {:?} Open {{ compression: None }}", ""),
             format!("2 {other:?} record 1 {:?}", "second file"),
         ];
         for (bytes, lines, read) in SIZES {

@@ -33,6 +33,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
             Sink::CleanMirror {
                 staging: Box::new(staging),
                 dests,
+                compress: args.run.compress.map(Into::into),
             }
         }
         (Some(dir), _) => {
@@ -55,6 +56,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
             Sink::CleanMirror {
                 staging: Box::new(staging),
                 dests,
+                compress: args.run.compress.map(Into::into),
             }
         }
         (None, _) if inputs.many => {
@@ -64,9 +66,12 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
                     .into(),
             ));
         }
-        (None, output) => {
-            Sink::CleanStream(open_stream(output.as_deref(), &inputs, IN_PLACE_HINT)?)
-        }
+        (None, output) => Sink::CleanStream(open_stream(
+            output.as_deref(),
+            &inputs,
+            &args.run,
+            IN_PLACE_HINT,
+        )?),
     };
     finish(
         process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
@@ -85,7 +90,7 @@ pub(crate) fn find(args: FindArgs) -> Result<()> {
     setup(&args.run)?;
     let inputs = Inputs::resolve(&args.input.inputs)?;
     let mut sink = Sink::Find {
-        stream: open_stream(args.output.as_deref(), &inputs, "")?,
+        stream: open_stream(args.output.as_deref(), &inputs, &args.run, "")?,
         names: Vec::new(),
     };
     finish(
@@ -106,7 +111,7 @@ pub(crate) fn chunk(args: ChunkArgs) -> Result<()> {
     setup(&args.run)?;
     let inputs = Inputs::resolve(&args.input.inputs)?;
     let mut sink = Sink::Chunks {
-        stream: open_stream(args.output.as_deref(), &inputs, "")?,
+        stream: open_stream(args.output.as_deref(), &inputs, &args.run, "")?,
     };
     finish(
         process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
@@ -118,8 +123,8 @@ pub(crate) fn chunk(args: ChunkArgs) -> Result<()> {
 /// Opens `--output` (or standard output), refusing an input as output
 /// (`hint` says what to do instead) and tidying what killed runs left
 /// beside it.
-fn open_stream(path: Option<&Path>, inputs: &Inputs, hint: &str) -> Result<Stream> {
-    let stream = Stream::open(path)?;
+fn open_stream(path: Option<&Path>, inputs: &Inputs, run: &RunArgs, hint: &str) -> Result<Stream> {
+    let stream = Stream::open(path, run.compress.map(Into::into))?;
     if let Some(target) = stream.target() {
         output::check_stream(target, inputs, hint)?;
         temp::sweep([output::parent_of(target)], &mut warn);

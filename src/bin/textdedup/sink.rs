@@ -1,11 +1,13 @@
 //! The writing stage: what happens to each document once the engine has seen it.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::batch::{Batch, Doc, DocKind};
 use crate::engine::Hit;
-use crate::error::Result;
+use crate::error::{CliError, Result};
+use crate::format::Compression;
+use crate::inputs::Location;
 use crate::inputs::{Inputs, Source};
 use crate::jsonl;
 use crate::output::{Staging, Stream};
@@ -28,6 +30,9 @@ pub(crate) enum Sink {
         staging: Box<Staging>,
         /// Each source's destination, by index in [`Inputs::sources`].
         dests: Vec<PathBuf>,
+        /// `--compress`: every output compressed so; by default each as
+        /// its input.
+        compress: Option<Compression>,
     },
     /// `chunk`: one JSON object per chunk.
     Chunks {
@@ -55,11 +60,22 @@ impl Sink {
         for doc in &batch.docs {
             let source = &inputs.sources[doc.source];
             match (&doc.kind, &mut *self) {
-                (DocKind::Open, Sink::CleanMirror { staging, dests }) => {
-                    staging.start(&dests[doc.source])?;
+                (
+                    DocKind::Open { compression },
+                    Sink::CleanMirror {
+                        staging,
+                        dests,
+                        compress,
+                    },
+                ) => {
+                    staging.start(&dests[doc.source], compress.unwrap_or(*compression))?;
                     continue;
                 }
-                (DocKind::Open, _) => continue,
+                (DocKind::Skipped, Sink::CleanMirror { staging, dests, .. }) => {
+                    copy_unchanged(staging, &dests[doc.source], source)?;
+                    continue;
+                }
+                (DocKind::Open { .. } | DocKind::Skipped, _) => continue,
                 _ => {}
             }
             let hits = &batch.hits[doc.hits.clone()];
@@ -131,6 +147,23 @@ impl Sink {
             Sink::CleanMirror { staging, .. } => staging.commit(),
         }
     }
+}
+
+/// A file that is not text: under `--out-dir` the same bytes, copied
+/// from the file itself (compressed or not); with `--in-place`, nothing:
+/// the file stays as it is.
+fn copy_unchanged(staging: &mut Staging, dest: &Path, source: &Source) -> Result<()> {
+    staging.abandon_current();
+    let Location::File(path) = &source.location else {
+        return Ok(());
+    };
+    if staging.root().is_none() {
+        return Ok(());
+    }
+    staging.start(dest, Compression::None)?;
+    let mut file = std::fs::File::open(path).map_err(|e| CliError::io("cannot read", path, e))?;
+    std::io::copy(&mut file, staging.writer()).map_err(|e| staging.error(e))?;
+    Ok(())
 }
 
 /// A document's name as JSON: its JSON Lines id as written, `FILE:LINE`

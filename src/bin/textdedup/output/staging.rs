@@ -18,6 +18,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{CliError, Result};
+use crate::format::{Compression, Encoder};
 use crate::output::replace::{self, Staged};
 use crate::output::stream::parent_of;
 use crate::output::BUF;
@@ -66,9 +67,9 @@ pub(crate) struct Staging {
 #[derive(Debug)]
 enum Current {
     /// Inside a fresh temporary tree: written directly.
-    Direct(BufWriter<File>, PathBuf),
+    Direct(BufWriter<Encoder<File>>, PathBuf),
     /// A temporary file, renamed at the end.
-    Temp(BufWriter<TempFile>, PathBuf),
+    Temp(BufWriter<Encoder<TempFile>>, PathBuf),
 }
 
 impl Staging {
@@ -200,12 +201,13 @@ impl Staging {
         Ok(())
     }
 
-    /// Starts the output file for `dest` (finishing the previous one).
+    /// Starts the output file for `dest`, compressed as `compression` says
+    /// (finishing the previous one).
     ///
     /// # Errors
     ///
     /// When a directory or the file cannot be created.
-    pub(crate) fn start(&mut self, dest: &Path) -> Result<()> {
+    pub(crate) fn start(&mut self, dest: &Path, compression: Compression) -> Result<()> {
         self.finish_current()?;
         let target = self.final_path(dest);
         self.current = Some(match &self.layout {
@@ -214,6 +216,7 @@ impl Staging {
                 let parent = parent_of(&path).to_path_buf();
                 self.ensure_dir(&parent)?;
                 let file = temp::under_lock(|| File::create(&path))
+                    .and_then(|f| Encoder::new(f, compression))
                     .map_err(|e| CliError::io("cannot create", &target, e))?;
                 Current::Direct(BufWriter::with_capacity(BUF, file), target)
             }
@@ -224,11 +227,30 @@ impl Staging {
                 let parent = parent_of(&target).to_path_buf();
                 self.ensure_dir(&parent)?;
                 let file = TempFile::new_in(&parent)
+                    .and_then(|f| Encoder::new(f, compression))
                     .map_err(|e| CliError::io("cannot create", &target, e))?;
                 Current::Temp(BufWriter::with_capacity(BUF, file), target)
             }
         });
         Ok(())
+    }
+
+    /// Drops the file being written: with `--in-place` its input stays as
+    /// it is; under an output directory nothing is written for it unless a
+    /// new file is started.
+    pub(crate) fn abandon_current(&mut self) {
+        if let Some(Current::Direct(_, _)) = &self.current {
+            // Inside the fresh tree: the next `start` truncates it, and a
+            // file never started again would stay empty: remove it.
+            if let (Some(Current::Direct(_, target)), Layout::Fresh { tree, root, .. }) =
+                (&self.current, &self.layout)
+            {
+                if let Ok(rel) = target.strip_prefix(root) {
+                    let _ = fs::remove_file(tree.path().join(rel));
+                }
+            }
+        }
+        self.current = None;
     }
 
     /// The current file's writer.
@@ -284,14 +306,15 @@ impl Staging {
     fn finish_current(&mut self) -> Result<()> {
         match self.current.take() {
             None => {}
-            Some(Current::Direct(mut w, target)) => {
-                w.flush()
-                    .map_err(|e| CliError::io("cannot write", &target, e))?;
+            Some(Current::Direct(w, target)) => {
+                let cannot = |e| CliError::io("cannot write", &target, e);
+                let encoder = w.into_inner().map_err(|e| cannot(e.into_error()))?;
+                encoder.finish().map_err(cannot)?;
             }
             Some(Current::Temp(w, target)) => {
-                let file = w
-                    .into_inner()
-                    .map_err(|e| CliError::io("cannot write", &target, e.into_error()))?;
+                let cannot = |e| CliError::io("cannot write", &target, e);
+                let encoder = w.into_inner().map_err(|e| cannot(e.into_error()))?;
+                let file = encoder.finish().map_err(cannot)?;
                 self.done.push(Staged { file, target });
             }
         }

@@ -14,6 +14,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{CliError, Result};
+use crate::format::{Compression, Encoder};
 use crate::output::replace::{self, Staged};
 use crate::output::BUF;
 use crate::temp::TempFile;
@@ -22,35 +23,42 @@ use crate::temp::TempFile;
 #[derive(Debug)]
 pub(crate) enum Stream {
     /// Standard output (what was written stays written).
-    Stdout(BufWriter<io::Stdout>),
+    Stdout(BufWriter<Encoder<io::Stdout>>),
     /// A device or pipe named by `--output`, written in place.
     Special {
         /// The opened device or pipe.
-        writer: BufWriter<File>,
+        writer: BufWriter<Encoder<File>>,
         /// Its path, for messages.
         target: PathBuf,
     },
     /// A temporary file to be renamed onto `target`.
     File {
         /// The temporary file.
-        writer: BufWriter<TempFile>,
+        writer: BufWriter<Encoder<TempFile>>,
         /// The final path (a symbolic link's target).
         target: PathBuf,
     },
 }
 
 impl Stream {
-    /// Standard output, or a temporary file next to `path`.
+    /// Standard output, or a temporary file next to `path`, compressed as
+    /// `compression` says (by default: as `path`'s extension says; never
+    /// for standard output).
     ///
     /// # Errors
     ///
     /// When `path` is a directory or a dangling link, or the temporary
     /// file cannot be created.
-    pub(crate) fn open(path: Option<&Path>) -> Result<Stream> {
+    pub(crate) fn open(path: Option<&Path>, compression: Option<Compression>) -> Result<Stream> {
         let Some(path) = path else {
-            return Ok(Stream::Stdout(BufWriter::with_capacity(BUF, io::stdout())));
+            let out = Encoder::new(io::stdout(), compression.unwrap_or_default())
+                .map_err(CliError::stdout)?;
+            return Ok(Stream::Stdout(BufWriter::with_capacity(BUF, out)));
         };
         let cannot = |e| CliError::io("cannot write", path, e);
+        let compression = compression
+            .or_else(|| Compression::of_name(path))
+            .unwrap_or_default();
         let target = match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 return Err(CliError::Usage(format!(
@@ -59,7 +67,11 @@ impl Stream {
                 )))
             }
             Ok(meta) if !meta.is_file() => {
-                let file = File::options().write(true).open(path).map_err(cannot)?;
+                let file = File::options()
+                    .write(true)
+                    .open(path)
+                    .and_then(|f| Encoder::new(f, compression))
+                    .map_err(cannot)?;
                 return Ok(Stream::Special {
                     writer: BufWriter::with_capacity(BUF, file),
                     target: path.to_path_buf(),
@@ -77,7 +89,9 @@ impl Stream {
             }
             Err(e) => return Err(cannot(e)),
         };
-        let file = TempFile::new_in(parent_of(&target)).map_err(cannot)?;
+        let file = TempFile::new_in(parent_of(&target))
+            .and_then(|f| Encoder::new(f, compression))
+            .map_err(cannot)?;
         Ok(Stream::File {
             writer: BufWriter::with_capacity(BUF, file),
             target,
@@ -118,14 +132,24 @@ impl Stream {
     /// When the last bytes cannot be written or the rename fails.
     pub(crate) fn commit(self) -> Result<()> {
         match self {
-            Stream::Stdout(mut w) => w.flush().map_err(CliError::stdout),
-            Stream::Special { mut writer, target } => writer
-                .flush()
-                .map_err(|e| CliError::io("cannot write", &target, e)),
-            Stream::File { writer, target } => {
-                let file = writer
+            Stream::Stdout(w) => {
+                let encoder = w
                     .into_inner()
-                    .map_err(|e| CliError::io("cannot write", &target, e.into_error()))?;
+                    .map_err(|e| CliError::stdout(e.into_error()))?;
+                encoder
+                    .finish()
+                    .and_then(|mut out| out.flush())
+                    .map_err(CliError::stdout)
+            }
+            Stream::Special { writer, target } => {
+                let cannot = |e| CliError::io("cannot write", &target, e);
+                let encoder = writer.into_inner().map_err(|e| cannot(e.into_error()))?;
+                encoder.finish().and_then(|mut f| f.flush()).map_err(cannot)
+            }
+            Stream::File { writer, target } => {
+                let cannot = |e| CliError::io("cannot write", &target, e);
+                let encoder = writer.into_inner().map_err(|e| cannot(e.into_error()))?;
+                let file = encoder.finish().map_err(cannot)?;
                 replace::commit(vec![Staged { file, target }])
             }
         }

@@ -1,0 +1,306 @@
+//! What a file holds, from its first bytes: gzip or zstd compression, or
+//! a format the tool does not clean (binary content, archives, images,
+//! Parquet outside a records run); and the decoders and encoders for the
+//! two compressions.
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+/// How a file's bytes are compressed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Compression {
+    /// Not compressed.
+    #[default]
+    None,
+    /// gzip (`1f 8b`), one member or several.
+    Gzip,
+    /// zstd (`28 b5 2f fd`), one frame or several.
+    Zstd,
+}
+
+/// The first bytes of a gzip stream.
+const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
+/// The first bytes of a zstd frame.
+const ZSTD_MAGIC: &[u8] = b"\x28\xb5\x2f\xfd";
+/// The first bytes of a Parquet file.
+pub(crate) const PARQUET_MAGIC: &[u8] = b"PAR1";
+
+impl Compression {
+    /// The compression whose magic bytes start `head`.
+    pub(crate) fn of_content(head: &[u8]) -> Compression {
+        if head.starts_with(GZIP_MAGIC) {
+            Compression::Gzip
+        } else if head.starts_with(ZSTD_MAGIC) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
+    /// The compression a file name announces (`.gz`, `.zst`, `.zstd`), if
+    /// any.
+    pub(crate) fn of_name(path: &Path) -> Option<Compression> {
+        match path.extension()?.to_str()? {
+            "gz" | "gzip" => Some(Compression::Gzip),
+            "zst" | "zstd" => Some(Compression::Zstd),
+            _ => None,
+        }
+    }
+
+    /// The name, for messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Compression::None => "uncompressed",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
+/// Bytes looked at to recognise a file.
+pub(crate) const SNIFF: usize = 8192;
+
+/// What makes `head` (a file's first bytes, decompressed) something the
+/// tool does not clean as text: a known container or binary format, or a
+/// NUL byte; `None` for text.
+pub(crate) fn not_text(head: &[u8]) -> Option<&'static str> {
+    const FORMATS: [(&[u8], &str); 14] = [
+        (b"PK\x03\x04", "a ZIP archive"),
+        (b"PK\x05\x06", "a ZIP archive"),
+        (b"%PDF-", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x7fELF", "an ELF executable"),
+        (b"BZh", "bzip2 data"),
+        (b"\xfd7zXZ\x00", "xz data"),
+        (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+        (b"\x04\x22\x4d\x18", "LZ4 data"),
+        (PARQUET_MAGIC, "a Parquet file"),
+        (GZIP_MAGIC, "gzip data inside gzip or zstd"),
+        (ZSTD_MAGIC, "zstd data inside gzip or zstd"),
+    ];
+    if let Some((_, what)) = FORMATS.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return Some(what);
+    }
+    if head.len() > 262 && &head[257..262] == b"ustar" {
+        return Some("a tar archive");
+    }
+    memchr::memchr(0, &head[..head.len().min(SNIFF)]).map(|_| "binary (NUL bytes)")
+}
+
+/// A reader with its first bytes looked at: its compression, and the
+/// decompressed stream.
+pub(crate) struct Opened {
+    /// How the bytes were compressed.
+    pub(crate) compression: Compression,
+    /// The decompressed bytes.
+    pub(crate) reader: Box<dyn Read + Send>,
+}
+
+/// Looks at the first bytes of `raw` and decompresses what follows when
+/// they are gzip's or zstd's magic. A name that announces a compression
+/// the content does not have is an error: the file is not what it says.
+///
+/// # Errors
+///
+/// A read error, or a name and content that disagree.
+pub(crate) fn open(mut raw: Box<dyn Read + Send>, name: Option<&Path>) -> io::Result<Opened> {
+    // A pipe may hand over fewer bytes than asked: read until four or
+    // the end.
+    let mut head = Vec::with_capacity(4);
+    while head.len() < 4 {
+        let mut byte = [0u8; 4];
+        let got = match raw.read(&mut byte[..4 - head.len()]) {
+            Ok(got) => got,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if got == 0 {
+            break;
+        }
+        head.extend_from_slice(&byte[..got]);
+    }
+    let compression = Compression::of_content(&head);
+    if let Some(said) = name.and_then(Compression::of_name) {
+        if said != compression {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "its name says {} but its content is {}",
+                    said.name(),
+                    compression.name()
+                ),
+            ));
+        }
+    }
+    let whole = io::Cursor::new(head).chain(raw);
+    let reader: Box<dyn Read + Send> = match compression {
+        Compression::None => Box::new(whole),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(whole)),
+        Compression::Zstd => Box::new(zstd::Decoder::new(whole)?),
+    };
+    Ok(Opened {
+        compression,
+        reader,
+    })
+}
+
+/// A writer that compresses what it is given, or passes it through.
+pub(crate) enum Encoder<W: Write> {
+    /// No compression.
+    Plain(W),
+    /// gzip at the default level.
+    Gzip(flate2::write::GzEncoder<W>),
+    /// zstd at the default level.
+    Zstd(zstd::Encoder<'static, W>),
+}
+
+impl<W: Write> Encoder<W> {
+    /// Compresses into `out` as `compression` says.
+    ///
+    /// # Errors
+    ///
+    /// When the zstd encoder cannot be set up.
+    pub(crate) fn new(out: W, compression: Compression) -> io::Result<Encoder<W>> {
+        Ok(match compression {
+            Compression::None => Encoder::Plain(out),
+            Compression::Gzip => Encoder::Gzip(flate2::write::GzEncoder::new(
+                out,
+                flate2::Compression::default(),
+            )),
+            Compression::Zstd => Encoder::Zstd(zstd::Encoder::new(out, 0)?),
+        })
+    }
+
+    /// Ends the compressed stream and gives back the writer.
+    ///
+    /// # Errors
+    ///
+    /// When the last bytes cannot be written.
+    pub(crate) fn finish(self) -> io::Result<W> {
+        match self {
+            Encoder::Plain(w) => Ok(w),
+            Encoder::Gzip(e) => e.finish(),
+            Encoder::Zstd(e) => e.finish(),
+        }
+    }
+}
+
+impl<W: Write> Write for Encoder<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Encoder::Plain(w) => w.write(buf),
+            Encoder::Gzip(e) => e.write(buf),
+            Encoder::Zstd(e) => e.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Encoder::Plain(w) => w.write_all(buf),
+            Encoder::Gzip(e) => e.write_all(buf),
+            Encoder::Zstd(e) => e.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Encoder::Plain(w) => w.flush(),
+            Encoder::Gzip(e) => e.flush(),
+            Encoder::Zstd(e) => e.flush(),
+        }
+    }
+}
+
+impl<W: Write> std::fmt::Debug for Encoder<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            Encoder::Plain(_) => Compression::None,
+            Encoder::Gzip(_) => Compression::Gzip,
+            Encoder::Zstd(_) => Compression::Zstd,
+        };
+        write!(f, "Encoder({})", kind.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{not_text, open, Compression, Encoder};
+    use std::io::{Read, Write};
+    use std::path::Path;
+
+    fn round_trip(compression: Compression, text: &[u8]) -> Vec<u8> {
+        let mut encoder = Encoder::new(Vec::new(), compression).unwrap();
+        encoder.write_all(text).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn compressions_are_recognised_and_undone() {
+        let text = b"line one\nline two\n".repeat(1000);
+        for compression in [Compression::None, Compression::Gzip, Compression::Zstd] {
+            let bytes = round_trip(compression, &text);
+            assert_eq!(Compression::of_content(&bytes), compression);
+            // Through a reader that hands over one byte at a time.
+            struct Drip(std::io::Cursor<Vec<u8>>);
+            impl Read for Drip {
+                fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                    let n = buf.len().min(1);
+                    self.0.read(&mut buf[..n])
+                }
+            }
+            let mut opened = open(Box::new(Drip(std::io::Cursor::new(bytes))), None).unwrap();
+            assert_eq!(opened.compression, compression);
+            let mut back = Vec::new();
+            opened.reader.read_to_end(&mut back).unwrap();
+            assert_eq!(back, text);
+        }
+        // Two gzip members, as `cat a.gz b.gz` makes.
+        let mut two = round_trip(Compression::Gzip, b"first\n");
+        two.extend(round_trip(Compression::Gzip, b"second\n"));
+        let mut back = String::new();
+        open(Box::new(std::io::Cursor::new(two)), None)
+            .unwrap()
+            .reader
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, "first\nsecond\n");
+        // Short and empty inputs.
+        for short in [&b""[..], b"a", b"\x1f"] {
+            let mut opened = open(Box::new(std::io::Cursor::new(short.to_vec())), None).unwrap();
+            let mut back = Vec::new();
+            opened.reader.read_to_end(&mut back).unwrap();
+            assert_eq!(back, short);
+        }
+    }
+
+    #[test]
+    fn a_name_that_lies_is_an_error() {
+        let plain = Box::new(std::io::Cursor::new(b"text\n".to_vec()));
+        let err = open(plain, Some(Path::new("a.jsonl.gz"))).err().unwrap();
+        assert!(err.to_string().contains("says gzip"), "{err}");
+        let zstd = Box::new(std::io::Cursor::new(round_trip(Compression::Zstd, b"x")));
+        assert!(open(zstd, Some(Path::new("a.gz"))).is_err());
+        let zstd = Box::new(std::io::Cursor::new(round_trip(Compression::Zstd, b"x")));
+        assert!(open(zstd, Some(Path::new("a.jsonl.zst"))).is_ok());
+    }
+
+    #[test]
+    fn text_and_what_is_not() {
+        assert_eq!(not_text(b"plain text\n"), None);
+        assert_eq!(not_text("é and ü\r\n".as_bytes()), None);
+        assert_eq!(not_text(b""), None);
+        assert!(not_text(b"text\0more").is_some());
+        assert!(not_text(b"\x89PNG\r\n\x1a\nrest").is_some());
+        assert!(not_text(b"PK\x03\x04rest").is_some());
+        assert!(not_text(b"PAR1").is_some());
+        let mut tar = vec![b'a'; 300];
+        tar[257..262].copy_from_slice(b"ustar");
+        assert!(not_text(&tar).is_some());
+        // A NUL byte past the first block does not count.
+        let mut late = vec![b'a'; super::SNIFF + 10];
+        late[super::SNIFF + 5] = 0;
+        assert_eq!(not_text(&late), None);
+    }
+}
