@@ -49,6 +49,8 @@ pub struct Config {
     min_len: usize,
     /// Seed of the fingerprints: 0 for plain (public) xxh3-128.
     seed: u64,
+    /// Threads of the deduper's own pool; 0 for the current rayon pool.
+    threads: usize,
 }
 
 impl Default for Config {
@@ -68,7 +70,38 @@ impl Config {
             scope: Scope::Corpus,
             min_len: DEFAULT_MIN_PARAGRAPH_LEN,
             seed: 0,
+            threads: 0,
         }
+    }
+
+    /// Builds the [`Deduper`](crate::paragraph::Deduper) for this
+    /// configuration: `Deduper::new(self)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Deduper::new`](crate::paragraph::Deduper::new).
+    pub fn build(self) -> Result<crate::paragraph::Deduper, ConfigError> {
+        crate::paragraph::Deduper::new(self)
+    }
+
+    /// Sets how many threads the deduper's batches (and large documents)
+    /// run on.
+    ///
+    /// The default value is 0: the current rayon pool, which is every core
+    /// unless the call runs inside a `rayon::ThreadPool::install`. Any
+    /// other value gives the deduper a pool of its own with that many
+    /// threads, built once with the deduper and shared by its clones, so
+    /// the thread count can be chosen without depending on rayon. The
+    /// answer is the same for every value. Without the `parallel` feature
+    /// everything runs on the calling thread, whatever this value.
+    pub const fn threads(mut self, threads: usize) -> Config {
+        self.threads = threads;
+        self
+    }
+
+    /// The configured thread count (0: the current rayon pool).
+    pub const fn get_threads(&self) -> usize {
+        self.threads
     }
 
     /// Sets how documents are cut into paragraphs.

@@ -42,12 +42,12 @@
 
 use crate::config::Config;
 use crate::dedup::paragraph::{for_each_candidate, Resolver};
-use crate::dedup::table::{shard_of, FirstSeen, SeenSet, Shard, SHARDS};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::par;
 use crate::report::{DocId, DocReport};
 use crate::span::Span;
 use crate::split::Split;
+use crate::table::{shard_of, FirstSeen, SeenSet, Shard, SHARDS};
 use core::ops::Range;
 
 /// The target size of a phase 1 work unit: large enough that per-unit

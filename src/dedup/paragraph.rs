@@ -1,11 +1,11 @@
 //! The paragraph pass over one document.
 
 use crate::config::Config;
-use crate::dedup::table::{FirstSeen, SeenSet};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::report::{DocId, DocReport, Origin, Removal, Stats};
 use crate::span::Span;
 use crate::split::{segments, segments_within, SegmentKind};
+use crate::table::{FirstSeen, SeenSet};
 
 /// Phase 1 over one region of a document: calls `f` with the fingerprint
 /// and full span (in document offsets) of every paragraph that can be a
@@ -98,6 +98,7 @@ impl<'t> Resolver<'t> {
             stats: Stats {
                 documents: 1,
                 bytes_in: text.len() as u64,
+                paragraphs_removed: Some(0),
                 ..Stats::default()
             },
         }
@@ -105,7 +106,7 @@ impl<'t> Resolver<'t> {
 
     /// The report, given the document's count of non-blank paragraphs.
     pub(crate) fn finish(mut self, paragraphs: u64) -> DocReport<'t> {
-        self.stats.paragraphs = paragraphs;
+        self.stats.paragraphs = Some(paragraphs);
         DocReport::new(self.text, self.doc, self.removals, self.stats)
     }
 
@@ -115,7 +116,7 @@ impl<'t> Resolver<'t> {
     /// copy ends where this one starts). The merged removal's first copy is
     /// then the first copies of all its paragraphs, in order.
     pub(crate) fn remove(&mut self, span: Span, first: Origin) {
-        self.stats.paragraphs_removed += 1;
+        *self.stats.paragraphs_removed.get_or_insert(0) += 1;
         self.stats.bytes_removed += span.len() as u64;
         if let Some(last) = self.removals.last_mut() {
             let origin = last.first();

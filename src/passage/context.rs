@@ -121,7 +121,7 @@ mod tests {
     fn a_shorter_left_room_only_drops_the_left_side() {
         let mut state = 7u64;
         let text: Vec<u8> = (0..600)
-            .map(|_| b"ab "[(crate::chunk::gear::splitmix64(&mut state) % 3) as usize])
+            .map(|_| b"ab "[(crate::gear::splitmix64(&mut state) % 3) as usize])
             .collect();
         for (m, k) in [(16, 16), (17, 16), (30, 16), (50, 22), (100, 32), (300, 32)] {
             let c = Context::new(m, k);

@@ -4,7 +4,7 @@
 //! and the same bytes also start at an earlier position: earlier in the
 //! same document (overlapping allowed), or anywhere in an earlier document
 //! of the corpus under [`Scope::Corpus`]. Matches never cross document
-//! boundaries. [`PassageFinder`] reports the union of all repeats as
+//! boundaries. [`Deduper`] reports the union of all repeats as
 //! removals, each naming one earlier occurrence whose bytes equal the
 //! removed bytes (checked byte by byte: a hash match alone never removes
 //! text), then [snaps](Snap) the removed spans inward to word, line or
@@ -17,13 +17,13 @@
 //! # Example
 //!
 //! ```
-//! use textdedup::passage::{PassageConfig, PassageFinder, PassageCorpus, Snap};
+//! use textdedup::passage::{Config, Deduper, Corpus, Snap};
 //! use textdedup::DocId;
 //!
-//! let finder = PassageFinder::new(PassageConfig::new().min_len(32).snap(Snap::Word))?;
-//! let mut corpus = PassageCorpus::new();
-//! let a = finder.find_in(&mut corpus, b"Intro. Subscribe to our newsletter for weekly updates! Bye.");
-//! let b = finder.find_in(&mut corpus, b"Hello. Subscribe to our newsletter for weekly updates! See you.");
+//! let finder = Deduper::new(Config::new().min_len(32).snap(Snap::Word))?;
+//! let mut corpus = Corpus::new();
+//! let a = finder.dedup_in(&mut corpus, b"Intro. Subscribe to our newsletter for weekly updates! Bye.");
+//! let b = finder.dedup_in(&mut corpus, b"Hello. Subscribe to our newsletter for weekly updates! See you.");
 //! assert!(a.removals().is_empty());
 //! let r = b.removals()[0];
 //! assert_eq!(&b.text()[r.span()], b"Subscribe to our newsletter for weekly updates! ");
@@ -78,7 +78,7 @@
 //! to 44 bits; only anchors of windows that were not already repeats are
 //! stored). When a hash already holds 32,
 //! a new anchor with that hash is refused and counted
-//! ([`PassageCorpus::refused_anchors`]). If no anchor was refused since the
+//! ([`Corpus::refused_anchors`]). If no anchor was refused since the
 //! corpus was created or cleared, the report is exactly the union of all
 //! repeats of at least `min_len` bytes, the suffix-array answer.
 //!
@@ -122,7 +122,7 @@
 //! lookups restart only after it ends. The worst case is bounded by
 //! `O(32 · min_len)` per anchor, not reached on natural text.
 //!
-//! Memory ([`PassageCorpus`]): the stored text (1 byte per input byte under
+//! Memory ([`Corpus`]): the stored text (1 byte per input byte under
 //! [`Scope::Corpus`]; nothing under [`Scope::Document`]) plus the anchor
 //! table, 10 bytes per slot (8 for the position, 2 of context that let
 //! lookups skip most comparisons that cannot succeed) with at most half
@@ -130,23 +130,23 @@
 //! `min_len` that is 0.6 to 1.1 bytes per input byte of novel text, and
 //! nothing for text covered by a match. Measured on a 64 MiB generated
 //! corpus: 1.7 bytes per input byte of heap
-//! ([`PassageCorpus::heap_bytes`]), the text included. A document scan also
+//! ([`Corpus::heap_bytes`]), the text included. A document scan also
 //! uses a few KiB of reusable buffers.
 
 mod anchor;
 mod context;
 mod extend;
 mod scan;
-mod snap;
 mod stored;
 mod table;
 
-pub use snap::Snap;
+pub use crate::snap::Snap;
 
 use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use crate::config::{ConfigError, Scope};
 use crate::report::{DocId, DocReport, Origin, Removal, Stats};
+use crate::snap;
 use crate::span::Span;
 
 use anchor::{Anchor, Params};
@@ -155,28 +155,28 @@ use stored::{Earlier, StoredText};
 use table::AnchorTable;
 
 /// The default shortest repeat, in bytes: 100. See
-/// [`PassageConfig::min_len`] for the reasoning.
+/// [`Config::min_len`] for the reasoning.
 pub const DEFAULT_MIN_PASSAGE_LEN: usize = 100;
 
 /// The smallest accepted `min_len`, in bytes: 16.
 pub const MIN_PASSAGE_LEN: usize = 16;
 
-/// Settings for a [`PassageFinder`], built by value.
+/// Settings for a [`Deduper`], built by value.
 ///
 /// # Examples
 ///
 /// ```
-/// use textdedup::passage::{PassageConfig, PassageFinder, Snap};
+/// use textdedup::passage::{Config, Deduper, Snap};
 /// use textdedup::Scope;
 ///
-/// let config = PassageConfig::new().min_len(64).snap(Snap::Line).scope(Scope::Document);
-/// let finder = PassageFinder::new(config)?;
+/// let config = Config::new().min_len(64).snap(Snap::Line).scope(Scope::Document);
+/// let finder = Deduper::new(config)?;
 /// assert_eq!(finder.config().get_min_len(), 64);
-/// assert!(PassageFinder::new(PassageConfig::new().min_len(8)).is_err());
+/// assert!(Deduper::new(Config::new().min_len(8)).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PassageConfig {
+pub struct Config {
     /// The shortest repeat that is found.
     min_len: usize,
     /// Where removals may start and end.
@@ -185,24 +185,53 @@ pub struct PassageConfig {
     scope: Scope,
     /// The seed of the anchor hash.
     seed: u64,
+    /// Threads of the deduper's own pool; 0 for the current rayon pool.
+    threads: usize,
 }
 
-impl Default for PassageConfig {
-    fn default() -> PassageConfig {
-        PassageConfig::new()
+impl Default for Config {
+    fn default() -> Config {
+        Config::new()
     }
 }
 
-impl PassageConfig {
+impl Config {
     /// The default configuration: `min_len` [`DEFAULT_MIN_PASSAGE_LEN`]
     /// (100), [`Snap::Word`], [`Scope::Corpus`].
-    pub const fn new() -> PassageConfig {
-        PassageConfig {
+    pub const fn new() -> Config {
+        Config {
             min_len: DEFAULT_MIN_PASSAGE_LEN,
             snap: Snap::Word,
             scope: Scope::Corpus,
             seed: 0,
+            threads: 0,
         }
+    }
+
+    /// Builds the [`Deduper`] for this configuration: `Deduper::new(self)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Deduper::new`].
+    pub fn build(self) -> Result<Deduper, ConfigError> {
+        Deduper::new(self)
+    }
+
+    /// Sets how many threads the deduper's batches (and large documents)
+    /// run on.
+    ///
+    /// The default value is 0: the current rayon pool. Any other value
+    /// gives the deduper a pool of its own, as
+    /// [`paragraph::Config::threads`](crate::paragraph::Config::threads)
+    /// does; the answer is the same for every value.
+    pub const fn threads(mut self, threads: usize) -> Config {
+        self.threads = threads;
+        self
+    }
+
+    /// The configured thread count (0: the current rayon pool).
+    pub const fn get_threads(&self) -> usize {
+        self.threads
     }
 
     /// Sets the shortest repeat, in bytes, that counts.
@@ -219,7 +248,7 @@ impl PassageConfig {
     /// comes from. Values from [`MIN_PASSAGE_LEN`] (16) up are accepted;
     /// smaller values are rejected when the finder is built, because
     /// k-grams shorter than 16 bytes repeat too often to anchor on.
-    pub const fn min_len(mut self, min_len: usize) -> PassageConfig {
+    pub const fn min_len(mut self, min_len: usize) -> Config {
         self.min_len = min_len;
         self
     }
@@ -227,7 +256,7 @@ impl PassageConfig {
     /// Sets where removals may start and end.
     ///
     /// The default value is [`Snap::Word`].
-    pub const fn snap(mut self, snap: Snap) -> PassageConfig {
+    pub const fn snap(mut self, snap: Snap) -> Config {
         self.snap = snap;
         self
     }
@@ -235,9 +264,9 @@ impl PassageConfig {
     /// Sets whether copies in earlier documents count.
     ///
     /// The default value is [`Scope::Corpus`]. It matters only for
-    /// [`PassageFinder::find_in`]; [`PassageFinder::find`] always works
+    /// [`Deduper::dedup_in`]; [`Deduper::dedup`] always works
     /// within its one document.
-    pub const fn scope(mut self, scope: Scope) -> PassageConfig {
+    pub const fn scope(mut self, scope: Scope) -> Config {
         self.scope = scope;
         self
     }
@@ -246,7 +275,7 @@ impl PassageConfig {
     ///
     /// The default value is 0, a fixed table: the same input always gives
     /// the same anchors on every machine. Reports do not depend on the seed
-    /// while [`PassageCorpus::refused_anchors`] is 0 (every repeat of
+    /// while [`Corpus::refused_anchors`] is 0 (every repeat of
     /// `min_len` bytes is found whatever the anchors), and never contain a
     /// false match (every byte is compared). What the seed protects is
     /// time and completeness: with the fixed table, someone who controls
@@ -256,7 +285,7 @@ impl PassageConfig {
     /// secret seed, such as [`random_seed`](crate::fingerprint::random_seed),
     /// on text that an adversary may have written; a corpus fed with one
     /// seed is re-indexed if a finder with another seed continues it.
-    pub const fn seed(mut self, seed: u64) -> PassageConfig {
+    pub const fn seed(mut self, seed: u64) -> Config {
         self.seed = seed;
         self
     }
@@ -293,19 +322,19 @@ impl PassageConfig {
     }
 }
 
-/// A configured passage finder: immutable, `Copy` (it holds its 2 KiB
-/// Gear table), `Send + Sync`.
+/// A configured passage-mode deduper: immutable, `Send + Sync`, cheap to
+/// clone (its 2 KiB Gear table is copied, its thread pool shared).
 ///
-/// Cross-document state lives in a [`PassageCorpus`] passed by `&mut`.
+/// Cross-document state lives in a [`Corpus`] passed by `&mut`.
 ///
 /// # Examples
 ///
 /// ```
-/// use textdedup::passage::{PassageConfig, PassageFinder, Snap};
+/// use textdedup::passage::{Config, Deduper, Snap};
 ///
-/// let finder = PassageFinder::new(PassageConfig::new().min_len(20).snap(Snap::Byte))?;
+/// let finder = Deduper::new(Config::new().min_len(20).snap(Snap::Byte))?;
 /// let text = b"xx: the same twenty bytes! and the same twenty bytes!";
-/// let report = finder.find(text);
+/// let report = finder.dedup(text);
 /// let r = report.removals()[0];
 /// assert_eq!(r.span().range(), 30..53);
 /// assert_eq!(r.first().start(), 3);
@@ -313,31 +342,34 @@ impl PassageConfig {
 /// assert_eq!(&*report.kept_bytes(), b"xx: the same twenty bytes! and");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug)]
-pub struct PassageFinder {
+#[derive(Clone, Debug)]
+pub struct Deduper {
     /// The validated configuration.
-    config: PassageConfig,
+    config: Config,
     /// Anchor parameters derived from `min_len` and the seed.
     params: Params,
+    /// Where the parallel loops run ([`Config::threads`]).
+    pool: crate::par::Pool,
 }
 
-impl PassageFinder {
+impl Deduper {
     /// Builds a finder from a configuration.
     ///
     /// # Errors
     ///
     /// A [`ConfigError`] naming `min_len` when it is below
     /// [`MIN_PASSAGE_LEN`].
-    pub fn new(config: PassageConfig) -> Result<PassageFinder, ConfigError> {
+    pub fn new(config: Config) -> Result<Deduper, ConfigError> {
         config.validate()?;
-        Ok(PassageFinder {
+        Ok(Deduper {
             config,
             params: Params::new(config.min_len, config.seed),
+            pool: crate::par::Pool::new(config.threads)?,
         })
     }
 
     /// The configuration this finder was built with.
-    pub fn config(&self) -> &PassageConfig {
+    pub fn config(&self) -> &Config {
         &self.config
     }
 
@@ -365,33 +397,35 @@ impl PassageFinder {
     /// # Examples
     ///
     /// ```
-    /// use textdedup::passage::PassageFinder;
+    /// use textdedup::passage::Deduper;
     ///
-    /// let finder = PassageFinder::default();
+    /// let finder = Deduper::default();
     /// let para = "A paragraph long enough to count as a passage: well over one hundred bytes, so the default finds it.\n";
     /// assert!(para.len() > 100);
     /// let text = format!("{para}Between.\n{para}");
-    /// let report = finder.find(text.as_bytes());
+    /// let report = finder.dedup(text.as_bytes());
     /// assert_eq!(report.kept_str()?, format!("{para}Between.\n"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn find<'t>(&self, text: &'t [u8]) -> DocReport<'t> {
-        let mut table = AnchorTable::default();
-        let mut scratch = Scratch::default();
-        self.find_with(
-            &mut table,
-            &mut scratch,
-            Earlier::NONE,
-            DocId::new(0),
-            text,
-            None,
-        )
+    pub fn dedup<'t>(&self, text: &'t [u8]) -> DocReport<'t> {
+        self.pool.install(|| {
+            let mut table = AnchorTable::default();
+            let mut scratch = Scratch::default();
+            self.find_with(
+                &mut table,
+                &mut scratch,
+                Earlier::NONE,
+                DocId::new(0),
+                text,
+                None,
+            )
+        })
     }
 
     /// Finds the repeats in the next document of a corpus: copies in
     /// earlier documents count under [`Scope::Corpus`].
     ///
-    /// The document gets the id [`PassageCorpus::documents`] had before the
+    /// The document gets the id [`Corpus::documents`] had before the
     /// call. Under [`Scope::Corpus`] the corpus then stores the document's
     /// bytes and anchors; under [`Scope::Document`] it forgets everything
     /// before each document and stores nothing.
@@ -403,9 +437,14 @@ impl PassageFinder {
     /// # Complexity
     ///
     /// Linear time in `text.len()`; the corpus grows by `text.len()` bytes
-    /// of text plus the new anchors (see [`PassageCorpus`]). A large
-    /// document uses every thread, as in [`PassageFinder::find`].
-    pub fn find_in<'t>(&self, corpus: &mut PassageCorpus, text: &'t [u8]) -> DocReport<'t> {
+    /// of text plus the new anchors (see [`Corpus`]). A large
+    /// document uses every thread, as in [`Deduper::dedup`].
+    pub fn dedup_in<'t>(&self, corpus: &mut Corpus, text: &'t [u8]) -> DocReport<'t> {
+        self.pool.install(|| self.one_in(corpus, text))
+    }
+
+    /// [`Deduper::dedup_in`] on the current pool.
+    fn one_in<'t>(&self, corpus: &mut Corpus, text: &'t [u8]) -> DocReport<'t> {
         if self.config.scope == Scope::Document {
             let doc = DocId::new(corpus.documents);
             corpus.documents += 1;
@@ -430,7 +469,7 @@ impl PassageFinder {
     }
 
     /// Finds the repeats in a batch of documents, the next ones of a
-    /// corpus: exactly the reports of [`PassageFinder::find_in`] on each
+    /// corpus: exactly the reports of [`Deduper::dedup_in`] on each
     /// document in order.
     ///
     /// Under [`Scope::Document`] the documents are independent and run on
@@ -454,7 +493,7 @@ impl PassageFinder {
     ///
     /// # Complexity
     ///
-    /// Linear time in the batch's bytes, as [`PassageFinder::find_in`].
+    /// Linear time in the batch's bytes, as [`Deduper::dedup_in`].
     /// Under [`Scope::Corpus`], two rounds of anchor events are held at a
     /// time: 24 bytes per event, about 0.7 bytes per input byte at the
     /// default `min_len` (11 MiB per round), at most 37 MiB per round. A
@@ -464,20 +503,29 @@ impl PassageFinder {
     /// # Examples
     ///
     /// ```
-    /// use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+    /// use textdedup::passage::{Config, Corpus, Deduper};
     ///
-    /// let finder = PassageFinder::new(PassageConfig::new().min_len(20))?;
+    /// let finder = Deduper::new(Config::new().min_len(20))?;
     /// let docs = ["a sentence shared by both documents.", "x: a sentence shared by both documents."];
-    /// let batch = finder.find_batch(&mut PassageCorpus::new(), &docs);
-    /// let mut corpus = PassageCorpus::new();
-    /// let one_by_one: Vec<_> = docs.iter().map(|d| finder.find_in(&mut corpus, d.as_bytes())).collect();
+    /// let batch = finder.dedup_batch(&mut Corpus::new(), &docs);
+    /// let mut corpus = Corpus::new();
+    /// let one_by_one: Vec<_> = docs.iter().map(|d| finder.dedup_in(&mut corpus, d.as_bytes())).collect();
     /// assert_eq!(batch, one_by_one); // compare to sequential
     /// assert_eq!(batch[1].kept_str()?, "x: ");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn find_batch<'t, T: AsRef<[u8]> + Sync>(
+    pub fn dedup_batch<'t, T: AsRef<[u8]> + Sync>(
         &self,
-        corpus: &mut PassageCorpus,
+        corpus: &mut Corpus,
+        docs: &'t [T],
+    ) -> Vec<DocReport<'t>> {
+        self.pool.install(|| self.batch_in(corpus, docs))
+    }
+
+    /// [`Deduper::dedup_batch`] on the current pool.
+    fn batch_in<'t, T: AsRef<[u8]> + Sync>(
+        &self,
+        corpus: &mut Corpus,
         docs: &'t [T],
     ) -> Vec<DocReport<'t>> {
         if self.config.scope == Scope::Document {
@@ -514,17 +562,17 @@ impl PassageFinder {
     /// batches, handing each report to `sink` in corpus order.
     ///
     /// Documents are gathered until they hold at least `batch_bytes` bytes
-    /// (or the stream ends), searched with [`PassageFinder::find_batch`],
+    /// (or the stream ends), searched with [`Deduper::dedup_batch`],
     /// given to `sink` one by one, and dropped. The answer is that of
-    /// [`PassageFinder::find_in`] on each document in order, for every
+    /// [`Deduper::dedup_in`] on each document in order, for every
     /// `batch_bytes` and every thread count.
     ///
     /// # Memory
     ///
     /// At most `batch_bytes` plus one document of the caller's text at a
-    /// time and the batch's working memory ([`PassageFinder::find_batch`]).
+    /// time and the batch's working memory ([`Deduper::dedup_batch`]).
     /// Under [`Scope::Corpus`] the corpus keeps a copy of every document and
-    /// its anchors (about 1.7 bytes per byte, [`PassageCorpus::heap_bytes`]),
+    /// its anchors (about 1.7 bytes per byte, [`Corpus::heap_bytes`]),
     /// so the stream must fit in memory once; under [`Scope::Document`]
     /// nothing is kept from one batch to the next.
     ///
@@ -535,27 +583,27 @@ impl PassageFinder {
     /// # Examples
     ///
     /// ```
-    /// use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+    /// use textdedup::passage::{Config, Corpus, Deduper};
     ///
-    /// let finder = PassageFinder::new(PassageConfig::new().min_len(30))?;
+    /// let finder = Deduper::new(Config::new().min_len(30))?;
     /// let docs: Vec<String> =
     ///     (0..100).map(|i| format!("Page {i}. Reproduced with the permission of the owner.")).collect();
     /// let mut streamed = Vec::new();
-    /// finder.find_stream(&mut PassageCorpus::new(), &docs, 1000, |report| {
+    /// finder.dedup_stream(&mut Corpus::new(), &docs, 1000, |report| {
     ///     streamed.push(report.removals().to_vec());
     ///     Ok::<(), std::io::Error>(())
     /// })?;
-    /// let mut corpus = PassageCorpus::new();
-    /// let one_by_one: Vec<_> = docs.iter().map(|d| finder.find_in(&mut corpus, d.as_bytes()).removals().to_vec()).collect();
+    /// let mut corpus = Corpus::new();
+    /// let one_by_one: Vec<_> = docs.iter().map(|d| finder.dedup_in(&mut corpus, d.as_bytes()).removals().to_vec()).collect();
     /// assert_eq!(streamed, one_by_one);
     /// // Every later page loses the notice from its first word on.
     /// let notice = "Reproduced with the permission of the owner.";
     /// assert!(streamed[1..].iter().all(|r| r.len() == 1 && r[0].span().len() == notice.len()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn find_stream<T, I, F, E>(
+    pub fn dedup_stream<T, I, F, E>(
         &self,
-        corpus: &mut PassageCorpus,
+        corpus: &mut Corpus,
         docs: I,
         batch_bytes: usize,
         mut sink: F,
@@ -566,20 +614,20 @@ impl PassageFinder {
         F: FnMut(DocReport<'_>) -> Result<(), E>,
     {
         crate::stream::in_batches(docs, batch_bytes, |batch| {
-            self.find_batch(corpus, batch)
+            self.dedup_batch(corpus, batch)
                 .into_iter()
                 .try_for_each(&mut sink)
         })
     }
 
-    /// [`PassageFinder::find_batch`] under [`Scope::Corpus`], for a corpus
+    /// [`Deduper::dedup_batch`] under [`Scope::Corpus`], for a corpus
     /// already indexed for these parameters, in rounds of about
     /// `round_bytes` (by default a 32nd of the batch, within bounds).
     /// Without `copy_in_rounds`, the batch's text is copied at the end only
     /// (for tests: otherwise when it is copied depends on timing).
     fn find_corpus_batch<'t>(
         &self,
-        corpus: &mut PassageCorpus,
+        corpus: &mut Corpus,
         texts: &[&'t [u8]],
         round_bytes: Option<usize>,
         copy_in_rounds: bool,
@@ -672,7 +720,7 @@ impl PassageFinder {
         reports
     }
 
-    /// [`PassageFinder::find_in`] under [`Scope::Corpus`], for a corpus
+    /// [`Deduper::dedup_in`] under [`Scope::Corpus`], for a corpus
     /// already indexed for these parameters, with the document's anchor
     /// events when they were computed ahead.
     ///
@@ -681,7 +729,7 @@ impl PassageFinder {
     /// document is only noted too; otherwise (`None`) it is stored.
     fn find_next<'t>(
         &self,
-        corpus: &mut PassageCorpus,
+        corpus: &mut Corpus,
         unstored: Option<&[&[u8]]>,
         text: &'t [u8],
         anchors: Option<&[Anchor]>,
@@ -735,12 +783,91 @@ impl PassageFinder {
     }
 }
 
-impl Default for PassageFinder {
-    fn default() -> PassageFinder {
-        PassageFinder {
-            config: PassageConfig::new(),
+impl Default for Deduper {
+    fn default() -> Deduper {
+        Deduper {
+            config: Config::new(),
             params: Params::new(DEFAULT_MIN_PASSAGE_LEN, 0),
+            pool: crate::par::Pool::default(),
         }
+    }
+}
+
+impl crate::Dedup for Deduper {
+    type Corpus = Corpus;
+
+    fn dedup<'t>(&self, text: &'t [u8]) -> DocReport<'t> {
+        Deduper::dedup(self, text)
+    }
+
+    fn dedup_in<'t>(&self, corpus: &mut Corpus, text: &'t [u8]) -> DocReport<'t> {
+        Deduper::dedup_in(self, corpus, text)
+    }
+
+    fn dedup_batch<'t, T: AsRef<[u8]> + Sync>(
+        &self,
+        corpus: &mut Corpus,
+        docs: &'t [T],
+    ) -> Vec<DocReport<'t>> {
+        Deduper::dedup_batch(self, corpus, docs)
+    }
+}
+
+/// The old name of [`Config`].
+#[deprecated(since = "0.2.0", note = "renamed `textdedup::passage::Config`")]
+pub type PassageConfig = Config;
+
+/// The old name of [`Deduper`].
+#[deprecated(since = "0.2.0", note = "renamed `textdedup::passage::Deduper`")]
+pub type PassageFinder = Deduper;
+
+/// The old name of [`Corpus`].
+#[deprecated(since = "0.2.0", note = "renamed `textdedup::passage::Corpus`")]
+pub type PassageCorpus = Corpus;
+
+/// The old method names, kept for one release.
+impl Deduper {
+    /// The old name of [`Deduper::dedup`].
+    #[deprecated(since = "0.2.0", note = "renamed `dedup`, as in every mode")]
+    pub fn find<'t>(&self, text: &'t [u8]) -> DocReport<'t> {
+        self.dedup(text)
+    }
+
+    /// The old name of [`Deduper::dedup_in`].
+    #[deprecated(since = "0.2.0", note = "renamed `dedup_in`, as in every mode")]
+    pub fn find_in<'t>(&self, corpus: &mut Corpus, text: &'t [u8]) -> DocReport<'t> {
+        self.dedup_in(corpus, text)
+    }
+
+    /// The old name of [`Deduper::dedup_batch`].
+    #[deprecated(since = "0.2.0", note = "renamed `dedup_batch`, as in every mode")]
+    pub fn find_batch<'t, T: AsRef<[u8]> + Sync>(
+        &self,
+        corpus: &mut Corpus,
+        docs: &'t [T],
+    ) -> Vec<DocReport<'t>> {
+        self.dedup_batch(corpus, docs)
+    }
+
+    /// The old name of [`Deduper::dedup_stream`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Deduper::dedup_stream`].
+    #[deprecated(since = "0.2.0", note = "renamed `dedup_stream`, as in every mode")]
+    pub fn find_stream<T, I, F, E>(
+        &self,
+        corpus: &mut Corpus,
+        docs: I,
+        batch_bytes: usize,
+        sink: F,
+    ) -> Result<(), E>
+    where
+        T: AsRef<[u8]> + Sync,
+        I: IntoIterator<Item = T>,
+        F: FnMut(DocReport<'_>) -> Result<(), E>,
+    {
+        self.dedup_stream(corpus, docs, batch_bytes, sink)
     }
 }
 
@@ -814,7 +941,7 @@ fn removals(
 /// anchor table.
 ///
 /// Documents are appended in corpus order with
-/// [`PassageFinder::find_in`]; each gets the next [`DocId`], from 0. Unlike
+/// [`Deduper::dedup_in`]; each gets the next [`DocId`], from 0. Unlike
 /// paragraph mode's corpus, this one holds text: every earlier byte can be
 /// the first copy of a later passage, and a match is only reported after
 /// its bytes were compared.
@@ -824,7 +951,7 @@ fn removals(
 /// Under [`Scope::Corpus`]: 1 byte per input byte of stored text, 16.5
 /// bytes per document for its start (and an index of every 16th start),
 /// and the anchor table: 10 bytes per slot, at most
-/// half used, one used slot per stored anchor ([`PassageCorpus::anchors`]).
+/// half used, one used slot per stored anchor ([`Corpus::anchors`]).
 /// Anchors are about 1 in `(w + 1) / 2` positions of text not covered by an
 /// earlier copy (1 in 35 at the default `min_len` of 100): 0.6 to 1.1 bytes
 /// per input byte of new text, nothing for repeated text. Measured on a
@@ -833,8 +960,8 @@ fn removals(
 /// text. The text is kept in segments that never move:
 /// documents fed one by one fill segments of 64 KiB to 64 MiB (each about
 /// half the text fed one by one before it), a batch gets one segment of
-/// its size, and [`PassageCorpus::with_capacity`] sizes the first. A batch
-/// ([`PassageFinder::find_batch`]) sizes the table first for the anchors it
+/// its size, and [`Corpus::with_capacity`] sizes the first. A batch
+/// ([`Deduper::dedup_batch`]) sizes the table first for the anchors it
 /// expects: at the rate of the text stored so far, or, in a corpus of less
 /// than 1 MiB, that of novel text (so a first batch of copies holds a
 /// table as large as novel text would need). Positions past 256 GiB
@@ -843,18 +970,18 @@ fn removals(
 /// # Examples
 ///
 /// ```
-/// use textdedup::passage::{PassageCorpus, PassageFinder};
+/// use textdedup::passage::{Corpus, Deduper};
 ///
-/// let finder = PassageFinder::default();
-/// let mut corpus = PassageCorpus::new();
+/// let finder = Deduper::default();
+/// let mut corpus = Corpus::new();
 /// let doc = vec![b'x'; 300];
-/// finder.find_in(&mut corpus, &doc);
+/// finder.dedup_in(&mut corpus, &doc);
 /// assert_eq!(corpus.documents(), 1);
 /// assert_eq!(corpus.text_bytes(), 300);
 /// assert_eq!(corpus.refused_anchors(), 0);
 /// ```
 #[derive(Clone, Debug, Default)]
-pub struct PassageCorpus {
+pub struct Corpus {
     /// The stored documents: the bytes matches are verified against.
     text: StoredText,
     /// k-gram hash to earlier anchor positions (global positions in `text`).
@@ -867,10 +994,10 @@ pub struct PassageCorpus {
     scratch: Scratch,
 }
 
-impl PassageCorpus {
+impl Corpus {
     /// An empty corpus.
-    pub fn new() -> PassageCorpus {
-        PassageCorpus::default()
+    pub fn new() -> Corpus {
+        Corpus::default()
     }
 
     /// An empty corpus with room for `text_bytes` bytes of documents: the
@@ -880,13 +1007,13 @@ impl PassageCorpus {
     /// # Examples
     ///
     /// ```
-    /// use textdedup::passage::PassageCorpus;
+    /// use textdedup::passage::Corpus;
     ///
-    /// let corpus = PassageCorpus::with_capacity(1 << 20);
+    /// let corpus = Corpus::with_capacity(1 << 20);
     /// assert!(corpus.heap_bytes() >= 1 << 20);
     /// ```
-    pub fn with_capacity(text_bytes: usize) -> PassageCorpus {
-        let mut corpus = PassageCorpus::new();
+    pub fn with_capacity(text_bytes: usize) -> Corpus {
+        let mut corpus = Corpus::new();
         corpus.text.reserve(text_bytes);
         corpus.table.reserve(text_bytes / 32);
         corpus
@@ -996,7 +1123,7 @@ mod tests {
     }
 
     /// Everything a report and a corpus say.
-    fn outcome(reports: &[DocReport<'_>], corpus: &PassageCorpus) -> String {
+    fn outcome(reports: &[DocReport<'_>], corpus: &Corpus) -> String {
         let mut out = format!(
             "{} docs, {} bytes, {} anchors, {} refused\n",
             corpus.documents(),
@@ -1013,11 +1140,11 @@ mod tests {
     #[test]
     fn the_generator_fills_hashes_and_takes_many_rounds() {
         let docs = documents(1, 30, 2);
-        let finder = PassageFinder::new(PassageConfig::new().min_len(40)).unwrap();
-        let mut corpus = PassageCorpus::new();
+        let finder = Deduper::new(Config::new().min_len(40)).unwrap();
+        let mut corpus = Corpus::new();
         let removed: usize = docs
             .iter()
-            .map(|d| finder.find_in(&mut corpus, d).removals().len())
+            .map(|d| finder.dedup_in(&mut corpus, d).removals().len())
             .sum();
         assert!(removed > 0 && corpus.refused_anchors() > 0);
         // Rounds of up to 3,000 bytes: several per batch.
@@ -1041,12 +1168,11 @@ mod tests {
                 docs.insert(11, b"tiny".to_vec());
                 docs.push(Vec::new());
                 let texts: Vec<&[u8]> = docs.iter().map(Vec::as_slice).collect();
-                let finder =
-                    PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
-                let mut seq = PassageCorpus::new();
-                let want: Vec<_> = docs.iter().map(|d| finder.find_in(&mut seq, d)).collect();
+                let finder = Deduper::new(Config::new().min_len(m).snap(Snap::Byte)).unwrap();
+                let mut seq = Corpus::new();
+                let want: Vec<_> = docs.iter().map(|d| finder.dedup_in(&mut seq, d)).collect();
                 for copy_in_rounds in [true, false] {
-                    let mut batch = PassageCorpus::new();
+                    let mut batch = Corpus::new();
                     batch.params = Some(finder.params);
                     let rounds = Some(round_bytes);
                     let got = pool.install(|| {
@@ -1086,21 +1212,20 @@ mod tests {
         let before = documents(12, 10, 2).concat();
         assert!(big.len() > 20 * 8192, "{} bytes: many regions", big.len());
         for m in [16, 40, 100] {
-            let finder =
-                PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
+            let finder = Deduper::new(Config::new().min_len(m).snap(Snap::Byte)).unwrap();
             let run = |threads: usize| {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
                     .build()
                     .unwrap();
                 pool.install(|| {
-                    let mut corpus = PassageCorpus::new();
+                    let mut corpus = Corpus::new();
                     let reports = [
-                        finder.find_in(&mut corpus, &before),
-                        finder.find_in(&mut corpus, &big),
-                        finder.find_in(&mut corpus, &big[1000..]),
+                        finder.dedup_in(&mut corpus, &before),
+                        finder.dedup_in(&mut corpus, &big),
+                        finder.dedup_in(&mut corpus, &big[1000..]),
                     ];
-                    let alone = finder.find(&big);
+                    let alone = finder.dedup(&big);
                     format!("{}{:?}", outcome(&reports, &corpus), alone.removals())
                 })
             };
@@ -1128,11 +1253,11 @@ mod tests {
             copy_in_rounds in any::<bool>(),
         ) {
             let docs = documents(seed, 30, letters);
-            let finder = PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
-            let mut seq = PassageCorpus::new();
-            let want: Vec<_> = docs.iter().map(|d| finder.find_in(&mut seq, d)).collect();
+            let finder = Deduper::new(Config::new().min_len(m).snap(Snap::Byte)).unwrap();
+            let mut seq = Corpus::new();
+            let want: Vec<_> = docs.iter().map(|d| finder.dedup_in(&mut seq, d)).collect();
             let texts: Vec<&[u8]> = docs.iter().map(Vec::as_slice).collect();
-            let mut batch = PassageCorpus::new();
+            let mut batch = Corpus::new();
             batch.params = Some(finder.params);
             let rounds = Some(round_bytes);
             let mut got = finder.find_corpus_batch(&mut batch, &texts[..split], rounds, copy_in_rounds);
@@ -1140,22 +1265,22 @@ mod tests {
             prop_assert_eq!(outcome(&got, &batch), outcome(&want, &seq));
             // A corpus sized up front (its table laid out differently)
             // answers the same too.
-            let mut sized = PassageCorpus::with_capacity(1 << 20);
-            let same: Vec<_> = docs.iter().map(|d| finder.find_in(&mut sized, d)).collect();
+            let mut sized = Corpus::with_capacity(1 << 20);
+            let same: Vec<_> = docs.iter().map(|d| finder.dedup_in(&mut sized, d)).collect();
             prop_assert_eq!(outcome(&same, &sized), outcome(&want, &seq));
             // A batch into a corpus sized up front, too.
-            let mut sized_batch = PassageCorpus::with_capacity(1 << 16);
+            let mut sized_batch = Corpus::with_capacity(1 << 16);
             sized_batch.params = Some(finder.params);
             let got = finder.find_corpus_batch(&mut sized_batch, &texts, rounds, true);
             prop_assert_eq!(outcome(&got, &sized_batch), outcome(&want, &seq));
             // The corpora answer the same afterwards, one by one, then with
             // another `min_len` (their anchors rebuilt from the stored text).
-            let other = PassageFinder::new(PassageConfig::new().min_len(m + 7).snap(Snap::Byte)).unwrap();
+            let other = Deduper::new(Config::new().min_len(m + 7).snap(Snap::Byte)).unwrap();
             for (i, d) in docs.iter().rev().take(6).enumerate() {
                 let f = if i < 3 { &finder } else { &other };
-                let a = f.find_in(&mut seq, d).removals().to_vec();
-                let b = f.find_in(&mut batch, d).removals().to_vec();
-                let c = f.find_in(&mut sized_batch, d).removals().to_vec();
+                let a = f.dedup_in(&mut seq, d).removals().to_vec();
+                let b = f.dedup_in(&mut batch, d).removals().to_vec();
+                let c = f.dedup_in(&mut sized_batch, d).removals().to_vec();
                 prop_assert_eq!(&a, &b);
                 prop_assert_eq!(&a, &c);
             }
