@@ -218,7 +218,6 @@
 mod api;
 pub mod chunk;
 mod config;
-mod dedup;
 pub mod fingerprint;
 mod gear;
 mod par;
@@ -232,9 +231,11 @@ mod stream;
 mod table;
 
 pub use api::Dedup;
-pub use config::{Config, ConfigError, Scope, DEFAULT_MIN_PARAGRAPH_LEN};
-pub use dedup::{dedup_str, Corpus, CorpusMismatch, Deduper};
+pub use config::{ConfigError, Scope};
 pub use fingerprint::Normalize;
+pub use paragraph::{
+    dedup_str, Config, Corpus, CorpusMismatch, Deduper, DEFAULT_MIN_PARAGRAPH_LEN,
+};
 pub use report::{DocId, DocReport, Origin, Removal, Stats};
 pub use span::Span;
 pub use split::Split;

@@ -2,8 +2,8 @@
 
 use core::fmt;
 
-use crate::config::Config;
 use crate::fingerprint::Normalize;
+use crate::paragraph::Config;
 use crate::split::Split;
 use crate::table::SeenSet;
 

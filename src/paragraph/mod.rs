@@ -22,7 +22,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub use crate::config::{Config, DEFAULT_MIN_PARAGRAPH_LEN};
-pub use crate::dedup::{Corpus, CorpusMismatch, Deduper};
+mod batch;
+mod config;
+mod corpus;
+mod deduper;
+mod document;
+
 pub use crate::fingerprint::Normalize;
 pub use crate::split::Split;
+pub use config::{Config, DEFAULT_MIN_PARAGRAPH_LEN};
+pub use corpus::{Corpus, CorpusMismatch};
+pub use deduper::{dedup_str, Deduper};

@@ -1,13 +1,8 @@
-//! The deduplication engine: [`Deduper`] (immutable, shareable) and
-//! [`Corpus`] (the mutable cross-document state).
+//! Paragraph mode's engine: [`Deduper`] (immutable, shareable); its state
+//! lives in a [`Corpus`].
 
-mod batch;
-mod corpus;
-mod paragraph;
-
-pub use corpus::{Corpus, CorpusMismatch};
-
-use crate::config::{Config, ConfigError, Scope};
+use crate::config::{ConfigError, Scope};
+use crate::paragraph::{batch, document, Config, Corpus, CorpusMismatch};
 use crate::report::{DocId, DocReport};
 use crate::table::SeenSet;
 
@@ -377,7 +372,7 @@ impl Deduper {
                 return report;
             }
         }
-        paragraph::dedup_paragraphs(&self.config, seen, doc, text)
+        document::dedup_paragraphs(&self.config, seen, doc, text)
     }
 }
 
