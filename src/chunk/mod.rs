@@ -77,9 +77,8 @@
 //! - **`size_normalization`** (default 0) narrows the spread of chunk lengths
 //!   around `avg` (FastCDC's normalized chunking). On generated text with
 //!   shifted repeats it finds *fewer* duplicate bytes at every level above 0
-//!   (at avg 1024: 36.4% at level 0, 34.3% at 1, 31.5% at 2, 24.2% at 3, and
-//!   30.8% for the `fastcdc` crate at its default level 1), so it is off by
-//!   default; it is there for workloads that need a narrow size range.
+//!   (`examples/chunk_dedup_ratio.rs` measures it; BENCHMARKS.md has the
+//!   figures), so it is off by default; it is there for workloads that need a narrow size range.
 //! - **`seed`** changes the gear table. Use a secret seed when an adversary
 //!   could craft input to force chunk boundaries (for example to learn
 //!   whether some content is already stored); chunks made with different

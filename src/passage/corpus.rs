@@ -23,10 +23,8 @@ use crate::passage::table::AnchorTable;
 /// half used, one used slot per stored anchor ([`Corpus::anchors`]).
 /// Anchors are about 1 in `(w + 1) / 2` positions of text not covered by an
 /// earlier copy (1 in 35 at the default `min_len` of 100): 0.6 to 1.1 bytes
-/// per input byte of new text, nothing for repeated text. Measured on a
-/// 64 MiB generated corpus (15% copies, `min_len` 100): 1.64 million
-/// anchors, a 40 MiB table, 1.7 bytes per input byte of heap with the
-/// text. The text is kept in segments that never move:
+/// per input byte of new text, nothing for repeated text (BENCHMARKS.md
+/// has the heap measured on a generated corpus). The text is kept in segments that never move:
 /// documents fed one by one fill segments of 64 KiB to 64 MiB (each about
 /// half the text fed one by one before it), a batch gets one segment of
 /// its size, and [`Corpus::with_capacity`] sizes the first. A batch

@@ -169,8 +169,8 @@ impl Deduper {
     /// at most 16 MiB at the default `min_len`, 1 MiB at `min_len` 16), and
     /// while one round is matched, the other threads compute the winnowing
     /// of the next (a rolling hash and a sliding minimum over every byte,
-    /// and each anchor's context bytes: 25% to 40% of the single-thread
-    /// time); then one of them copies documents into the corpus's stored
+    /// and each anchor's context bytes: a large part of the single-thread
+    /// time, see BENCHMARKS.md); then one of them copies documents into the corpus's stored
     /// text until the round's matching ends (the rest is copied at the end,
     /// on every thread). The matching thread reads those anchor events instead of
     /// computing them, and the batch's documents where they are; the

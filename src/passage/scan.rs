@@ -214,7 +214,7 @@ impl Events<'_> {
                 // A forward walk, not a binary search: the events were
                 // written on another thread, and reading them in order lets
                 // the prefetcher bring them in (a binary search missed the
-                // cache at every step: 7% of the matching thread's time).
+                // cache at every step).
                 let from = *next;
                 let rest = &events[from..];
                 *next += rest
