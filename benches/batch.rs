@@ -23,7 +23,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rayon::ThreadPoolBuilder;
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+use textdedup::passage;
 use textdedup::{Corpus, Deduper, Scope};
 
 mod common;
@@ -67,23 +67,24 @@ fn bench(c: &mut Criterion) {
     // Passage mode: corpus scope (each document against all earlier text:
     // matched in corpus order, winnowed ahead in parallel) and document
     // scope (documents independent).
-    let passages = PassageFinder::default();
-    let passages_doc = PassageFinder::new(PassageConfig::new().scope(Scope::Document)).unwrap();
+    let passages = passage::Deduper::default();
+    let passages_doc =
+        passage::Deduper::new(passage::Config::new().scope(Scope::Document)).unwrap();
     for finder in [&passages, &passages_doc] {
-        let mut corpus = PassageCorpus::new();
+        let mut corpus = passage::Corpus::new();
         let one_by_one: Vec<_> = docs
             .iter()
-            .map(|d| finder.find_in(&mut corpus, d))
+            .map(|d| finder.dedup_in(&mut corpus, d))
             .collect();
         for &t in &threads {
             let pool = ThreadPoolBuilder::new().num_threads(t).build().unwrap();
-            let batch = pool.install(|| finder.find_batch(&mut PassageCorpus::new(), &docs));
+            let batch = pool.install(|| finder.dedup_batch(&mut passage::Corpus::new(), &docs));
             assert_eq!(batch, one_by_one);
         }
     }
     let one_passages = |t: usize| {
         let pool = ThreadPoolBuilder::new().num_threads(t).build().unwrap();
-        pool.install(|| passages.find(&one).removals().to_vec())
+        pool.install(|| passages.dedup(&one).removals().to_vec())
     };
     let one_thread = one_passages(1);
     assert!(!one_thread.is_empty());
@@ -120,7 +121,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 pool.install(|| {
                     passages
-                        .find_batch(&mut PassageCorpus::new(), black_box(&docs))
+                        .dedup_batch(&mut passage::Corpus::new(), black_box(&docs))
                         .len()
                 })
             })
@@ -131,7 +132,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 pool.install(|| {
                     passages_doc
-                        .find_batch(&mut PassageCorpus::new(), black_box(&docs))
+                        .dedup_batch(&mut passage::Corpus::new(), black_box(&docs))
                         .len()
                 })
             })
@@ -139,7 +140,7 @@ fn bench(c: &mut Criterion) {
     }
     for (t, pool) in &pools {
         group.bench_function(format!("passages_one_document/threads{t}"), |b| {
-            b.iter(|| pool.install(|| passages.find(black_box(&one)).removals().len()))
+            b.iter(|| pool.install(|| passages.dedup(black_box(&one)).removals().len()))
         });
     }
     group.finish();

@@ -27,7 +27,7 @@
 //! document on two threads.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+use textdedup::passage::{self, Snap};
 
 mod common;
 use common::passage_gen;
@@ -40,15 +40,15 @@ const CORPUS_BYTES: usize = (64 << 20) >> SCALE;
 const SA_BYTES: usize = (8 << 20) >> SCALE;
 const PERIODIC_BYTES: usize = (16 << 20) >> SCALE;
 
-fn finder() -> PassageFinder {
-    PassageFinder::new(PassageConfig::new().min_len(MIN_LEN).snap(Snap::Byte)).unwrap()
+fn finder() -> passage::Deduper {
+    passage::Deduper::new(passage::Config::new().min_len(MIN_LEN).snap(Snap::Byte)).unwrap()
 }
 
 /// Bytes removed from a stream of documents by textdedup (corpus scope).
-fn textdedup_removed(finder: &PassageFinder, docs: &[Vec<u8>]) -> u64 {
-    let mut corpus = PassageCorpus::new();
+fn textdedup_removed(finder: &passage::Deduper, docs: &[Vec<u8>]) -> u64 {
+    let mut corpus = passage::Corpus::new();
     docs.iter()
-        .map(|d| finder.find_in(&mut corpus, d).stats().bytes_removed)
+        .map(|d| finder.dedup_in(&mut corpus, d).stats().bytes_removed)
         .sum()
 }
 
@@ -176,7 +176,7 @@ fn passages(c: &mut Criterion) {
     group.bench_function("textdedup_per_document", |b| {
         b.iter(|| {
             docs.iter()
-                .map(|d| finder.find(d).stats().bytes_removed)
+                .map(|d| finder.dedup(d).stats().bytes_removed)
                 .sum::<u64>()
         })
     });
@@ -200,12 +200,12 @@ fn passages(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(PERIODIC_BYTES as u64));
     for (name, text, expected) in &inputs {
         assert_eq!(
-            finder.find(text).stats().bytes_removed,
+            finder.dedup(text).stats().bytes_removed,
             *expected as u64,
             "{name}"
         );
         group.bench_function(*name, |b| {
-            b.iter(|| finder.find(text).stats().bytes_removed)
+            b.iter(|| finder.dedup(text).stats().bytes_removed)
         });
     }
     group.finish();

@@ -31,7 +31,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stats = report.stats();
     eprintln!(
         "{} paragraphs, {} removed: {} of {} bytes",
-        stats.paragraphs, stats.paragraphs_removed, stats.bytes_removed, stats.bytes_in
+        stats.paragraphs.unwrap_or(0),
+        stats.paragraphs_removed.unwrap_or(0),
+        stats.bytes_removed,
+        stats.bytes_in
     );
     for removal in report.removals() {
         let span = removal.span();

@@ -22,7 +22,7 @@
 mod common;
 
 use std::time::Instant;
-use textdedup::passage::{PassageCorpus, PassageFinder};
+use textdedup::passage;
 use textdedup::{Corpus, Deduper};
 
 fn main() {
@@ -33,7 +33,7 @@ fn main() {
     let docs = common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
     let one = docs.concat();
     let deduper = Deduper::default();
-    let finder = PassageFinder::default();
+    let finder = passage::Deduper::default();
     let pools: Vec<rayon::ThreadPool> = [1, 2]
         .iter()
         .map(|&t| {
@@ -71,7 +71,7 @@ fn main() {
         // Dropped on the pool, as the bench does.
         let removed: u64 = pools[pool].install(|| {
             if name.starts_with("passages") {
-                let reports = finder.find_batch(&mut PassageCorpus::new(), &docs);
+                let reports = finder.dedup_batch(&mut passage::Corpus::new(), &docs);
                 reports.iter().map(|r| r.stats().bytes_removed).sum()
             } else if name.starts_with("paragraphs") {
                 let reports = deduper.dedup_batch(&mut Corpus::new(), &docs);

@@ -61,7 +61,7 @@ fn main() {
                     .min(min)
                     .avg(avg)
                     .max(max)
-                    .normalization(level),
+                    .size_normalization(level),
             )
             .unwrap();
             let (dup, count) =

@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+use textdedup::passage::{self, Snap};
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -36,11 +36,11 @@ fn oracle(docs: &[Vec<u8>], m: usize) -> u64 {
 }
 
 fn measure(name: &str, docs: &[Vec<u8>], m: usize) {
-    let finder = PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
-    let mut corpus = PassageCorpus::new();
+    let finder = passage::Deduper::new(passage::Config::new().min_len(m).snap(Snap::Byte)).unwrap();
+    let mut corpus = passage::Corpus::new();
     let found: u64 = docs
         .iter()
-        .map(|d| finder.find_in(&mut corpus, d).stats().bytes_removed)
+        .map(|d| finder.dedup_in(&mut corpus, d).stats().bytes_removed)
         .sum();
     let want = oracle(docs, m);
     let total: usize = docs.iter().map(Vec::len).sum();

@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+use textdedup::passage::{self, Snap};
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -29,12 +29,12 @@ fn main() {
         return;
     }
     let finder =
-        PassageFinder::new(PassageConfig::new().min_len(min_len).snap(Snap::Byte)).unwrap();
-    let mut corpus = PassageCorpus::new();
+        passage::Deduper::new(passage::Config::new().min_len(min_len).snap(Snap::Byte)).unwrap();
+    let mut corpus = passage::Corpus::new();
     let start = Instant::now();
     let removed: u64 = docs
         .iter()
-        .map(|d| finder.find_in(&mut corpus, d).stats().bytes_removed)
+        .map(|d| finder.dedup_in(&mut corpus, d).stats().bytes_removed)
         .sum();
     let secs = start.elapsed().as_secs_f64();
     eprintln!(

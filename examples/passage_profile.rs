@@ -10,7 +10,7 @@
 //! (corpus scope), `reserve` (corpus scope, pre-sized corpus), `batch`
 //! (corpus scope through `find_batch`, on the global rayon pool, sized by
 //! `RAYON_NUM_THREADS`).
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+use textdedup::passage::{self, Snap};
 #[path = "../benches/common/mod.rs"]
 mod common;
 use common::passage_gen;
@@ -29,22 +29,22 @@ fn main() {
         docs
     };
     let total: usize = docs.iter().map(Vec::len).sum();
-    let f = PassageFinder::new(PassageConfig::new().min_len(100).snap(Snap::Byte)).unwrap();
+    let f = passage::Deduper::new(passage::Config::new().min_len(100).snap(Snap::Byte)).unwrap();
     let (start, cpu) = (std::time::Instant::now(), common::cpu_seconds());
     let removed: u64 = match mode.as_str() {
-        "find" => docs.iter().map(|d| f.find(d).stats().bytes_removed).sum(),
+        "find" => docs.iter().map(|d| f.dedup(d).stats().bytes_removed).sum(),
         "find_in" | "reserve" => {
             let mut c = if mode == "reserve" {
-                PassageCorpus::with_capacity(total)
+                passage::Corpus::with_capacity(total)
             } else {
-                PassageCorpus::new()
+                passage::Corpus::new()
             };
             docs.iter()
-                .map(|d| f.find_in(&mut c, d).stats().bytes_removed)
+                .map(|d| f.dedup_in(&mut c, d).stats().bytes_removed)
                 .sum()
         }
         "batch" => f
-            .find_batch(&mut PassageCorpus::new(), &docs)
+            .dedup_batch(&mut passage::Corpus::new(), &docs)
             .iter()
             .map(|r| r.stats().bytes_removed)
             .sum(),

@@ -9,12 +9,12 @@
 //! (default 64), documents of 4 to 64 KiB generated on the fly, 30% of
 //! paragraphs repeats. Prints the peak resident memory (VmHWM, Linux) and
 //! what it is per input byte. With a third argument, the same stream goes
-//! through `DupFinder::find_stream` (default chunker) or
-//! `PassageFinder::find_stream` (default finder, corpus or document
+//! through `chunk::Deduper::dedup_stream` (default chunker) or
+//! `passage::Deduper::find_stream` (default finder, corpus or document
 //! scope) instead.
 
-use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+use textdedup::chunk;
+use textdedup::passage;
 use textdedup::{Corpus, Deduper, Scope, Stats};
 
 #[path = "../tests/oracle/splitmix.rs"]
@@ -89,9 +89,9 @@ fn main() {
             format!("{} distinct paragraphs", corpus.distinct_paragraphs())
         }
         "chunks" => {
-            let chunker = Chunker::new(ChunkConfig::new()).unwrap();
-            let mut finder = DupFinder::new(chunker);
-            finder.find_stream(docs, batch, sink).unwrap();
+            chunk::Deduper::default()
+                .dedup_stream(&mut chunk::Corpus::new(), docs, batch, sink)
+                .unwrap();
             "the chunk index".to_string()
         }
         "passages" | "passages_document" => {
@@ -100,9 +100,9 @@ fn main() {
             } else {
                 Scope::Document
             };
-            let finder = PassageFinder::new(PassageConfig::new().scope(scope)).unwrap();
-            let mut corpus = PassageCorpus::new();
-            finder.find_stream(&mut corpus, docs, batch, sink).unwrap();
+            let finder = passage::Deduper::new(passage::Config::new().scope(scope)).unwrap();
+            let mut corpus = passage::Corpus::new();
+            finder.dedup_stream(&mut corpus, docs, batch, sink).unwrap();
             format!("{} MiB of passage corpus", corpus.heap_bytes() >> 20)
         }
         other => panic!("unknown mode {other}: paragraphs, chunks, passages or passages_document"),

@@ -38,8 +38,34 @@ pub enum Normalize {
 /// Two paragraphs with equal normalized content always have equal
 /// fingerprints. Two different ones collide with probability about 2^-128
 /// per pair; see the crate docs for what that means at corpus scale.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// `Debug` and `Display` print the 32 lowercase hex digits the command
+/// line prints (`textdedup chunk`), so a value in a test failure can be
+/// searched for in its output.
+///
+/// # Examples
+///
+/// ```
+/// use textdedup::fingerprint::Fingerprint;
+///
+/// let fp = Fingerprint::of(b"abc");
+/// assert_eq!(format!("{fp:?}"), format!("Fingerprint({:032x})", fp.as_u128()));
+/// assert_eq!(fp.to_string().len(), 32);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Fingerprint(u128);
+
+impl core::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Fingerprint({:032x})", self.0)
+    }
+}
+
+impl core::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
 
 impl Fingerprint {
     /// Fingerprints bytes as they are (no normalization).

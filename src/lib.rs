@@ -8,8 +8,14 @@
 //!
 //! # Overview
 //!
+//! Three modes with one shape: [`paragraph`], [`passage`] and [`chunk`]
+//! each have a `Config`, an immutable `Deduper` and a `Corpus`, with the
+//! entry points of the [`Dedup`] trait (`dedup`, `dedup_in`, `dedup_batch`,
+//! `dedup_stream`, `dedup_strings`) and the one [`DocReport`].
+//!
 //! - [`dedup_str`]: one call, default settings.
-//! - [`Deduper`]: a configured, reusable, `Send + Sync` engine; a
+//! - [`Deduper`] (paragraph mode, re-exported from [`paragraph`]): a
+//!   configured, reusable, `Send + Sync` engine; a
 //!   [`Corpus`] carries cross-document state, and refuses a deduper whose
 //!   fingerprints differ from those it holds ([`CorpusMismatch`]).
 //!   [`Deduper::dedup_batch`] and [`Deduper::dedup_stream`] process many
@@ -17,13 +23,13 @@
 //! - [`passage`]: passage mode. Every exact repeated passage of at least
 //!   `min_len` bytes, at any offset, within a document or across a corpus,
 //!   verified byte by byte; the suffix-array answer in one streaming pass.
-//!   [`passage::PassageFinder::find_batch`] and
-//!   [`passage::PassageFinder::find_stream`] take many documents at once.
+//!   [`passage::Deduper::dedup_batch`] and
+//!   [`passage::Deduper::dedup_stream`] take many documents at once.
 //! - Low-level building blocks for custom pipelines: [`split`] (paragraphs
 //!   with memchr) and [`fingerprint`] (normalization and xxh3-128).
 //! - [`chunk`]: content-defined chunking with a Gear rolling hash (any
 //!   average from 64 bytes to 1 MiB, slices or `io::Read`, optional seed),
-//!   and [`chunk::DupFinder`] for repeated chunks across a corpus (one
+//!   and [`chunk::Deduper`] for repeated chunks across a corpus (one
 //!   document, a batch or a stream of documents at a time).
 //!
 //! Every position is a byte offset into the original document, every range
@@ -82,12 +88,12 @@
 //! # Example: repeated passages at any offset
 //!
 //! ```
-//! use textdedup::passage::{PassageConfig, PassageFinder, Snap};
+//! use textdedup::passage::{Config, Snap};
 //!
-//! let finder = PassageFinder::new(PassageConfig::new().min_len(40).snap(Snap::Word))?;
+//! let deduper = Config::new().min_len(40).snap(Snap::Word).build()?;
 //! let text = "Intro: all content on this site is licensed under CC BY-SA 4.0 terms. \
 //!             Body text. Footer: all content on this site is licensed under CC BY-SA 4.0 terms.";
-//! let report = finder.find(text.as_bytes());
+//! let report = deduper.dedup(text.as_bytes());
 //! assert_eq!(
 //!     report.kept_str()?,
 //!     "Intro: all content on this site is licensed under CC BY-SA 4.0 terms. Body text. Footer: ",
@@ -131,10 +137,10 @@
 //! A single document of 2 MiB or more goes through the same phases inside
 //! [`Deduper::dedup`], so one huge document uses every core too.
 //!
-//! Chunk-level batches ([`chunk::DupFinder::find_batch`]) chunk and
+//! Chunk-level batches ([`chunk::Deduper::dedup_batch`]) chunk and
 //! fingerprint documents in parallel (a large document in regions stitched
 //! to the sequential cut points) and resolve in corpus order. Passage-mode
-//! batches ([`passage::PassageFinder::find_batch`]) are parallel under
+//! batches ([`passage::Deduper::dedup_batch`]) are parallel under
 //! [`Scope::Document`]; under [`Scope::Corpus`] each document is matched
 //! against all the text before it, in corpus order, while the winnowing of
 //! the next round of documents (which needs no earlier text, and gives
@@ -178,19 +184,19 @@
 //!   text could collide in the seen-set (slowing it), fill an anchor's 32
 //!   slots (so that passage mode may miss a repeat, never invent one) or
 //!   force chunk boundaries. Use secret seeds ([`Config::seed`],
-//!   [`passage::PassageConfig::seed`], [`chunk::ChunkConfig::seed`], each
+//!   [`passage::Config::seed`], [`chunk::ChunkConfig::seed`], each
 //!   with [`fingerprint::random_seed`] or a seed of your own; `--seed` on the
 //!   command line) when an adversary controls the input. Reports do not
 //!   depend on the seed, except in passage mode while
-//!   [`passage::PassageCorpus::refused_anchors`] is not 0.
+//!   [`passage::Corpus::refused_anchors`] is not 0.
 //!
 //! # Complexity and memory
 //!
 //! | mode | time | memory |
 //! |---|---|---|
 //! | paragraph | linear: memchr finds line ends, each paragraph is hashed once and costs one table operation | 32 bytes per *distinct* paragraph plus table overhead, 38 to 76 bytes in all ([`Corpus`]); batches and documents of 2 MiB or more add 48 bytes per candidate paragraph of a 64 MiB round, 48 per later copy |
-//! | passage | linear, periodic input included | the corpus text (1 byte per input byte) plus anchors, about 0.7 bytes per byte of new text ([`passage::PassageCorpus`]) |
-//! | chunk | linear | none while chunking; [`chunk::DupFinder`]: 32 bytes per distinct chunk plus table overhead |
+//! | passage | linear, periodic input included | the corpus text (1 byte per input byte) plus anchors, about 0.7 bytes per byte of new text ([`passage::Corpus`]) |
+//! | chunk | linear | none while chunking; [`chunk::Deduper`]: 32 bytes per distinct chunk plus table overhead |
 //!
 //! The largest document is what fits in memory: one 1 GB line is one
 //! paragraph, hashed once; a document of 2 MiB or more is processed in
@@ -199,7 +205,7 @@
 //! Past the memory of the machine nothing is answered wrongly: when an
 //! allocation fails, Rust's handler aborts the process with a message (no
 //! panic, no partial report). To stop cleanly first, watch
-//! [`Corpus::heap_bytes`] or [`passage::PassageCorpus::heap_bytes`] and
+//! [`Corpus::heap_bytes`] or [`passage::Corpus::heap_bytes`] and
 //! split the corpus; the command line's `--max-memory` does that. The
 //! README's *Limits and memory* section has the largest corpus per machine
 //! for each mode.
@@ -209,20 +215,27 @@
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]
 
+mod api;
 pub mod chunk;
 mod config;
-mod dedup;
 pub mod fingerprint;
+mod gear;
 mod par;
+pub mod paragraph;
 pub mod passage;
 mod report;
+mod snap;
 mod span;
 pub mod split;
 mod stream;
+mod table;
 
-pub use config::{Config, ConfigError, Scope, DEFAULT_MIN_PARAGRAPH_LEN};
-pub use dedup::{dedup_str, Corpus, CorpusMismatch, Deduper};
+pub use api::Dedup;
+pub use config::{ConfigError, Scope};
 pub use fingerprint::Normalize;
+pub use paragraph::{
+    dedup_str, Config, Corpus, CorpusMismatch, Deduper, DEFAULT_MIN_PARAGRAPH_LEN,
+};
 pub use report::{DocId, DocReport, Origin, Removal, Stats};
 pub use span::Span;
 pub use split::Split;

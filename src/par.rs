@@ -99,6 +99,61 @@ pub(crate) fn threads() -> usize {
     }
 }
 
+/// The threads a deduper runs its parallel loops on: the current rayon
+/// pool (the global one unless the caller is inside `ThreadPool::install`),
+/// or a pool of its own when its configuration names a thread count.
+/// Cloning shares the pool.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Pool {
+    /// The deduper's own pool; `None` runs on the current one.
+    #[cfg(feature = "parallel")]
+    own: Option<std::sync::Arc<rayon::ThreadPool>>,
+}
+
+// A panic inside `install` reaches the caller and leaves the pool usable
+// (rayon catches it on the worker and resumes it here), so a deduper stays
+// as unwind safe as it was before it had a pool.
+impl std::panic::UnwindSafe for Pool {}
+impl std::panic::RefUnwindSafe for Pool {}
+
+impl Pool {
+    /// The current pool for 0 threads, a new pool of `threads` otherwise
+    /// (without the `parallel` feature, always the calling thread).
+    pub(crate) fn new(threads: usize) -> Result<Pool, crate::ConfigError> {
+        #[cfg(feature = "parallel")]
+        {
+            if threads == 0 {
+                return Ok(Pool::default());
+            }
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("textdedup-{i}"))
+                .build()
+                .map_err(|_| {
+                    crate::ConfigError::new("threads", threads, "the threads could not be started")
+                })?;
+            Ok(Pool {
+                own: Some(std::sync::Arc::new(pool)),
+            })
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            let _ = threads;
+            Ok(Pool {})
+        }
+    }
+
+    /// Runs `f` on this pool (on the calling thread when it is the current
+    /// pool), so that the loops above use its threads.
+    pub(crate) fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        #[cfg(feature = "parallel")]
+        if let Some(pool) = &self.own {
+            return pool.install(f);
+        }
+        f()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ranges_by_bytes;

@@ -23,6 +23,55 @@ impl DocId {
     pub const fn index(self) -> u64 {
         self.0
     }
+
+    /// The document's index as a `usize`, to index a `Vec` of documents
+    /// (a slice or `Vec` can also be indexed by the `DocId` itself).
+    ///
+    /// # Panics
+    ///
+    /// When the index does not fit in a `usize` (past 4 Gi documents on a
+    /// 32-bit target), where no slice could hold the documents anyway.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::{Deduper, Corpus};
+    ///
+    /// let docs = ["a line long enough to repeat\n", "a line long enough to repeat\n"];
+    /// let reports = Deduper::default().dedup_batch(&mut Corpus::new(), &docs);
+    /// let first = reports[1].removals()[0].first();
+    /// assert_eq!(first.doc().as_usize(), 0);
+    /// assert_eq!(&docs[first.doc()][first.span()], "a line long enough to repeat\n");
+    /// ```
+    #[inline]
+    pub fn as_usize(self) -> usize {
+        usize::try_from(self.0).expect("DocId::as_usize: the index does not fit in a usize")
+    }
+}
+
+impl From<DocId> for u64 {
+    #[inline]
+    fn from(doc: DocId) -> u64 {
+        doc.0
+    }
+}
+
+impl<T> core::ops::Index<DocId> for [T] {
+    type Output = T;
+
+    #[inline]
+    fn index(&self, doc: DocId) -> &T {
+        &self[doc.as_usize()]
+    }
+}
+
+impl<T> core::ops::Index<DocId> for Vec<T> {
+    type Output = T;
+
+    #[inline]
+    fn index(&self, doc: DocId) -> &T {
+        &self[doc.as_usize()]
+    }
 }
 
 /// Where the first copy of some removed text is: its document and its span.
@@ -143,7 +192,59 @@ impl Removal {
     }
 }
 
+/// A document's removals as they are found, in order: each one merged into
+/// the previous when the two follow each other and so do their first
+/// copies, in one document (the previous first copy ends where this one
+/// starts). The one place every mode builds its removals.
+#[derive(Debug, Default)]
+pub(crate) struct Removals {
+    /// The removals so far, sorted, merged.
+    list: Vec<Removal>,
+}
+
+impl Removals {
+    /// Adds `span`, a later copy of `first`; it must start at or after the
+    /// end of the previous one.
+    #[inline]
+    pub(crate) fn push(&mut self, span: Span, first: Origin) {
+        if let Some(last) = self.list.last_mut() {
+            if last.span.end == span.start
+                && last.first.doc == first.doc
+                && last.first.end == first.start
+            {
+                last.extend_to(span.end, first.end);
+                return;
+            }
+        }
+        self.list.push(Removal::new(span, first));
+    }
+
+    /// The removals, sorted and merged.
+    pub(crate) fn into_vec(self) -> Vec<Removal> {
+        self.list
+    }
+}
+
 /// Counts for one document or, added up, for a corpus.
+///
+/// The byte and document counts apply to every mode. A count that only one
+/// mode has is `Some` in that mode's reports and `None` in the others':
+/// paragraphs in [`paragraph`](crate::paragraph) mode, chunks in
+/// [`chunk`](crate::chunk) mode, neither in [`passage`](crate::passage)
+/// mode. Adding stats adds each count, a `None` counting as absent.
+///
+/// # Examples
+///
+/// ```
+/// use textdedup::{passage, paragraph, Dedup};
+///
+/// let text = b"a line long enough to repeat\na line long enough to repeat\n";
+/// let stats = paragraph::Deduper::default().dedup(text).stats();
+/// assert_eq!((stats.paragraphs, stats.paragraphs_removed), (Some(2), Some(1)));
+/// assert_eq!(stats.chunks, None);
+/// let stats = passage::Deduper::default().dedup(text).stats();
+/// assert_eq!((stats.paragraphs, stats.chunks), (None, None));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Stats {
     /// Documents counted (1 for a single report).
@@ -152,10 +253,23 @@ pub struct Stats {
     pub bytes_in: u64,
     /// Bytes in removed spans.
     pub bytes_removed: u64,
-    /// Non-blank paragraphs seen.
-    pub paragraphs: u64,
-    /// Paragraphs removed as later copies.
-    pub paragraphs_removed: u64,
+    /// Non-blank paragraphs seen (paragraph mode only).
+    pub paragraphs: Option<u64>,
+    /// Paragraphs removed as later copies (paragraph mode only).
+    pub paragraphs_removed: Option<u64>,
+    /// Chunks long enough to count (chunk mode only).
+    pub chunks: Option<u64>,
+    /// Chunks removed as later copies (chunk mode only).
+    pub chunks_removed: Option<u64>,
+}
+
+/// The sum of two optional counts, `None` only when both are.
+fn add_counts(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a + b),
+        (a, None) => a,
+        (None, b) => b,
+    }
 }
 
 impl AddAssign for Stats {
@@ -163,8 +277,10 @@ impl AddAssign for Stats {
         self.documents += o.documents;
         self.bytes_in += o.bytes_in;
         self.bytes_removed += o.bytes_removed;
-        self.paragraphs += o.paragraphs;
-        self.paragraphs_removed += o.paragraphs_removed;
+        self.paragraphs = add_counts(self.paragraphs, o.paragraphs);
+        self.paragraphs_removed = add_counts(self.paragraphs_removed, o.paragraphs_removed);
+        self.chunks = add_counts(self.chunks, o.chunks);
+        self.chunks_removed = add_counts(self.chunks_removed, o.chunks_removed);
     }
 }
 
@@ -196,6 +312,18 @@ impl<'t> DocReport<'t> {
             removals,
             stats,
         }
+    }
+
+    /// The report of `removals` in `text`, with `stats.bytes_removed`
+    /// counted from them.
+    pub(crate) fn with_removals(
+        text: &'t [u8],
+        doc: DocId,
+        removals: Vec<Removal>,
+        mut stats: Stats,
+    ) -> Self {
+        stats.bytes_removed = removals.iter().map(|r| r.span.len() as u64).sum();
+        DocReport::new(text, doc, removals, stats)
     }
 
     /// The document this report is about.
@@ -281,6 +409,30 @@ impl<'t> DocReport<'t> {
             Cow::Borrowed(b) => Cow::Borrowed(core::str::from_utf8(b)?),
             Cow::Owned(v) => Cow::Owned(String::from_utf8(v).map_err(|e| e.utf8_error())?),
         })
+    }
+
+    /// The kept text as an owned `String`, for a document that was a
+    /// `&str`: no UTF-8 error to handle.
+    ///
+    /// Removals never split a character of valid UTF-8 input, except in
+    /// passage mode with [`Snap::Byte`](crate::passage::Snap::Byte), which
+    /// removes exactly the repeated bytes; a character split that way, or
+    /// invalid UTF-8 in the input, becomes U+FFFD (as
+    /// [`String::from_utf8_lossy`] does).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::paragraph::Deduper;
+    ///
+    /// let report = Deduper::default().dedup(b"un caf\xc3\xa9 pour tout le monde\nun caf\xc3\xa9 pour tout le monde\n");
+    /// assert_eq!(report.kept_string(), "un café pour tout le monde\n");
+    /// ```
+    pub fn kept_string(&self) -> String {
+        match String::from_utf8(self.kept_bytes().into_owned()) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
     }
 
     /// Writes the kept text to `out` without building it in memory.

@@ -77,8 +77,8 @@ fn stats_add_up() {
     assert_eq!(total.documents, 2);
     assert_eq!(total.bytes_in, 28 + 47);
     assert_eq!(total.bytes_removed, 28);
-    assert_eq!(total.paragraphs, 3);
-    assert_eq!(total.paragraphs_removed, 1);
+    assert_eq!(total.paragraphs, Some(3));
+    assert_eq!(total.paragraphs_removed, Some(1));
 }
 
 #[test]

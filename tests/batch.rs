@@ -60,7 +60,7 @@ fn summary(reports: &[DocReport<'_>]) -> Vec<Summary> {
                     )
                 })
                 .collect();
-            (r.doc().index(), rs, r.stats().paragraphs)
+            (r.doc().index(), rs, r.stats().paragraphs.unwrap_or(0))
         })
         .collect()
 }
@@ -237,17 +237,17 @@ proptest! {
         docs in proptest::collection::vec(proptest::collection::vec(0u8..4, 0..3000), 0..8),
         seed in 0u64..3,
     ) {
-        use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
+        use textdedup::chunk;
         // Few distinct bytes and repeated documents: plenty of equal chunks.
         let mut docs = docs;
         if let Some(d) = docs.first().cloned() {
             docs.push(d);
         }
-        let chunker = Chunker::new(ChunkConfig::new().avg(64).seed(seed)).unwrap();
-        let mut finder = DupFinder::new(chunker.clone());
-        let want = summary(&docs.iter().map(|d| finder.find(d)).collect::<Vec<_>>());
+        let deduper = chunk::Config::new().avg(64).seed(seed).build().unwrap();
+        let mut corpus = chunk::Corpus::new();
+        let want = summary(&docs.iter().map(|d| deduper.dedup_in(&mut corpus, d)).collect::<Vec<_>>());
         for threads in [1, 2, 8] {
-            let got = in_pool(threads, || summary(&DupFinder::new(chunker.clone()).find_batch(&docs)));
+            let got = in_pool(threads, || summary(&deduper.dedup_batch(&mut chunk::Corpus::new(), &docs)));
             prop_assert_eq!(&got, &want, "{} threads", threads);
         }
     }
@@ -262,16 +262,16 @@ proptest! {
         batch_bytes in 0usize..5000,
         threads in prop::sample::select(vec![1usize, 2, 8]),
     ) {
-        use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
+        use textdedup::chunk;
         let mut docs = docs;
         if let Some(d) = docs.first().cloned() {
             docs.push(d);
         }
-        let chunker = Chunker::new(ChunkConfig::new().avg(64)).unwrap();
-        let mut finder = DupFinder::new(chunker.clone());
-        let want = summary(&docs.iter().map(|d| finder.find(d)).collect::<Vec<_>>());
+        let deduper = chunk::Config::new().avg(64).build().unwrap();
+        let mut corpus = chunk::Corpus::new();
+        let want = summary(&docs.iter().map(|d| deduper.dedup_in(&mut corpus, d)).collect::<Vec<_>>());
         let got = in_pool(threads, || {
-            streamed(|sink| DupFinder::new(chunker).find_stream(docs.clone(), batch_bytes, sink))
+            streamed(|sink| deduper.dedup_stream(&mut chunk::Corpus::new(), docs.clone(), batch_bytes, sink))
         });
         prop_assert_eq!(got, want);
     }
@@ -279,18 +279,17 @@ proptest! {
 
 #[test]
 fn one_big_document_chunked_on_every_core() {
-    use textdedup::chunk::{ChunkConfig, Chunker, DupFinder};
+    use textdedup::chunk;
     // Random lines, then the same 10 MiB again: chunks repeat in the half.
     let half = lines(230_000, 50_000, 3);
     let text = [&half[..], &half[..]].concat();
     for avg in [64, 1024] {
-        let chunker = Chunker::new(ChunkConfig::new().avg(avg)).unwrap();
-        let want = in_pool(1, || {
-            summary(&[DupFinder::new(chunker.clone()).find(&text)])
-        });
-        let got = in_pool(2, || {
-            summary(&[DupFinder::new(chunker.clone()).find(&text)])
-        });
+        let deduper = chunk::Config::new().avg(avg).build().unwrap();
+        let want = in_pool(1, || summary(&[deduper.dedup(&text)]));
+        let got = in_pool(2, || summary(&[deduper.dedup(&text)]));
+        // The same through the deduper's own pool of two threads.
+        let own = chunk::Config::new().avg(avg).threads(2).build().unwrap();
+        assert_eq!(summary(&[own.dedup(&text)]), want);
         assert_eq!(got, want);
         assert!(!want[0].1.is_empty());
     }
@@ -307,15 +306,15 @@ mod splitmix;
 mod passage_batches {
     use super::{in_pool, streamed, summary};
     use proptest::prelude::*;
-    use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+    use textdedup::passage::{self, Snap};
     use textdedup::{DocReport, Scope};
 
     use super::passage_inputs::corpus_with_repeats as corpus;
 
-    fn one_by_one<'t>(finder: &PassageFinder, docs: &'t [Vec<u8>]) -> Vec<DocReport<'t>> {
-        let mut corpus = PassageCorpus::new();
+    fn one_by_one<'t>(finder: &passage::Deduper, docs: &'t [Vec<u8>]) -> Vec<DocReport<'t>> {
+        let mut corpus = passage::Corpus::new();
         docs.iter()
-            .map(|d| finder.find_in(&mut corpus, d))
+            .map(|d| finder.dedup_in(&mut corpus, d))
             .collect()
     }
 
@@ -331,14 +330,14 @@ mod passage_batches {
         ) {
             let docs = corpus(seed, 20, 3000);
             let scope = if document_scope { Scope::Document } else { Scope::Corpus };
-            let config = PassageConfig::new().min_len(m).snap(Snap::Byte).scope(scope);
-            let finder = PassageFinder::new(config).unwrap();
+            let config = passage::Config::new().min_len(m).snap(Snap::Byte).scope(scope);
+            let finder = passage::Deduper::new(config).unwrap();
             let want = summary(&one_by_one(&finder, &docs));
             for threads in [1, 2, 8] {
                 let got = in_pool(threads, || {
-                    let mut corpus = PassageCorpus::new();
-                    let mut reports = finder.find_batch(&mut corpus, &docs[..split]);
-                    reports.extend(finder.find_batch(&mut corpus, &docs[split..]));
+                    let mut corpus = passage::Corpus::new();
+                    let mut reports = finder.dedup_batch(&mut corpus, &docs[..split]);
+                    reports.extend(finder.dedup_batch(&mut corpus, &docs[split..]));
                     summary(&reports)
                 });
                 prop_assert_eq!(&got, &want, "{} threads", threads);
@@ -359,11 +358,11 @@ mod passage_batches {
         ) {
             let docs = corpus(seed, 20, 3000);
             let scope = if document_scope { Scope::Document } else { Scope::Corpus };
-            let config = PassageConfig::new().min_len(m).snap(Snap::Byte).scope(scope);
-            let finder = PassageFinder::new(config).unwrap();
+            let config = passage::Config::new().min_len(m).snap(Snap::Byte).scope(scope);
+            let finder = passage::Deduper::new(config).unwrap();
             let want = summary(&one_by_one(&finder, &docs));
             let got = in_pool(threads, || {
-                streamed(|sink| finder.find_stream(&mut PassageCorpus::new(), docs.clone(), batch_bytes, sink))
+                streamed(|sink| finder.dedup_stream(&mut passage::Corpus::new(), docs.clone(), batch_bytes, sink))
             });
             prop_assert_eq!(got, want);
         }
@@ -380,14 +379,14 @@ mod passage_batches {
         assert!(big.len() > 2 << 20, "{} bytes", big.len());
         for m in [16, 20, 24] {
             let finder =
-                PassageFinder::new(PassageConfig::new().min_len(m).snap(Snap::Byte)).unwrap();
+                passage::Deduper::new(passage::Config::new().min_len(m).snap(Snap::Byte)).unwrap();
             let run = |threads: usize| {
                 in_pool(threads, || {
-                    let mut corpus = PassageCorpus::new();
+                    let mut corpus = passage::Corpus::new();
                     let reports = [
-                        finder.find(&big),
-                        finder.find_in(&mut corpus, &docs[0]),
-                        finder.find_in(&mut corpus, &big),
+                        finder.dedup(&big),
+                        finder.dedup_in(&mut corpus, &docs[0]),
+                        finder.dedup_in(&mut corpus, &big),
                     ];
                     // The anchors stored too: the same table.
                     (
@@ -415,14 +414,14 @@ mod passage_batches {
         docs.insert(30, b"ab".repeat(60_000));
         docs.insert(45, vec![b' '; 50_000]);
         assert!(docs.iter().map(Vec::len).sum::<usize>() > 512 << 10);
-        let finder = PassageFinder::new(PassageConfig::new().seed(0x5EED)).unwrap();
+        let finder = passage::Deduper::new(passage::Config::new().seed(0x5EED)).unwrap();
         let want = summary(&one_by_one(&finder, &docs));
         assert!(want.iter().filter(|r| !r.1.is_empty()).count() > 20);
         for threads in [1, 2] {
             let got = in_pool(threads, || {
-                let mut corpus = PassageCorpus::new();
-                let mut reports = finder.find_batch(&mut corpus, &docs[..25]);
-                reports.extend(finder.find_batch(&mut corpus, &docs[25..]));
+                let mut corpus = passage::Corpus::new();
+                let mut reports = finder.dedup_batch(&mut corpus, &docs[..25]);
+                reports.extend(finder.dedup_batch(&mut corpus, &docs[25..]));
                 summary(&reports)
             });
             assert_eq!(got, want, "{threads} threads");
@@ -437,12 +436,12 @@ mod passage_batches {
         let big: Vec<u8> = docs[..100].concat();
         assert!(big.len() > 2 << 20);
         docs.insert(70, big);
-        let finder = PassageFinder::new(PassageConfig::new().min_len(16)).unwrap();
+        let finder = passage::Deduper::new(passage::Config::new().min_len(16)).unwrap();
         let want = summary(&one_by_one(&finder, &docs));
         assert!(want.iter().any(|r| !r.1.is_empty()));
         for threads in [1, 2] {
             let got = in_pool(threads, || {
-                summary(&finder.find_batch(&mut PassageCorpus::new(), &docs))
+                summary(&finder.dedup_batch(&mut passage::Corpus::new(), &docs))
             });
             assert_eq!(got, want, "{threads} threads");
         }

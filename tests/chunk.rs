@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::{self, Read};
 
 use proptest::prelude::*;
-use textdedup::chunk::{Chunk, ChunkConfig, Chunker, DupFinder};
+use textdedup::chunk::{self, Chunk, ChunkConfig, Chunker};
 use textdedup::fingerprint::Fingerprint;
 
 // ---------------------------------------------------------------------------
@@ -59,7 +59,7 @@ fn naive_hash(gear: &[u64], data: &[u8], from: usize, p: usize) -> u64 {
 /// Chunk lengths by the documented rule, so simple it is unlikely to be wrong.
 fn naive_chunks(config: &ChunkConfig, data: &[u8]) -> Vec<usize> {
     let (min, avg, max) = (config.get_min(), config.get_avg(), config.get_max());
-    let level = u32::from(config.get_normalization());
+    let level = u32::from(config.get_size_normalization());
     let gear = gear_table(config.get_seed());
     let base = u64::MAX / (avg - min) as u64;
     let small = base >> level;
@@ -183,7 +183,7 @@ fn golden_vectors() {
             98160621460460375737814793872006553705,
         ),
         (
-            ChunkConfig::new().avg(256).normalization(2),
+            ChunkConfig::new().avg(256).size_normalization(2),
             &[298, 306, 258, 66, 138, 266, 248, 296, 282, 170],
             368,
             302778658690261680668743697781776056001,
@@ -233,10 +233,14 @@ fn config_errors() {
             "16777217",
         ),
         (ChunkConfig::new().avg(mib).min(2 * mib), "min", "2097152"),
-        (ChunkConfig::new().normalization(4), "normalization", "4"),
         (
-            ChunkConfig::new().normalization(255),
-            "normalization",
+            ChunkConfig::new().size_normalization(4),
+            "size_normalization",
+            "4",
+        ),
+        (
+            ChunkConfig::new().size_normalization(255),
+            "size_normalization",
             "255",
         ),
         (
@@ -259,8 +263,8 @@ fn config_errors() {
         ChunkConfig::new().avg(1000),
         ChunkConfig::new().avg(mib),
         ChunkConfig::new().avg(mib).max(16 * mib),
-        ChunkConfig::new().normalization(0),
-        ChunkConfig::new().normalization(3),
+        ChunkConfig::new().size_normalization(0),
+        ChunkConfig::new().size_normalization(3),
         ChunkConfig::new().seed(u64::MAX),
     ];
     for config in ok {
@@ -269,7 +273,7 @@ fn config_errors() {
     }
     let d = ChunkConfig::new();
     assert_eq!((d.get_min(), d.get_avg(), d.get_max()), (256, 1024, 4096));
-    assert_eq!((d.get_seed(), d.get_normalization()), (0, 0));
+    assert_eq!((d.get_seed(), d.get_size_normalization()), (0, 0));
 }
 
 #[test]
@@ -279,7 +283,9 @@ fn auto_traits() {
     send_sync::<ChunkConfig>();
     send_sync::<Chunk>();
     send_sync::<textdedup::chunk::Chunks<'static, 'static>>();
-    send_sync::<DupFinder>();
+    send_sync::<chunk::Deduper>();
+    send_sync::<chunk::Corpus>();
+    send_sync::<chunk::Config>();
 }
 
 // ---------------------------------------------------------------------------
@@ -325,7 +331,8 @@ fn mean_chunk_length_is_near_avg() {
     let data = gen_text(5, 1 << 20);
     for avg in [64, 256, 1000, 1024, 8192] {
         for level in 0..=3 {
-            let chunker = Chunker::new(ChunkConfig::new().avg(avg).normalization(level)).unwrap();
+            let chunker =
+                Chunker::new(ChunkConfig::new().avg(avg).size_normalization(level)).unwrap();
             let mean = data.len() as f64 / chunker.chunks(&data).count() as f64;
             let ratio = mean / avg as f64;
             assert!(
@@ -354,7 +361,7 @@ fn arb_config() -> impl Strategy<Value = ChunkConfig> {
                 .avg(avg)
                 .min(min)
                 .max(max)
-                .normalization(level)
+                .size_normalization(level)
                 .seed(if seed % 2 == 0 { 0 } else { seed })
         })
 }
@@ -401,9 +408,9 @@ proptest! {
         let reader = Pieces { data: &data, piece, calls: 0 };
         let capacity = config.get_max() + extra;
         let mut stream = if hashed {
-            chunker.stream_hashed(reader)
+            chunker.reader_chunks_hashed(reader)
         } else {
-            chunker.stream_with_capacity(reader, capacity)
+            chunker.reader_chunks_with_capacity(reader, capacity)
         };
         let mut got = Vec::new();
         while let Some((chunk, bytes)) = stream.next_chunk().unwrap() {
@@ -463,7 +470,7 @@ impl Read for Failing {
 fn stream_propagates_errors() {
     let chunker = Chunker::new(config(16, 64, 256)).unwrap();
     let data = gen_text(3, 10_000);
-    let mut stream = chunker.stream(Failing {
+    let mut stream = chunker.reader_chunks(Failing {
         data: data.clone(),
         ok: 3000,
         interrupted_once: false,
@@ -494,7 +501,7 @@ fn stream_of_large_input() {
     let data = gen_text(11, 300_000);
     let slice: Vec<Chunk> = chunker.chunks_hashed(&data).collect();
     let streamed: Vec<Chunk> = chunker
-        .stream_hashed(&data[..])
+        .reader_chunks_hashed(&data[..])
         .map(|c| c.unwrap().chunk())
         .collect();
     assert_eq!(streamed, slice);
@@ -630,10 +637,11 @@ fn dup_finder_matches_naive() {
         })
         .collect();
     let naive = naive_dups(&chunker, &docs);
-    let mut finder = DupFinder::new(chunker.clone());
+    let deduper = chunk::Config::from(*chunker.config()).build().unwrap();
+    let mut corpus = chunk::Corpus::new();
     let mut total_removed = 0;
     for (d, doc) in docs.iter().enumerate() {
-        let report = finder.find(doc);
+        let report = deduper.dedup_in(&mut corpus, doc);
         assert_eq!(report.doc().index(), d as u64);
         // Split the merged removals back into the naive chunk list.
         let mut expanded = Vec::new();
@@ -663,14 +671,16 @@ fn dup_finder_matches_naive() {
         }
     }
     assert!(total_removed > 0);
-    assert_eq!(finder.documents(), 8);
-    assert!(finder.repeated_chunks() > 0 && finder.chunks() > finder.repeated_chunks());
+    assert_eq!(corpus.documents(), 8);
+    assert!(corpus.repeated_chunks() > 0 && corpus.chunks() > corpus.repeated_chunks());
     // Deterministic: a second run gives the same reports.
-    let mut again = DupFinder::new(chunker);
-    let mut first_run = DupFinder::new(finder.chunker().clone());
+    let (mut again, mut first_run) = (chunk::Corpus::new(), chunk::Corpus::new());
     for doc in &docs {
-        assert_eq!(again.find(doc), first_run.find(doc));
+        assert_eq!(
+            deduper.dedup_in(&mut again, doc),
+            deduper.dedup_in(&mut first_run, doc)
+        );
     }
-    finder.clear();
-    assert_eq!((finder.documents(), finder.distinct_chunks()), (0, 0));
+    corpus.clear();
+    assert_eq!((corpus.documents(), corpus.distinct_chunks()), (0, 0));
 }

@@ -4,7 +4,7 @@
 //! pool first.)
 #![cfg(feature = "parallel")]
 
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+use textdedup::passage;
 
 #[test]
 fn passage_calls_on_one_document_leave_the_global_pool_unbuilt() {
@@ -18,12 +18,12 @@ fn passage_calls_on_one_document_leave_the_global_pool_unbuilt() {
             b"abcdefghijklmnopqrstuvwxyz  "[(state % 28) as usize]
         })
         .collect();
-    let finder = PassageFinder::new(PassageConfig::new().min_len(20)).unwrap();
-    assert_eq!(finder.find(&text).stats().bytes_removed, 0);
-    let mut corpus = PassageCorpus::with_capacity(1 << 20);
-    finder.find_in(&mut corpus, &text);
+    let finder = passage::Deduper::new(passage::Config::new().min_len(20)).unwrap();
+    assert_eq!(finder.dedup(&text).stats().bytes_removed, 0);
+    let mut corpus = passage::Corpus::with_capacity(1 << 20);
+    finder.dedup_in(&mut corpus, &text);
     assert_eq!(
-        finder.find_in(&mut corpus, &text).stats().bytes_removed,
+        finder.dedup_in(&mut corpus, &text).stats().bytes_removed,
         text.len() as u64
     );
     assert!(corpus.anchors() > 10_000, "the table grew");

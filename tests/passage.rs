@@ -1,7 +1,7 @@
 //! Passage mode against naive oracles (DESIGN section 4).
 
 use proptest::prelude::*;
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+use textdedup::passage::{self, Snap};
 use textdedup::{DocId, Scope, Span};
 
 const ARTICLE: &[u8] = include_bytes!("../examples/data/article.txt");
@@ -10,8 +10,8 @@ const ARTICLE: &[u8] = include_bytes!("../examples/data/article.txt");
 mod oracle;
 use oracle::{brute_coverage, check_verified, is_subset, union, window_coverage};
 
-fn finder(m: usize, snap: Snap, scope: Scope) -> PassageFinder {
-    PassageFinder::new(PassageConfig::new().min_len(m).snap(snap).scope(scope)).unwrap()
+fn finder(m: usize, snap: Snap, scope: Scope) -> passage::Deduper {
+    passage::Deduper::new(passage::Config::new().min_len(m).snap(snap).scope(scope)).unwrap()
 }
 
 /// Runs a corpus through `find_in`, checks every report is verified and, with
@@ -21,19 +21,19 @@ fn finder(m: usize, snap: Snap, scope: Scope) -> PassageFinder {
 fn run_corpus(docs: &[&[u8]], m: usize, snap: Snap, scope: Scope) -> Vec<Vec<Span>> {
     run_with(
         docs,
-        PassageConfig::new().min_len(m).snap(snap).scope(scope),
+        passage::Config::new().min_len(m).snap(snap).scope(scope),
     )
 }
 
 /// [`run_corpus`] for any configuration (a seed, say).
-fn run_with(docs: &[&[u8]], config: PassageConfig) -> Vec<Vec<Span>> {
-    let f = PassageFinder::new(config).unwrap();
+fn run_with(docs: &[&[u8]], config: passage::Config) -> Vec<Vec<Span>> {
+    let f = passage::Deduper::new(config).unwrap();
     let (m, snap, scope) = (config.get_min_len(), config.get_snap(), config.get_scope());
     let oracle = window_coverage(docs, m, scope);
-    let mut corpus = PassageCorpus::new();
+    let mut corpus = passage::Corpus::new();
     let mut unions = Vec::new();
     for (d, text) in docs.iter().enumerate() {
-        let report = f.find_in(&mut corpus, text);
+        let report = f.dedup_in(&mut corpus, text);
         assert_eq!(report.doc(), DocId::new(d as u64));
         check_verified(&report, docs);
         let got = union(&report);
@@ -141,7 +141,7 @@ proptest! {
     ) {
         let docs = corpus_with_repeats(seed, 4, 1500);
         let docs: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
-        let config = PassageConfig::new().min_len(m).snap(Snap::Byte).seed(hash_seed);
+        let config = passage::Config::new().min_len(m).snap(Snap::Byte).seed(hash_seed);
         prop_assert_eq!(config.get_seed(), hash_seed);
         run_with(&docs, config);
         run_with(&docs, config.scope(Scope::Document));
@@ -151,17 +151,17 @@ proptest! {
     fn one_document_equals_document_scope(seed in any::<u64>(), m in 16usize..80) {
         let docs = corpus_with_repeats(seed, 3, 800);
         let single = finder(m, Snap::Byte, Scope::Document);
-        let mut corpus = PassageCorpus::new();
+        let mut corpus = passage::Corpus::new();
         for doc in &docs {
-            let alone = single.find(doc);
-            let mut in_corpus = single.find_in(&mut corpus, doc);
+            let alone = single.dedup(doc);
+            let mut in_corpus = single.dedup_in(&mut corpus, doc);
             // Same removals; only the document id differs.
             prop_assert_eq!(alone.removals().len(), in_corpus.removals().len());
             for (a, b) in alone.removals().iter().zip(in_corpus.removals()) {
                 prop_assert_eq!(a.span(), b.span());
                 prop_assert_eq!(a.first().start(), b.first().start());
             }
-            in_corpus = single.find(doc);
+            in_corpus = single.dedup(doc);
             check_verified(&in_corpus, &[doc]);
         }
     }
@@ -218,21 +218,21 @@ fn a_copy_of_two_documents_junction_is_cut_at_the_junction() {
         let junction = [&a[from..], &b[..150]].concat();
         let docs: [&[u8]; 3] = [&a, &b, &junction];
 
-        let mut corpus = PassageCorpus::new();
-        let reports: Vec<_> = docs.iter().map(|d| f.find_in(&mut corpus, d)).collect();
+        let mut corpus = passage::Corpus::new();
+        let reports: Vec<_> = docs.iter().map(|d| f.dedup_in(&mut corpus, d)).collect();
         assert_eq!(removals(&reports[2]), want, "one by one");
 
-        let mut corpus = PassageCorpus::with_capacity(1 << 20);
-        let reports: Vec<_> = docs.iter().map(|d| f.find_in(&mut corpus, d)).collect();
+        let mut corpus = passage::Corpus::with_capacity(1 << 20);
+        let reports: Vec<_> = docs.iter().map(|d| f.dedup_in(&mut corpus, d)).collect();
         assert_eq!(removals(&reports[2]), want, "one by one, room reserved");
 
-        let mut corpus = PassageCorpus::new();
-        let reports = f.find_batch(&mut corpus, &docs);
+        let mut corpus = passage::Corpus::new();
+        let reports = f.dedup_batch(&mut corpus, &docs);
         assert_eq!(removals(&reports[2]), want, "one batch");
 
-        let mut corpus = PassageCorpus::new();
-        f.find_batch(&mut corpus, &docs[..2]);
-        let reports = f.find_batch(&mut corpus, &docs[2..]);
+        let mut corpus = passage::Corpus::new();
+        f.dedup_batch(&mut corpus, &docs[..2]);
+        let reports = f.dedup_batch(&mut corpus, &docs[2..]);
         assert_eq!(removals(&reports[0]), want, "a batch after a batch");
         check_verified(&reports[0], &docs);
     }
@@ -244,19 +244,19 @@ fn a_copy_of_two_documents_junction_is_cut_at_the_junction() {
 /// `compare_other`), whatever the corpus was indexed for before.
 fn continued_with_another_finder(
     seed: u64,
-    main: PassageFinder,
-    other: PassageFinder,
+    main: passage::Deduper,
+    other: passage::Deduper,
     use_other: impl Fn(usize) -> bool,
     compare_other: bool,
-) -> PassageCorpus {
+) -> passage::Corpus {
     let docs = corpus_with_repeats(seed, 30, 2000);
-    let mut mixed = PassageCorpus::new();
-    let mut plain = PassageCorpus::new();
+    let mut mixed = passage::Corpus::new();
+    let mut plain = passage::Corpus::new();
     let mut compared = 0;
     for (i, doc) in docs.iter().enumerate() {
-        let expected = main.find_in(&mut plain, doc);
-        let f = if use_other(i) { other } else { main };
-        let got = f.find_in(&mut mixed, doc);
+        let expected = main.dedup_in(&mut plain, doc);
+        let f = if use_other(i) { &other } else { &main };
+        let got = f.dedup_in(&mut mixed, doc);
         if !use_other(i) || compare_other {
             assert_eq!(got.removals(), expected.removals(), "doc {i}");
             compared += usize::from(!got.removals().is_empty());
@@ -278,10 +278,10 @@ fn reindexing_for_another_min_len_keeps_the_answer() {
 
 #[test]
 fn a_corpus_continued_with_another_seed_is_reindexed() {
-    let config = PassageConfig::new().min_len(40).snap(Snap::Byte);
+    let config = passage::Config::new().min_len(40).snap(Snap::Byte);
     let (main, other) = (
-        PassageFinder::new(config).unwrap(),
-        PassageFinder::new(config.seed(0xC0FFEE)).unwrap(),
+        passage::Deduper::new(config).unwrap(),
+        passage::Deduper::new(config.seed(0xC0FFEE)).unwrap(),
     );
     let mixed = continued_with_another_finder(5, main, other, |i| i % 3 == 1, true);
     assert_eq!(mixed.refused_anchors(), 0);
@@ -291,7 +291,7 @@ fn a_corpus_continued_with_another_seed_is_reindexed() {
 // The article
 
 fn article_union(snap: Snap) -> Vec<Span> {
-    let report = finder(100, snap, Scope::Corpus).find(ARTICLE);
+    let report = finder(100, snap, Scope::Corpus).dedup(ARTICLE);
     check_verified(&report, &[ARTICLE]);
     union(&report)
 }
@@ -306,7 +306,7 @@ fn article_byte_snap() {
 fn article_word_and_line_snap() {
     assert_eq!(article_union(Snap::Word), [Span::new(2677, 5009)]);
     assert_eq!(article_union(Snap::Line), [Span::new(2677, 5009)]);
-    let report = PassageFinder::default().find(ARTICLE);
+    let report = passage::Deduper::default().dedup(ARTICLE);
     assert_eq!(union(&report), [Span::new(2677, 5009)]);
     let mut kept = ARTICLE[..2677].to_vec();
     kept.extend_from_slice(&ARTICLE[5009..]);
@@ -317,7 +317,7 @@ fn article_word_and_line_snap() {
 // Periodic and pathological inputs
 
 fn byte_union(text: &[u8], m: usize) -> Vec<Span> {
-    let report = finder(m, Snap::Byte, Scope::Document).find(text);
+    let report = finder(m, Snap::Byte, Scope::Document).dedup(text);
     check_verified(&report, &[text]);
     union(&report)
 }
@@ -344,7 +344,7 @@ fn periodic_runs() {
     let text = block.repeat(300);
     assert_eq!(byte_union(&text, 100), [Span::new(1024, text.len())]);
     assert_eq!(byte_union(&text, 16), [Span::new(1024, text.len())]);
-    let r = finder(100, Snap::Byte, Scope::Document).find(&text);
+    let r = finder(100, Snap::Byte, Scope::Document).dedup(&text);
     assert_eq!(r.removals().len(), 1);
     assert_eq!(r.removals()[0].first().start(), 0);
 }
@@ -360,19 +360,19 @@ fn a_megabyte_of_spaces_inside_text() {
     let p = head.len();
     assert_eq!(byte_union(&text, 100), [Span::new(p + 1, p + (1 << 20))]);
     // Word snap: the run starts after a space, ends after one.
-    let report = PassageFinder::default().find(&text);
+    let report = passage::Deduper::default().dedup(&text);
     assert_eq!(union(&report), [Span::new(p + 1, p + (1 << 20))]);
     // Twice, in a corpus: the second document loses all its spaces but one.
     let f = finder(100, Snap::Byte, Scope::Corpus);
-    let mut corpus = PassageCorpus::new();
+    let mut corpus = passage::Corpus::new();
     let mut other = tail.clone();
     other.extend(std::iter::repeat_n(b' ', 1 << 20));
     other.extend_from_slice(&head);
     assert_eq!(
-        union(&f.find_in(&mut corpus, &text)),
+        union(&f.dedup_in(&mut corpus, &text)),
         [Span::new(p + 1, p + (1 << 20))]
     );
-    let second = f.find_in(&mut corpus, &other);
+    let second = f.dedup_in(&mut corpus, &other);
     check_verified(&second, &[&text, &other]);
     assert_eq!(union(&second), [Span::new(0, other.len())]);
     assert_eq!(corpus.refused_anchors(), 0);
@@ -381,28 +381,28 @@ fn a_megabyte_of_spaces_inside_text() {
 #[test]
 fn empty_short_invalid_utf8_and_nul() {
     let f = finder(16, Snap::Byte, Scope::Corpus);
-    let mut corpus = PassageCorpus::new();
-    assert!(f.find(b"").removals().is_empty());
-    assert!(f.find_in(&mut corpus, b"").removals().is_empty());
-    assert!(f.find(&[0u8; 15]).removals().is_empty());
-    assert_eq!(union(&f.find(&[0u8; 40])), [Span::new(1, 40)]);
+    let mut corpus = passage::Corpus::new();
+    assert!(f.dedup(b"").removals().is_empty());
+    assert!(f.dedup_in(&mut corpus, b"").removals().is_empty());
+    assert!(f.dedup(&[0u8; 15]).removals().is_empty());
+    assert_eq!(union(&f.dedup(&[0u8; 40])), [Span::new(1, 40)]);
     let junk: Vec<u8> = (0..64u8)
         .map(|i| 0x80 | i.wrapping_mul(37))
         .chain([0, 0xFF, 0xFE])
         .collect();
     let doc = [&junk[..], b"\0middle\0", &junk[..]].concat();
-    let r = f.find_in(&mut corpus, &doc);
+    let r = f.dedup_in(&mut corpus, &doc);
     check_verified(&r, &[b"", &doc]);
     assert_eq!(union(&r), [Span::new(junk.len() + 8, doc.len())]);
     // Char snapping on invalid UTF-8 never panics and lands on non-continuation bytes.
-    let rc = finder(16, Snap::Char, Scope::Corpus).find(&doc);
+    let rc = finder(16, Snap::Char, Scope::Corpus).dedup(&doc);
     for rm in rc.removals() {
         assert!(rm.span().end == doc.len() || !matches!(doc[rm.span().end], 0x80..=0xBF));
     }
     // Valid UTF-8 in, valid UTF-8 out, for every snap but Byte.
     let text = "€uro ünïcödé text that repeats itself. ".repeat(20);
     for snap in [Snap::Char, Snap::Word, Snap::Line] {
-        let r = finder(16, snap, Scope::Corpus).find(text.as_bytes());
+        let r = finder(16, snap, Scope::Corpus).dedup(text.as_bytes());
         assert!(r.kept_str().is_ok());
         assert!(!r.removals().is_empty() || snap == Snap::Line);
     }
@@ -410,16 +410,16 @@ fn empty_short_invalid_utf8_and_nul() {
 
 #[test]
 fn config_is_validated() {
-    let err = PassageFinder::new(PassageConfig::new().min_len(15)).unwrap_err();
+    let err = passage::Deduper::new(passage::Config::new().min_len(15)).unwrap_err();
     assert_eq!(err.field(), "min_len");
     assert_eq!(err.value(), "15");
-    assert!(PassageFinder::new(PassageConfig::new().min_len(16)).is_ok());
-    assert!(PassageFinder::new(PassageConfig::new().min_len(1 << 40)).is_ok());
-    let huge = PassageFinder::new(PassageConfig::new().min_len(usize::MAX)).unwrap();
-    assert!(huge.find(&[b'a'; 1000]).removals().is_empty());
+    assert!(passage::Deduper::new(passage::Config::new().min_len(16)).is_ok());
+    assert!(passage::Deduper::new(passage::Config::new().min_len(1 << 40)).is_ok());
+    let huge = passage::Deduper::new(passage::Config::new().min_len(usize::MAX)).unwrap();
+    assert!(huge.dedup(&[b'a'; 1000]).removals().is_empty());
     let big = finder(10_000, Snap::Byte, Scope::Document);
     let text = vec![b'z'; 30_000];
-    assert_eq!(union(&big.find(&text)), [Span::new(1, 30_000)]);
+    assert_eq!(union(&big.dedup(&text)), [Span::new(1, 30_000)]);
 }
 
 #[test]
@@ -428,15 +428,15 @@ fn mixing_scopes_on_one_corpus() {
     let all: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
     let by_doc = finder(20, Snap::Byte, Scope::Document);
     let by_corpus = finder(20, Snap::Byte, Scope::Corpus);
-    let mut corpus = PassageCorpus::new();
+    let mut corpus = passage::Corpus::new();
     for (i, doc) in docs.iter().enumerate() {
-        let f = if i % 3 == 1 { by_doc } else { by_corpus };
-        let report = f.find_in(&mut corpus, doc);
+        let f = if i % 3 == 1 { &by_doc } else { &by_corpus };
+        let report = f.dedup_in(&mut corpus, doc);
         assert_eq!(report.doc(), DocId::new(i as u64));
         check_verified(&report, &all);
         if i % 3 == 1 {
             // Document scope: exactly the repeats within the document.
-            let alone = by_doc.find(doc);
+            let alone = by_doc.dedup(doc);
             assert_eq!(union(&report), union(&alone));
         }
     }
@@ -446,12 +446,15 @@ fn mixing_scopes_on_one_corpus() {
 #[test]
 fn with_capacity_changes_nothing_but_allocation() {
     let docs = corpus_with_repeats(8, 40, 2000);
-    let f = PassageFinder::default();
-    let (mut a, mut b) = (PassageCorpus::new(), PassageCorpus::with_capacity(1 << 20));
+    let f = passage::Deduper::default();
+    let (mut a, mut b) = (
+        passage::Corpus::new(),
+        passage::Corpus::with_capacity(1 << 20),
+    );
     for doc in &docs {
         assert_eq!(
-            f.find_in(&mut a, doc).removals(),
-            f.find_in(&mut b, doc).removals()
+            f.dedup_in(&mut a, doc).removals(),
+            f.dedup_in(&mut b, doc).removals()
         );
     }
     assert_eq!(a.anchors(), b.anchors());
@@ -462,7 +465,7 @@ fn with_capacity_changes_nothing_but_allocation() {
 #[test]
 fn engine_and_state_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
-    check::<PassageFinder>();
-    check::<PassageConfig>();
-    check::<PassageCorpus>();
+    check::<passage::Deduper>();
+    check::<passage::Config>();
+    check::<passage::Corpus>();
 }

@@ -39,7 +39,7 @@ fuzz_target!(|input: Input| {
     let config = ChunkConfig::new()
         .avg(64 + usize::from(input.avg) % 2000)
         .seed(u64::from(input.seed))
-        .normalization(input.normalization % 4);
+        .size_normalization(input.normalization % 4);
     let Ok(chunker) = Chunker::new(config) else { return };
     let bytes = &input.bytes;
     let slice: Vec<_> = chunker.chunks_hashed(bytes).collect();
@@ -56,7 +56,7 @@ fuzz_target!(|input: Input| {
     assert_eq!(pos, bytes.len());
     let reader = Jagged { data: bytes, sizes: &input.reads, turn: 0 };
     let streamed: Vec<_> = chunker
-        .stream_hashed(reader)
+        .reader_chunks_hashed(reader)
         .map(|c| c.map(|c| c.chunk()))
         .collect::<Result<_, _>>()
         .unwrap();

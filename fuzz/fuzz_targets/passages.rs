@@ -6,7 +6,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder, Snap};
+use textdedup::passage::{self, Snap};
 use textdedup::Scope;
 
 #[path = "../../tests/oracle/passage.rs"]
@@ -27,13 +27,13 @@ fuzz_target!(|input: Input| {
     let scope = if input.document_scope { Scope::Document } else { Scope::Corpus };
     let docs: Vec<&[u8]> = input.docs.iter().take(6).map(|d| &d[..d.len().min(2048)]).collect();
     // Seed 0 is the default table; a few others exercise seeded tables.
-    let config = PassageConfig::new().min_len(m).snap(snap).scope(scope).seed(u64::from(input.seed % 4));
-    let finder = PassageFinder::new(config).unwrap();
+    let config = passage::Config::new().min_len(m).snap(snap).scope(scope).seed(u64::from(input.seed % 4));
+    let finder = passage::Deduper::new(config).unwrap();
     let want = oracle::window_coverage(&docs, m, scope);
-    let mut corpus = PassageCorpus::new();
-    let batch = finder.find_batch(&mut PassageCorpus::new(), &docs);
+    let mut corpus = passage::Corpus::new();
+    let batch = finder.dedup_batch(&mut passage::Corpus::new(), &docs);
     for (d, text) in docs.iter().enumerate() {
-        let report = finder.find_in(&mut corpus, text);
+        let report = finder.dedup_in(&mut corpus, text);
         assert_eq!(batch[d], report, "find_batch differs at doc {d}");
         oracle::check_verified(&report, &docs);
         let got = oracle::union(&report);

@@ -9,10 +9,12 @@
 //! - [`Chunker::chunks`] iterates over the chunks of a slice;
 //!   [`Chunker::chunks_hashed`] also fingerprints each chunk (xxh3-128)
 //!   while it is still in cache.
-//! - [`Chunker::stream`] does the same over any [`std::io::Read`] with a
-//!   buffer of about `2 × max` bytes, and finds the same cut points.
-//! - [`DupFinder`] feeds the documents of a corpus in order and reports the
-//!   chunks seen before, keeping the first occurrence.
+//! - [`Chunker::reader_chunks`] does the same over any [`std::io::Read`]
+//!   with a buffer of about `2 × max` bytes, and finds the same cut points.
+//! - Chunk mode: [`Deduper`] (built from a [`Config`]) feeds the documents
+//!   of a [`Corpus`] in order and reports the chunks seen before, keeping
+//!   the first occurrence, with the entry points of every mode
+//!   ([`Dedup`](crate::Dedup)).
 //!
 //! # Guarantees
 //!
@@ -20,7 +22,7 @@
 //! bytes except the last one, and concatenate to the input.
 //!
 //! Cut points depend only on the bytes and on the configuration (`min`,
-//! `avg`, `max`, `normalization`, `seed`): they are stable across releases,
+//! `avg`, `max`, `size_normalization`, `seed`): they are stable across releases,
 //! and golden vectors in `tests/chunk.rs` pin them. Changing them is a
 //! breaking change. (The rule below is the one of the first release: the
 //! hash restarts at every chunk, as in FastCDC; no index built with another
@@ -63,7 +65,7 @@
 //!   and 1024 finds pasted paragraphs; 4 KiB to 64 KiB suits whole files and
 //!   backups, where the index size matters more.
 //! - **The index costs one entry per distinct chunk**, about 40 to 80 bytes
-//!   (see [`DupFinder`]): halving `avg` doubles it, and chunking itself is
+//!   (see [`Corpus`]): halving `avg` doubles it, and chunking itself is
 //!   a little slower per byte at small averages (more chunk ends).
 //! - **`min`** (default `avg / 4`) bytes at the start of every chunk are
 //!   skipped without being read: a larger `min` is faster and cuts fewer
@@ -72,12 +74,11 @@
 //! - **`max`** (default `4 × avg`) bounds the damage of input with no cut
 //!   point (a long run of one byte): such input is cut every `max` bytes,
 //!   at positions that are not content-defined.
-//! - **`normalization`** (default 0) narrows the spread of chunk lengths
+//! - **`size_normalization`** (default 0) narrows the spread of chunk lengths
 //!   around `avg` (FastCDC's normalized chunking). On generated text with
 //!   shifted repeats it finds *fewer* duplicate bytes at every level above 0
-//!   (at avg 1024: 36.4% at level 0, 34.3% at 1, 31.5% at 2, 24.2% at 3, and
-//!   30.8% for the `fastcdc` crate at its default level 1), so it is off by
-//!   default; it is there for workloads that need a narrow size range.
+//!   (`examples/chunk_dedup_ratio.rs` measures it; BENCHMARKS.md has the
+//!   figures), so it is off by default; it is there for workloads that need a narrow size range.
 //! - **`seed`** changes the gear table. Use a secret seed when an adversary
 //!   could craft input to force chunk boundaries (for example to learn
 //!   whether some content is already stored); chunks made with different
@@ -101,8 +102,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod dups;
-pub(crate) mod gear;
+mod dedup;
 mod parallel;
 mod stream;
 
@@ -111,23 +111,37 @@ use core::iter::FusedIterator;
 
 use crate::config::ConfigError;
 use crate::fingerprint::Fingerprint;
+use crate::gear;
 use crate::span::Span;
 
-pub use dups::DupFinder;
+#[allow(deprecated)]
+pub use dedup::DupFinder;
+pub use dedup::{Config, Corpus, Deduper};
+pub use stream::{ReaderChunk, ReaderChunks};
+#[allow(deprecated)]
 pub use stream::{StreamChunk, StreamChunks};
 
 /// The smallest average chunk length accepted, in bytes.
 pub const MIN_AVG: usize = 64;
 /// The largest average chunk length accepted, in bytes (1 MiB).
 pub const MAX_AVG: usize = 1 << 20;
-/// The largest maximum chunk length accepted, in bytes (16 MiB).
-pub const MAX_MAX: usize = 16 << 20;
-/// The highest normalization level accepted.
-pub const MAX_NORMALIZATION: u8 = 3;
+/// The largest value [`ChunkConfig::max`] accepts, in bytes (16 MiB).
+pub const LARGEST_MAX: usize = 16 << 20;
+/// The old name of [`LARGEST_MAX`].
+#[deprecated(since = "0.2.0", note = "renamed `LARGEST_MAX`")]
+pub const MAX_MAX: usize = LARGEST_MAX;
+/// The highest size normalization level accepted.
+pub const MAX_SIZE_NORMALIZATION: u8 = 3;
+/// The old name of [`MAX_SIZE_NORMALIZATION`].
+#[deprecated(since = "0.2.0", note = "renamed `MAX_SIZE_NORMALIZATION`")]
+pub const MAX_NORMALIZATION: u8 = MAX_SIZE_NORMALIZATION;
 /// The default average chunk length, in bytes.
 pub const DEFAULT_AVG: usize = 1024;
-/// The default normalization level.
-pub const DEFAULT_NORMALIZATION: u8 = 0;
+/// The default size normalization level.
+pub const DEFAULT_SIZE_NORMALIZATION: u8 = 0;
+/// The old name of [`DEFAULT_SIZE_NORMALIZATION`].
+#[deprecated(since = "0.2.0", note = "renamed `DEFAULT_SIZE_NORMALIZATION`")]
+pub const DEFAULT_NORMALIZATION: u8 = DEFAULT_SIZE_NORMALIZATION;
 
 /// Settings for a [`Chunker`], built by value and checked by
 /// [`Chunker::new`].
@@ -158,7 +172,7 @@ pub struct ChunkConfig {
     /// Selects the gear table, so crafted input cannot force cut points.
     seed: u64,
     /// How strongly chunk lengths are pulled towards `avg`.
-    normalization: u8,
+    size_normalization: u8,
 }
 
 impl Default for ChunkConfig {
@@ -169,15 +183,15 @@ impl Default for ChunkConfig {
 
 impl ChunkConfig {
     /// The default configuration: `avg` [`DEFAULT_AVG`] (1024), `min`
-    /// `avg / 4`, `max` `4 × avg`, seed 0, normalization
-    /// [`DEFAULT_NORMALIZATION`] (0).
+    /// `avg / 4`, `max` `4 × avg`, seed 0, size normalization
+    /// [`DEFAULT_SIZE_NORMALIZATION`] (0).
     pub const fn new() -> ChunkConfig {
         ChunkConfig {
             min: None,
             avg: DEFAULT_AVG,
             max: None,
             seed: 0,
-            normalization: DEFAULT_NORMALIZATION,
+            size_normalization: DEFAULT_SIZE_NORMALIZATION,
         }
     }
 
@@ -200,7 +214,7 @@ impl ChunkConfig {
     }
 
     /// Sets the maximum chunk length. Must be at least `avg` and at most
-    /// [`MAX_MAX`] (16 MiB).
+    /// [`LARGEST_MAX`] (16 MiB).
     ///
     /// The default value is `4 × avg`.
     pub const fn max(mut self, max: usize) -> ChunkConfig {
@@ -216,15 +230,23 @@ impl ChunkConfig {
         self
     }
 
-    /// Sets the normalization level, 0 (none) to [`MAX_NORMALIZATION`] (3):
-    /// before `avg` a cut is `2^level` times less likely, after it `2^level`
-    /// times more likely, so chunk lengths gather around `avg`.
+    /// Sets the size normalization level (FastCDC's "normalized
+    /// chunking"), 0 (none) to [`MAX_SIZE_NORMALIZATION`] (3): before `avg`
+    /// a cut is `2^level` times less likely, after it `2^level` times more
+    /// likely, so chunk lengths gather around `avg`. (It has nothing to do
+    /// with the text [`Normalize`](crate::Normalize) of paragraph mode.)
     ///
-    /// The default value is [`DEFAULT_NORMALIZATION`] (0): on text with
+    /// The default value is [`DEFAULT_SIZE_NORMALIZATION`] (0): on text with
     /// shifted repeats, level 0 finds the most duplicate bytes.
-    pub const fn normalization(mut self, level: u8) -> ChunkConfig {
-        self.normalization = level;
+    pub const fn size_normalization(mut self, level: u8) -> ChunkConfig {
+        self.size_normalization = level;
         self
+    }
+
+    /// The old name of [`ChunkConfig::size_normalization`].
+    #[deprecated(since = "0.2.0", note = "renamed `size_normalization`")]
+    pub const fn normalization(self, level: u8) -> ChunkConfig {
+        self.size_normalization(level)
     }
 
     /// The minimum: the value set, or `avg / 4`.
@@ -253,9 +275,15 @@ impl ChunkConfig {
         self.seed
     }
 
-    /// The normalization level.
+    /// The size normalization level.
+    pub const fn get_size_normalization(&self) -> u8 {
+        self.size_normalization
+    }
+
+    /// The old name of [`ChunkConfig::get_size_normalization`].
+    #[deprecated(since = "0.2.0", note = "renamed `get_size_normalization`")]
     pub const fn get_normalization(&self) -> u8 {
-        self.normalization
+        self.size_normalization
     }
 
     /// Checks every field and their order.
@@ -277,17 +305,17 @@ impl ChunkConfig {
         if max < avg {
             return Err(ConfigError::new("max", max, "must be at least avg"));
         }
-        if max > MAX_MAX {
+        if max > LARGEST_MAX {
             return Err(ConfigError::new(
                 "max",
                 max,
                 "must be at most 16777216 bytes",
             ));
         }
-        if self.normalization > MAX_NORMALIZATION {
+        if self.size_normalization > MAX_SIZE_NORMALIZATION {
             return Err(ConfigError::new(
-                "normalization",
-                self.normalization,
+                "size_normalization",
+                self.size_normalization,
                 "must be from 0 to 3",
             ));
         }
@@ -352,7 +380,7 @@ impl Chunker {
     ///
     /// A [`ConfigError`] naming the field and value when `avg` is outside
     /// 64..=1 MiB, `min` is 0 or not less than `avg`, `max` is less than
-    /// `avg` or more than 16 MiB, or `normalization` is above 3.
+    /// `avg` or more than 16 MiB, or `size_normalization` is above 3.
     pub fn new(config: ChunkConfig) -> Result<Chunker, ConfigError> {
         config.validate()?;
         Ok(Chunker::build(config))
@@ -362,7 +390,7 @@ impl Chunker {
     fn build(config: ChunkConfig) -> Chunker {
         let (min, avg, max) = (config.get_min(), config.get_avg(), config.get_max());
         let base = u64::MAX / (avg - min) as u64;
-        let level = u32::from(config.get_normalization());
+        let level = u32::from(config.get_size_normalization());
         let large = if base > u64::MAX >> level {
             u64::MAX
         } else {
@@ -582,7 +610,7 @@ impl Chunk {
 
     /// The xxh3-128 fingerprint of the chunk's bytes
     /// ([`Fingerprint::of`]), when it came from a hashed iterator
-    /// ([`Chunker::chunks_hashed`], [`Chunker::stream_hashed`]); `None`
+    /// ([`Chunker::chunks_hashed`], [`Chunker::reader_chunks_hashed`]); `None`
     /// otherwise.
     #[inline]
     pub fn fingerprint(&self) -> Option<Fingerprint> {

@@ -6,6 +6,25 @@ use crate::chunk::{Chunk, Chunker};
 use crate::fingerprint::Fingerprint;
 
 impl Chunker {
+    /// The old name of [`Chunker::reader_chunks`] (`*_stream` names a
+    /// stream of documents everywhere else).
+    #[deprecated(since = "0.2.0", note = "renamed `reader_chunks`")]
+    pub fn stream<R: Read>(&self, reader: R) -> ReaderChunks<'_, R> {
+        self.reader_chunks(reader)
+    }
+
+    /// The old name of [`Chunker::reader_chunks_hashed`].
+    #[deprecated(since = "0.2.0", note = "renamed `reader_chunks_hashed`")]
+    pub fn stream_hashed<R: Read>(&self, reader: R) -> ReaderChunks<'_, R> {
+        self.reader_chunks_hashed(reader)
+    }
+
+    /// The old name of [`Chunker::reader_chunks_with_capacity`].
+    #[deprecated(since = "0.2.0", note = "renamed `reader_chunks_with_capacity`")]
+    pub fn stream_with_capacity<R: Read>(&self, reader: R, capacity: usize) -> ReaderChunks<'_, R> {
+        self.reader_chunks_with_capacity(reader, capacity)
+    }
+
     /// Chunks everything `reader` yields, with a buffer of `2 × max` bytes.
     ///
     /// The cut points are exactly those of [`Chunker::chunks`] on the
@@ -21,7 +40,7 @@ impl Chunker {
     /// # Complexity
     ///
     /// Linear in the input; memory is the buffer, allocated once, plus one
-    /// `Vec` per chunk for the owned items ([`StreamChunks::next_chunk`]
+    /// `Vec` per chunk for the owned items ([`ReaderChunks::next_chunk`]
     /// lends the bytes instead).
     ///
     /// # Examples
@@ -33,7 +52,7 @@ impl Chunker {
     /// let text = "line of text that goes on for a while\n".repeat(100);
     /// let from_slice: Vec<_> = chunker.chunks(text.as_bytes()).collect();
     /// let mut from_reader = Vec::new();
-    /// for chunk in chunker.stream(text.as_bytes()) {
+    /// for chunk in chunker.reader_chunks(text.as_bytes()) {
     ///     let chunk = chunk?;
     ///     assert_eq!(chunk.data(), &text.as_bytes()[chunk.chunk().span()]);
     ///     from_reader.push(chunk.chunk());
@@ -41,34 +60,38 @@ impl Chunker {
     /// assert_eq!(from_reader, from_slice);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn stream<R: Read>(&self, reader: R) -> StreamChunks<'_, R> {
-        StreamChunks::new(self, reader, 2 * self.max_len(), false)
+    pub fn reader_chunks<R: Read>(&self, reader: R) -> ReaderChunks<'_, R> {
+        ReaderChunks::new(self, reader, 2 * self.max_len(), false)
     }
 
-    /// [`Chunker::stream`] with the fingerprint of every chunk.
+    /// [`Chunker::reader_chunks`] with the fingerprint of every chunk.
     ///
     /// # Errors
     ///
-    /// As [`Chunker::stream`].
-    pub fn stream_hashed<R: Read>(&self, reader: R) -> StreamChunks<'_, R> {
-        StreamChunks::new(self, reader, 2 * self.max_len(), true)
+    /// As [`Chunker::reader_chunks`].
+    pub fn reader_chunks_hashed<R: Read>(&self, reader: R) -> ReaderChunks<'_, R> {
+        ReaderChunks::new(self, reader, 2 * self.max_len(), true)
     }
 
-    /// [`Chunker::stream`] with a buffer of `capacity` bytes, raised to
+    /// [`Chunker::reader_chunks`] with a buffer of `capacity` bytes, raised to
     /// `max` when smaller. A buffer close to `max` reads in smaller pieces
     /// and moves more bytes; the cut points are the same.
     ///
     /// # Errors
     ///
-    /// As [`Chunker::stream`].
-    pub fn stream_with_capacity<R: Read>(&self, reader: R, capacity: usize) -> StreamChunks<'_, R> {
-        StreamChunks::new(self, reader, capacity.max(self.max_len()), false)
+    /// As [`Chunker::reader_chunks`].
+    pub fn reader_chunks_with_capacity<R: Read>(
+        &self,
+        reader: R,
+        capacity: usize,
+    ) -> ReaderChunks<'_, R> {
+        ReaderChunks::new(self, reader, capacity.max(self.max_len()), false)
     }
 }
 
-/// The chunks of a reader: see [`Chunker::stream`].
+/// The chunks of a reader: see [`Chunker::reader_chunks`].
 #[derive(Debug)]
-pub struct StreamChunks<'c, R> {
+pub struct ReaderChunks<'c, R> {
     /// The chunker with its table and thresholds.
     chunker: &'c Chunker,
     /// Where the bytes come from.
@@ -89,9 +112,9 @@ pub struct StreamChunks<'c, R> {
     hashed: bool,
 }
 
-impl<'c, R: Read> StreamChunks<'c, R> {
+impl<'c, R: Read> ReaderChunks<'c, R> {
     fn new(chunker: &'c Chunker, reader: R, capacity: usize, hashed: bool) -> Self {
-        StreamChunks {
+        ReaderChunks {
             chunker,
             reader,
             buf: vec![0; capacity],
@@ -138,7 +161,7 @@ impl<'c, R: Read> StreamChunks<'c, R> {
     /// use textdedup::chunk::Chunker;
     ///
     /// let chunker = Chunker::default();
-    /// let mut stream = chunker.stream(&b"abc"[..]);
+    /// let mut stream = chunker.reader_chunks(&b"abc"[..]);
     /// let (chunk, bytes) = stream.next_chunk()?.unwrap();
     /// assert_eq!((chunk.offset(), bytes), (0, &b"abc"[..]));
     /// assert!(stream.next_chunk()?.is_none());
@@ -167,12 +190,12 @@ impl<'c, R: Read> StreamChunks<'c, R> {
     }
 }
 
-impl<R: Read> Iterator for StreamChunks<'_, R> {
-    type Item = io::Result<StreamChunk>;
+impl<R: Read> Iterator for ReaderChunks<'_, R> {
+    type Item = io::Result<ReaderChunk>;
 
-    fn next(&mut self) -> Option<io::Result<StreamChunk>> {
+    fn next(&mut self) -> Option<io::Result<ReaderChunk>> {
         match self.next_chunk() {
-            Ok(Some((chunk, bytes))) => Some(Ok(StreamChunk {
+            Ok(Some((chunk, bytes))) => Some(Ok(ReaderChunk {
                 chunk,
                 data: bytes.to_vec(),
             })),
@@ -182,18 +205,18 @@ impl<R: Read> Iterator for StreamChunks<'_, R> {
     }
 }
 
-impl<R: Read> core::iter::FusedIterator for StreamChunks<'_, R> {}
+impl<R: Read> core::iter::FusedIterator for ReaderChunks<'_, R> {}
 
 /// A chunk from a reader, with its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StreamChunk {
+pub struct ReaderChunk {
     /// Position, length and fingerprint, as from the slice iterators.
     chunk: Chunk,
     /// The chunk's bytes: the reader's data is not kept anywhere else.
     data: Vec<u8>,
 }
 
-impl StreamChunk {
+impl ReaderChunk {
     /// The chunk's position, length and fingerprint.
     #[inline]
     pub fn chunk(&self) -> Chunk {
@@ -212,3 +235,11 @@ impl StreamChunk {
         self.data
     }
 }
+
+/// The old name of [`ReaderChunks`].
+#[deprecated(since = "0.2.0", note = "renamed `ReaderChunks`")]
+pub type StreamChunks<'c, R> = ReaderChunks<'c, R>;
+
+/// The old name of [`ReaderChunk`].
+#[deprecated(since = "0.2.0", note = "renamed `ReaderChunk`")]
+pub type StreamChunk = ReaderChunk;

@@ -23,7 +23,7 @@ static DEFAULT_GEAR: [u64; 256] = gear_table(0);
 /// state). Seed 0 gives the default table; the derivation is part of what
 /// makes reports reproducible.
 const fn gear_table(seed: u64) -> [u64; 256] {
-    crate::chunk::gear::table(0x7465_7874_6465_6475 ^ seed) // "textdedu"
+    crate::gear::table(0x7465_7874_6465_6475 ^ seed) // "textdedu"
 }
 
 /// The anchor parameters derived from `min_len` and the seed.
@@ -414,9 +414,7 @@ mod tests {
             let p = Params::new(m, 0);
             for letters in [1, 2, 3] {
                 let text: Vec<u8> = (0..m * 3 + 300)
-                    .map(|_| {
-                        b"abc"[(crate::chunk::gear::splitmix64(&mut state) % letters) as usize]
-                    })
+                    .map(|_| b"abc"[(crate::gear::splitmix64(&mut state) % letters) as usize])
                     .collect();
                 let all = naive(&p, &text);
                 for start in (0..all.len()).step_by(7) {

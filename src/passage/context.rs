@@ -16,10 +16,9 @@
 //! counts always passes, and the answer is the same as without the filter;
 //! a side whose bytes differ passes about 1 time in 255.
 //!
-//! Measured (`passage_profile`, counters not kept): on 64 MB of one-line
-//! text drawn from ten words, where every k-gram was seen hundreds of times
-//! before, 2% of the comparisons had a side that agrees and none gave a
-//! run; on the news corpus of `benches/batch.rs`, 31% and 19%.
+//! How many comparisons the filter saves depends on the text: it saves the
+//! most where every k-gram was seen many times before (`passage_profile`
+//! measures it; BENCHMARKS.md has the figures).
 
 /// Bytes hashed on each side (fewer when `d` is smaller).
 const SIDE_BYTES: usize = 4;
@@ -121,7 +120,7 @@ mod tests {
     fn a_shorter_left_room_only_drops_the_left_side() {
         let mut state = 7u64;
         let text: Vec<u8> = (0..600)
-            .map(|_| b"ab "[(crate::chunk::gear::splitmix64(&mut state) % 3) as usize])
+            .map(|_| b"ab "[(crate::gear::splitmix64(&mut state) % 3) as usize])
             .collect();
         for (m, k) in [(16, 16), (17, 16), (30, 16), (50, 22), (100, 32), (300, 32)] {
             let c = Context::new(m, k);

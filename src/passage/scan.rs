@@ -57,7 +57,7 @@ impl Run {
     /// (its end and its diagonal), so that which run a scan keeps does not
     /// depend on the order the table lists candidates in, which depends on
     /// its history (a batch sizes the table up front, a corpus made with
-    /// [`crate::passage::PassageCorpus::with_capacity`] too).
+    /// [`crate::passage::Corpus::with_capacity`] too).
     #[inline]
     fn beats(&self, best: &Run) -> bool {
         let shift = |r: &Run| i128::from(r.src) - r.rs as i128;
@@ -214,7 +214,7 @@ impl Events<'_> {
                 // A forward walk, not a binary search: the events were
                 // written on another thread, and reading them in order lets
                 // the prefetcher bring them in (a binary search missed the
-                // cache at every step: 7% of the matching thread's time).
+                // cache at every step).
                 let from = *next;
                 let rest = &events[from..];
                 *next += rest
@@ -699,7 +699,7 @@ mod tests {
         ) {
             let p = Params::new(m, 0);
             let mut state = seed;
-            let mut next = |below: usize| (crate::chunk::gear::splitmix64(&mut state) % below as u64) as usize;
+            let mut next = |below: usize| (crate::gear::splitmix64(&mut state) % below as u64) as usize;
             let mut text: Vec<u8> = Vec::new();
             while text.len() < 7 * CHUNK_WINDOWS {
                 match next(6) {
@@ -738,7 +738,7 @@ mod tests {
         // compute.
         let mut state = 1u64;
         let text: Vec<u8> = (0..200_000)
-            .map(|_| b"etaoin shrdlu"[(crate::chunk::gear::splitmix64(&mut state) % 13) as usize])
+            .map(|_| b"etaoin shrdlu"[(crate::gear::splitmix64(&mut state) % 13) as usize])
             .collect();
         let events = anchors_of(&p, &text).expect("within the budget");
         assert!(events.len() <= max_events(&p, text.len()));

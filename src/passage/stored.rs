@@ -22,9 +22,7 @@ const STRIDE: usize = 16;
 
 /// Past this many documents, [`Earlier::doc_of`] searches the coarse index
 /// first. Below it the starts (16 bytes each) stay in cache, and the coarse
-/// level measured no faster: on 3,799 documents, medians of 1.82 against
-/// 1.74 s and 1.66 against 1.55 s (`passage_profile find_in news`), within
-/// this machine's noise. The unit tests and the fuzzers lower it, so that
+/// level was no faster (`passage_profile dedup_in news`). The unit tests and the fuzzers lower it, so that
 /// they go through the coarse index.
 const COARSE_FROM: usize = if cfg!(any(test, fuzzing)) { 2 } else { 8192 };
 

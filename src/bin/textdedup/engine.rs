@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use textdedup::chunk::{ChunkConfig, Chunker};
-use textdedup::passage::{PassageConfig, PassageCorpus, PassageFinder};
+use textdedup::passage;
 use textdedup::{Config, Corpus, Deduper, DocReport};
 
 use crate::args::{ChunkArgs, DedupArgs, Mode};
@@ -65,9 +65,9 @@ pub(crate) enum Engine {
     /// Repeated passages at any offset (DESIGN.md section 4).
     Passage {
         /// The immutable engine (boxed: it holds its 2 KiB gear table).
-        finder: Box<PassageFinder>,
+        finder: Box<passage::Deduper>,
         /// The text and anchors seen so far (boxed: a large struct).
-        corpus: Box<PassageCorpus>,
+        corpus: Box<passage::Corpus>,
     },
     /// Content-defined chunks, listed (`textdedup chunk`).
     Chunk {
@@ -104,7 +104,7 @@ impl Engine {
                 })
             }
             Mode::Passage => {
-                let mut config = PassageConfig::new()
+                let mut config = passage::Config::new()
                     .scope(args.scope.into())
                     .snap(args.snap.into());
                 if let Some(min_len) = args.min_len {
@@ -113,7 +113,7 @@ impl Engine {
                 if let Some(seed) = args.seed {
                     config = config.seed(seed);
                 }
-                let finder = PassageFinder::new(config)
+                let finder = passage::Deduper::new(config)
                     .map_err(|e| CliError::Usage(format!("--min-len: {e}")))?;
                 Ok(Engine::Passage {
                     finder: Box::new(finder),
@@ -202,7 +202,7 @@ impl Engine {
                 reports.iter().map(|r| push_hits(r, hits)).collect()
             }
             Engine::Passage { finder, corpus } => {
-                let reports = finder.find_batch(corpus, texts);
+                let reports = finder.dedup_batch(corpus, texts);
                 reports.iter().map(|r| push_hits(r, hits)).collect()
             }
             Engine::Chunk { chunker, documents } => {

@@ -40,14 +40,14 @@
 //! 2 output, copied once more by the groups being applied), plus the
 //! reports.
 
-use crate::config::Config;
-use crate::dedup::paragraph::{for_each_candidate, Resolver};
-use crate::dedup::table::{shard_of, FirstSeen, SeenSet, Shard, SHARDS};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::par;
+use crate::paragraph::document::{for_each_candidate, Resolver};
+use crate::paragraph::Config;
 use crate::report::{DocId, DocReport};
 use crate::span::Span;
 use crate::split::Split;
+use crate::table::{shard_of, FirstSeen, SeenSet, Shard, SHARDS};
 use core::ops::Range;
 
 /// The target size of a phase 1 work unit: large enough that per-unit
@@ -312,7 +312,7 @@ pub(crate) fn worth_splitting(len: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dedup::paragraph::dedup_paragraphs;
+    use crate::paragraph::document::dedup_paragraphs;
     use crate::{Normalize, Split};
     use proptest::prelude::*;
 

@@ -1,11 +1,11 @@
 //! The paragraph pass over one document.
 
-use crate::config::Config;
-use crate::dedup::table::{FirstSeen, SeenSet};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
-use crate::report::{DocId, DocReport, Origin, Removal, Stats};
+use crate::paragraph::Config;
+use crate::report::{DocId, DocReport, Origin, Removals, Stats};
 use crate::span::Span;
 use crate::split::{segments, segments_within, SegmentKind};
+use crate::table::{FirstSeen, SeenSet};
 
 /// Phase 1 over one region of a document: calls `f` with the fingerprint
 /// and full span (in document offsets) of every paragraph that can be a
@@ -14,7 +14,7 @@ use crate::split::{segments, segments_within, SegmentKind};
 /// document sets a leading byte order mark apart.
 ///
 /// `region` must start and end on segment boundaries of `text` (see
-/// [`crate::dedup::batch`] for how regions are cut), so that its segments are
+/// [`crate::paragraph::batch`] for how regions are cut), so that its segments are
 /// exactly the document's segments inside it.
 pub(crate) fn for_each_candidate(
     config: &Config,
@@ -82,10 +82,10 @@ pub(crate) struct Resolver<'t> {
     text: &'t [u8],
     /// Its id.
     doc: DocId,
-    /// Removals so far, sorted.
-    removals: Vec<Removal>,
-    /// Counts so far.
-    stats: Stats,
+    /// Removals so far, sorted and merged.
+    removals: Removals,
+    /// Paragraphs removed so far.
+    removed: u64,
 }
 
 impl<'t> Resolver<'t> {
@@ -94,19 +94,21 @@ impl<'t> Resolver<'t> {
         Resolver {
             text,
             doc,
-            removals: Vec::new(),
-            stats: Stats {
-                documents: 1,
-                bytes_in: text.len() as u64,
-                ..Stats::default()
-            },
+            removals: Removals::default(),
+            removed: 0,
         }
     }
 
     /// The report, given the document's count of non-blank paragraphs.
-    pub(crate) fn finish(mut self, paragraphs: u64) -> DocReport<'t> {
-        self.stats.paragraphs = paragraphs;
-        DocReport::new(self.text, self.doc, self.removals, self.stats)
+    pub(crate) fn finish(self, paragraphs: u64) -> DocReport<'t> {
+        let stats = Stats {
+            documents: 1,
+            bytes_in: self.text.len() as u64,
+            paragraphs: Some(paragraphs),
+            paragraphs_removed: Some(self.removed),
+            ..Stats::default()
+        };
+        DocReport::with_removals(self.text, self.doc, self.removals.into_vec(), stats)
     }
 
     /// Records that `span` is a later copy of the paragraph at `first`,
@@ -115,18 +117,7 @@ impl<'t> Resolver<'t> {
     /// copy ends where this one starts). The merged removal's first copy is
     /// then the first copies of all its paragraphs, in order.
     pub(crate) fn remove(&mut self, span: Span, first: Origin) {
-        self.stats.paragraphs_removed += 1;
-        self.stats.bytes_removed += span.len() as u64;
-        if let Some(last) = self.removals.last_mut() {
-            let origin = last.first();
-            if last.span().end == span.start
-                && origin.doc() == first.doc()
-                && origin.end() == first.start()
-            {
-                last.extend_to(span.end, first.end());
-                return;
-            }
-        }
-        self.removals.push(Removal::new(span, first));
+        self.removed += 1;
+        self.removals.push(span, first);
     }
 }

@@ -2,10 +2,10 @@
 
 use core::fmt;
 
-use crate::config::Config;
-use crate::dedup::table::SeenSet;
 use crate::fingerprint::Normalize;
+use crate::paragraph::Config;
 use crate::split::Split;
+use crate::table::SeenSet;
 
 /// The mutable state of a corpus: the first occurrence of every distinct
 /// paragraph seen so far, and the number of documents fed.

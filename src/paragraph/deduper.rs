@@ -1,16 +1,10 @@
-//! The deduplication engine: [`Deduper`] (immutable, shareable) and
-//! [`Corpus`] (the mutable cross-document state).
+//! Paragraph mode's engine: [`Deduper`] (immutable, shareable); its state
+//! lives in a [`Corpus`].
 
-mod batch;
-mod corpus;
-mod paragraph;
-pub(crate) mod table;
-
-pub use corpus::{Corpus, CorpusMismatch};
-
-use crate::config::{Config, ConfigError, Scope};
+use crate::config::{ConfigError, Scope};
+use crate::paragraph::{batch, document, Config, Corpus, CorpusMismatch};
 use crate::report::{DocId, DocReport};
-use table::SeenSet;
+use crate::table::SeenSet;
 
 /// A configured deduplication engine.
 ///
@@ -34,6 +28,8 @@ use table::SeenSet;
 pub struct Deduper {
     /// The validated configuration.
     config: Config,
+    /// Where the parallel loops run ([`Config::threads`]).
+    pool: crate::par::Pool,
 }
 
 impl Deduper {
@@ -45,7 +41,8 @@ impl Deduper {
     /// configuration is invalid.
     pub fn new(config: Config) -> Result<Deduper, ConfigError> {
         config.validate()?;
-        Ok(Deduper { config })
+        let pool = crate::par::Pool::new(config.get_threads())?;
+        Ok(Deduper { config, pool })
     }
 
     /// The configuration this engine was built with.
@@ -202,7 +199,7 @@ impl Deduper {
         docs: &'t [T],
     ) -> Result<Vec<DocReport<'t>>, CorpusMismatch> {
         corpus.bind(&self.config)?;
-        Ok(self.batch_in(corpus, docs))
+        Ok(self.pool.install(|| self.batch_in(corpus, docs)))
     }
 
     /// [`Deduper::dedup_batch`] on a corpus already bound to this deduper.
@@ -359,9 +356,8 @@ impl Deduper {
         F: FnMut(DocReport<'_>) -> Result<(), E>,
     {
         crate::stream::in_batches(docs, batch_bytes, |batch| {
-            self.batch_in(corpus, batch)
-                .into_iter()
-                .try_for_each(&mut sink)
+            let reports = self.pool.install(|| self.batch_in(corpus, batch));
+            reports.into_iter().try_for_each(&mut sink)
         })
     }
 
@@ -369,12 +365,34 @@ impl Deduper {
     /// large document (faster even on one thread, see `batch`).
     fn dedup_one<'t>(&self, seen: &mut SeenSet, doc: DocId, text: &'t [u8]) -> DocReport<'t> {
         if batch::worth_splitting(text.len()) {
-            let mut reports = batch::dedup_batch(&self.config, seen, doc.index(), &[text]);
+            let mut reports = self
+                .pool
+                .install(|| batch::dedup_batch(&self.config, seen, doc.index(), &[text]));
             if let Some(report) = reports.pop() {
                 return report;
             }
         }
-        paragraph::dedup_paragraphs(&self.config, seen, doc, text)
+        document::dedup_paragraphs(&self.config, seen, doc, text)
+    }
+}
+
+impl crate::Dedup for Deduper {
+    type Corpus = Corpus;
+
+    fn dedup<'t>(&self, text: &'t [u8]) -> DocReport<'t> {
+        Deduper::dedup(self, text)
+    }
+
+    fn dedup_in<'t>(&self, corpus: &mut Corpus, text: &'t [u8]) -> DocReport<'t> {
+        Deduper::dedup_in(self, corpus, text)
+    }
+
+    fn dedup_batch<'t, T: AsRef<[u8]> + Sync>(
+        &self,
+        corpus: &mut Corpus,
+        docs: &'t [T],
+    ) -> Vec<DocReport<'t>> {
+        Deduper::dedup_batch(self, corpus, docs)
     }
 }
 

@@ -14,15 +14,15 @@ use crate::span::Span;
 /// # Examples
 ///
 /// ```
-/// use textdedup::passage::{PassageConfig, PassageFinder, Snap};
+/// use textdedup::passage::{Config, Deduper, Snap};
 ///
 /// let text = b"the first forty bytes of a shared sentence! then; the first forty bytes of a shared sentence.";
-/// let byte = PassageFinder::new(PassageConfig::new().min_len(40).snap(Snap::Byte))?;
-/// let word = PassageFinder::new(PassageConfig::new().min_len(40).snap(Snap::Word))?;
-/// assert_eq!(byte.find(text).removals()[0].span().range(), 50..92);
+/// let byte = Deduper::new(Config::new().min_len(40).snap(Snap::Byte))?;
+/// let word = Deduper::new(Config::new().min_len(40).snap(Snap::Word))?;
+/// assert_eq!(byte.dedup(text).removals()[0].span().range(), 50..92);
 /// // The copy ends at 92, inside `sentence.` (the first copy has `!`): the
 /// // word snap moves the end back to the start of that word.
-/// assert_eq!(word.find(text).removals()[0].span().range(), 50..84);
+/// assert_eq!(word.dedup(text).removals()[0].span().range(), 50..84);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
