@@ -187,22 +187,39 @@ fn min_len_option() {
 }
 
 #[test]
-fn threads_and_snap_are_accepted() {
+fn threads_are_accepted_and_options_of_other_modes_refused() {
     let dir = fixture(&[("article.txt", ARTICLE)]);
     for args in [
         &["clean", "article.txt", "--threads", "1"][..],
         &["clean", "article.txt", "--threads", "3"],
-        &["clean", "article.txt", "--snap", "line"],
         &[
             "clean",
             "article.txt",
-            "--snap",
-            "byte",
             "--mode",
-            "paragraph",
+            "passage",
+            "--snap",
+            "line",
         ],
     ] {
         assert_eq!(ok(dir.path(), args), article_clean(), "{args:?}");
+    }
+    // An option the mode does not use is an error, not ignored.
+    for (args, option) in [
+        (&["--snap", "line"][..], "--snap"),
+        (&["--avg-size", "256"], "--avg-size"),
+        (&["--mode", "passage", "--split", "blank-lines"], "--split"),
+        (
+            &["--mode", "passage", "--normalize", "loose"],
+            "--normalize",
+        ),
+        (&["--mode", "chunk", "--min-len", "20"], "--min-len"),
+        (&["--mode", "chunk", "--snap", "byte"], "--snap"),
+    ] {
+        let err = fails(dir.path(), &[&["clean", "article.txt"][..], args].concat());
+        assert!(
+            err.contains(&format!("{option} does not apply to --mode")),
+            "{err}"
+        );
     }
 }
 

@@ -108,32 +108,43 @@ pub(crate) struct ChunkArgs {
 #[derive(Debug, Args)]
 pub(crate) struct DedupArgs {
     /// `paragraph`: whole paragraphs (lines by default) seen before;
-    /// `passage`: any repeated substring of at least --min-len bytes.
+    /// `passage`: any repeated substring of at least --min-len bytes;
+    /// `chunk`: content-defined chunks (about --avg-size bytes) seen
+    /// before.
     #[arg(long, value_enum, default_value_t = Mode::Paragraph)]
     pub(crate) mode: Mode,
     /// `corpus`: a copy in any earlier document counts; `document`: each
     /// document on its own.
     #[arg(long, value_enum, default_value_t = ScopeArg::Corpus)]
     pub(crate) scope: ScopeArg,
-    /// Paragraph mode: a paragraph is one line, or a run of non-blank lines.
-    #[arg(long, value_enum, default_value_t = SplitArg::Lines)]
-    pub(crate) split: SplitArg,
-    /// What counts as equal: the bytes, white space collapsed, or loose
-    /// (also case, digits and punctuation ignored).
-    #[arg(long, value_enum, default_value_t = NormalizeArg::Exact)]
-    pub(crate) normalize: NormalizeArg,
-    /// Passage mode: the shortest repeat. Paragraph mode: the shortest
-    /// normalized paragraph that can count as a copy (default 16).
+    /// Paragraph mode: a paragraph is one line (default), or a run of
+    /// non-blank lines.
+    #[arg(long, value_enum)]
+    pub(crate) split: Option<SplitArg>,
+    /// Paragraph mode: what counts as equal: the bytes (default), white
+    /// space collapsed, or loose (also case, digits and punctuation
+    /// ignored).
+    #[arg(long, value_enum)]
+    pub(crate) normalize: Option<NormalizeArg>,
+    /// Paragraph mode: the shortest normalized paragraph that can count as
+    /// a copy (default 16). Passage mode: the shortest repeat (default
+    /// 100).
     #[arg(long, value_name = "BYTES")]
     pub(crate) min_len: Option<usize>,
-    /// Passage mode: shrink each removed span inward to this boundary.
-    #[arg(long, value_enum, default_value_t = Snap::Word)]
-    pub(crate) snap: Snap,
-    /// The seed of the paragraph fingerprints or of the passage anchors. A
-    /// secret seed keeps crafted input from flooding the hash tables. The
-    /// output does not depend on it, except in passage mode when an anchor
-    /// hash holds 32 earlier positions (then repeats anchored there may be
-    /// found with one seed and missed with another).
+    /// Passage mode: shrink each removed span inward to this boundary
+    /// (default: word).
+    #[arg(long, value_enum)]
+    pub(crate) snap: Option<Snap>,
+    /// Chunk mode: the average chunk size, from 64 bytes to 1 MiB (default
+    /// 1024; chunks are a quarter to four times it).
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) avg_size: Option<usize>,
+    /// The seed of the fingerprints, anchors or chunk boundaries. A secret
+    /// seed keeps crafted input from flooding the hash tables. The output
+    /// does not depend on it, except in passage mode when an anchor hash
+    /// holds 32 earlier positions (then repeats anchored there may be found
+    /// with one seed and missed with another) and in chunk mode (the
+    /// boundaries move with the seed).
     #[arg(long, value_name = "N")]
     pub(crate) seed: Option<u64>,
 }
@@ -256,6 +267,8 @@ pub(crate) enum Mode {
     Paragraph,
     /// Exact repeated substrings.
     Passage,
+    /// Content-defined chunks.
+    Chunk,
 }
 
 /// `--scope`.

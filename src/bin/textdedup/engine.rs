@@ -8,11 +8,11 @@
 
 use std::ops::Range;
 
-use textdedup::chunk::{ChunkConfig, Chunker};
+use textdedup::chunk::{self, ChunkConfig, Chunker};
 use textdedup::passage;
-use textdedup::{Config, Corpus, Deduper, DocReport};
+use textdedup::{Config, Corpus, Dedup, Deduper, DocReport};
 
-use crate::args::{ChunkArgs, DedupArgs, Mode};
+use crate::args::{ChunkArgs, DedupArgs, Mode as ModeArg, NormalizeArg, Snap, SplitArg};
 use crate::error::{CliError, Result};
 
 /// A removed span of the current document and where its first copy is.
@@ -52,23 +52,50 @@ pub(crate) struct Fed {
     pub(crate) chunks: Range<usize>,
 }
 
+/// A dedup mode's engine and its corpus state, behind one interface: the
+/// tool's loop is written once for every mode, over [`Dedup`].
+pub(crate) trait Modal: Send + std::fmt::Debug {
+    /// Feeds the next documents in order; appends their removals to `hits`.
+    fn feed(&mut self, texts: &[&[u8]], hits: &mut Vec<Hit>) -> Vec<Fed>;
+    /// Heap bytes of the corpus state.
+    fn state_bytes(&self) -> usize;
+}
+
+/// A [`Dedup`] engine, its corpus, and how to measure the corpus.
+struct Mode<D: Dedup> {
+    /// The engine.
+    deduper: D,
+    /// What it has seen.
+    corpus: D::Corpus,
+    /// The corpus's heap bytes.
+    heap: fn(&D::Corpus) -> usize,
+}
+
+impl<D: Dedup> std::fmt::Debug for Mode<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mode")
+            .field("corpus", &self.corpus)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<D: Dedup> Modal for Mode<D> {
+    fn feed(&mut self, texts: &[&[u8]], hits: &mut Vec<Hit>) -> Vec<Fed> {
+        let reports = self.deduper.dedup_batch(&mut self.corpus, texts);
+        reports.iter().map(|r| push_hits(r, hits)).collect()
+    }
+
+    fn state_bytes(&self) -> usize {
+        (self.heap)(&self.corpus)
+    }
+}
+
 /// A configured engine with its corpus state.
 #[derive(Debug)]
 pub(crate) enum Engine {
-    /// Whole paragraphs (DESIGN.md section 3).
-    Paragraph {
-        /// The immutable engine.
-        deduper: Deduper,
-        /// What was seen so far.
-        corpus: Corpus,
-    },
-    /// Repeated passages at any offset (DESIGN.md section 4).
-    Passage {
-        /// The immutable engine (boxed: it holds its 2 KiB gear table).
-        finder: Box<passage::Deduper>,
-        /// The text and anchors seen so far (boxed: a large struct).
-        corpus: Box<passage::Corpus>,
-    },
+    /// A dedup mode (`--mode`), with the bytes it holds per input byte
+    /// of a batch at most (see [`Engine::working_bytes_per_byte`]).
+    Dedup(Box<dyn Modal>, u64),
     /// Content-defined chunks, listed (`textdedup chunk`).
     Chunk {
         /// The chunker (boxed: it holds its 2 KiB gear table).
@@ -78,47 +105,100 @@ pub(crate) enum Engine {
     },
 }
 
+/// Refuses an option that the mode does not use.
+fn refuse<T>(option: Option<T>, name: &str, mode: &str) -> Result<()> {
+    match option {
+        Some(_) => Err(CliError::Usage(format!(
+            "{name} does not apply to --mode {mode}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl Engine {
     /// Builds the engine `--mode` asks for.
     ///
     /// # Errors
     ///
-    /// A mode this build cannot run, or settings the library rejects.
+    /// An option the mode does not use, or settings the library rejects.
     pub(crate) fn new(args: &DedupArgs) -> Result<Engine> {
+        let scope = args.scope.into();
+        let seed = args.seed;
         match args.mode {
-            Mode::Paragraph => {
+            ModeArg::Paragraph => {
+                refuse(args.snap, "--snap", "paragraph")?;
+                refuse(args.avg_size, "--avg-size", "paragraph")?;
                 let mut config = Config::new()
-                    .scope(args.scope.into())
-                    .split(args.split.into())
-                    .normalize(args.normalize.into());
+                    .scope(scope)
+                    .split(args.split.unwrap_or(SplitArg::Lines).into())
+                    .normalize(args.normalize.unwrap_or(NormalizeArg::Exact).into());
                 if let Some(min_len) = args.min_len {
                     config = config.min_len(min_len);
                 }
-                if let Some(seed) = args.seed {
+                if let Some(seed) = seed {
                     config = config.seed(seed);
                 }
                 let deduper = Deduper::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
-                Ok(Engine::Paragraph {
+                // Per candidate paragraph (at least `min_len` bytes): 48
+                // bytes of candidate, and for a later copy 40 + 40 bytes in
+                // the resolve and apply phases, 48 as a removal, 48 as a hit.
+                let per_byte = 1 + 224_u64.div_ceil(deduper.config().get_min_len().max(1) as u64);
+                let mode = Mode {
                     deduper,
                     corpus: Corpus::new(),
-                })
+                    heap: Corpus::heap_bytes,
+                };
+                Ok(Engine::Dedup(Box::new(mode), per_byte))
             }
-            Mode::Passage => {
+            ModeArg::Passage => {
+                refuse(args.split, "--split", "passage")?;
+                refuse(args.normalize, "--normalize", "passage")?;
+                refuse(args.avg_size, "--avg-size", "passage")?;
                 let mut config = passage::Config::new()
-                    .scope(args.scope.into())
-                    .snap(args.snap.into());
+                    .scope(scope)
+                    .snap(args.snap.unwrap_or(Snap::Word).into());
                 if let Some(min_len) = args.min_len {
                     config = config.min_len(min_len);
                 }
-                if let Some(seed) = args.seed {
+                if let Some(seed) = seed {
                     config = config.seed(seed);
                 }
-                let finder = passage::Deduper::new(config)
+                let deduper = passage::Deduper::new(config)
                     .map_err(|e| CliError::Usage(format!("--min-len: {e}")))?;
-                Ok(Engine::Passage {
-                    finder: Box::new(finder),
-                    corpus: Box::default(),
-                })
+                let mode = Mode {
+                    deduper,
+                    corpus: passage::Corpus::default(),
+                    heap: passage::Corpus::heap_bytes,
+                };
+                // The stored text and its anchors (at most about 21 bytes
+                // per byte, on random text at `min_len` 16), the removals.
+                Ok(Engine::Dedup(Box::new(mode), 24))
+            }
+            ModeArg::Chunk => {
+                refuse(args.split, "--split", "chunk")?;
+                refuse(args.normalize, "--normalize", "chunk")?;
+                refuse(args.snap, "--snap", "chunk")?;
+                refuse(args.min_len, "--min-len", "chunk")?;
+                let mut config = chunk::Config::new().scope(scope);
+                if let Some(avg) = args.avg_size {
+                    config = config.avg(avg);
+                }
+                if let Some(seed) = seed {
+                    config = config.seed(seed);
+                }
+                let deduper = config
+                    .build()
+                    .map_err(|e| CliError::Usage(format!("--avg-size: {e}")))?;
+                // A removal of 48 bytes per chunk of at least `min`, and
+                // the corpus's entry for a new one.
+                let min = deduper.chunker().config().get_min().max(1) as u64;
+                let per_byte = 1 + 96_u64.div_ceil(min);
+                let mode = Mode {
+                    deduper,
+                    corpus: chunk::Corpus::new(),
+                    heap: chunk::Corpus::heap_bytes,
+                };
+                Ok(Engine::Dedup(Box::new(mode), per_byte))
             }
         }
     }
@@ -160,8 +240,7 @@ impl Engine {
     /// Heap bytes of the state carried from one document to the next.
     pub(crate) fn state_bytes(&self) -> usize {
         match self {
-            Engine::Paragraph { corpus, .. } => corpus.heap_bytes(),
-            Engine::Passage { corpus, .. } => corpus.heap_bytes(),
+            Engine::Dedup(mode, _) => mode.state_bytes(),
             Engine::Chunk { .. } => 0,
         }
     }
@@ -171,15 +250,7 @@ impl Engine {
     /// adds, and its removals (or chunks) until they are written.
     pub(crate) fn working_bytes_per_byte(&self) -> u64 {
         match self {
-            // Per candidate paragraph (at least `min_len` bytes): 48 bytes
-            // of candidate, and for a later copy 40 + 40 bytes in the
-            // resolve and apply phases, 48 as a removal, 48 as a hit.
-            Engine::Paragraph { deduper, .. } => {
-                1 + 224_u64.div_ceil(deduper.config().get_min_len().max(1) as u64)
-            }
-            // The stored text and its anchors (at most about 21 bytes per
-            // byte, on random text at `min_len` 16), the removals.
-            Engine::Passage { .. } => 24,
+            Engine::Dedup(_, per_byte) => *per_byte,
             // A chunk record of 40 bytes per chunk of at least `min`.
             Engine::Chunk { chunker, .. } => {
                 1 + 40_u64.div_ceil(chunker.config().get_min().max(1) as u64)
@@ -197,14 +268,7 @@ impl Engine {
         chunks: &mut Vec<ChunkRec>,
     ) -> Vec<Fed> {
         match self {
-            Engine::Paragraph { deduper, corpus } => {
-                let reports = deduper.dedup_batch(corpus, texts);
-                reports.iter().map(|r| push_hits(r, hits)).collect()
-            }
-            Engine::Passage { finder, corpus } => {
-                let reports = finder.dedup_batch(corpus, texts);
-                reports.iter().map(|r| push_hits(r, hits)).collect()
-            }
+            Engine::Dedup(mode, _) => mode.feed(texts, hits),
             Engine::Chunk { chunker, documents } => {
                 let lists = textdedup_par_map(texts, |t| {
                     chunker
