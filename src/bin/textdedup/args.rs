@@ -55,6 +55,10 @@ pub(crate) struct CleanArgs {
     /// inputs, or none does.
     #[arg(long, conflicts_with_all = ["output", "out_dir"])]
     pub(crate) in_place: bool,
+    /// Also write the report `find` would write to this file, in the same
+    /// pass.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report: Option<PathBuf>,
     /// Run options shared by every subcommand.
     #[command(flatten)]
     pub(crate) run: RunArgs,
@@ -166,6 +170,12 @@ pub(crate) struct InputArgs {
     /// record without it is named `FILE:LINE`.
     #[arg(long, value_name = "NAME", default_value = "id", requires = "jsonl")]
     pub(crate) id_field: String,
+    /// With --jsonl: what to do with a record that is not a JSON object
+    /// with a string text field: stop with an error (`fail`), or pass it
+    /// through unchanged, tell of it on standard error and count it
+    /// (`skip`).
+    #[arg(long, value_enum, default_value_t = OnBadRecord::Fail, requires = "jsonl")]
+    pub(crate) on_bad_record: OnBadRecord,
 }
 
 /// Options about the run itself.
@@ -182,6 +192,11 @@ pub(crate) struct RunArgs {
     /// --output as its name says (`.gz`, `.zst`); standard output is not.
     #[arg(long, value_enum, value_name = "HOW")]
     pub(crate) compress: Option<CompressArg>,
+    /// Write the run's summary to this file as JSON (documents, bytes in
+    /// and removed, files not text, bad records skipped, the mode's own
+    /// counts, seconds), with or without --quiet.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) stats: Option<PathBuf>,
     /// Stop with an error, before the next batch, when the run would hold
     /// more than this: the corpus state, `find`'s document names, and the
     /// batches being read, processed and written (estimated per input
@@ -237,6 +252,15 @@ pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
         return Err(format!("'{s}' is less than one byte"));
     }
     Ok(bytes)
+}
+
+/// `--on-bad-record`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OnBadRecord {
+    /// Stop with an error naming the file and line.
+    Fail,
+    /// Pass the record through unchanged and count it.
+    Skip,
 }
 
 /// `--compress`.

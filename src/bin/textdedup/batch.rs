@@ -42,7 +42,7 @@ impl Batch {
 /// The text of `doc` in a batch's buffers.
 pub(crate) fn text_of<'b>(data: &'b [u8], decoded: &'b [u8], doc: &Doc) -> &'b [u8] {
     match &doc.kind {
-        DocKind::Open { .. } | DocKind::Skipped | DocKind::Blank => &[],
+        DocKind::Open { .. } | DocKind::Skipped | DocKind::Blank | DocKind::BadRecord => &[],
         DocKind::Plain => &data[doc.line.clone()],
         DocKind::Record { text, .. } => match text {
             TextAt::Data(r) => &data[r.clone()],
@@ -85,6 +85,9 @@ pub(crate) enum DocKind {
     Plain,
     /// A JSON Lines line holding only white space: no document, copied.
     Blank,
+    /// A JSON Lines line that is not a usable record, with
+    /// `--on-bad-record skip`: no document, copied.
+    BadRecord,
     /// A JSON Lines record.
     Record {
         /// Its line number, from 1.

@@ -59,6 +59,10 @@ pub(crate) trait Modal: Send + std::fmt::Debug {
     fn feed(&mut self, texts: &[&[u8]], hits: &mut Vec<Hit>) -> Vec<Fed>;
     /// Heap bytes of the corpus state.
     fn state_bytes(&self) -> usize;
+    /// Passage mode's refused anchors; `None` in the other modes.
+    fn refused_anchors(&self) -> Option<u64>;
+    /// The mode's name, as `--mode` gives it.
+    fn name(&self) -> &'static str;
 }
 
 /// A [`Dedup`] engine, its corpus, and how to measure the corpus.
@@ -69,6 +73,10 @@ struct Mode<D: Dedup> {
     corpus: D::Corpus,
     /// The corpus's heap bytes.
     heap: fn(&D::Corpus) -> usize,
+    /// The corpus's refused anchors, in passage mode.
+    refused: fn(&D::Corpus) -> Option<u64>,
+    /// The mode's name.
+    name: &'static str,
 }
 
 impl<D: Dedup> std::fmt::Debug for Mode<D> {
@@ -87,6 +95,14 @@ impl<D: Dedup> Modal for Mode<D> {
 
     fn state_bytes(&self) -> usize {
         (self.heap)(&self.corpus)
+    }
+
+    fn refused_anchors(&self) -> Option<u64> {
+        (self.refused)(&self.corpus)
+    }
+
+    fn name(&self) -> &'static str {
+        self.name
     }
 }
 
@@ -147,6 +163,8 @@ impl Engine {
                     deduper,
                     corpus: Corpus::new(),
                     heap: Corpus::heap_bytes,
+                    refused: |_| None,
+                    name: "paragraph",
                 };
                 Ok(Engine::Dedup(Box::new(mode), per_byte))
             }
@@ -169,6 +187,8 @@ impl Engine {
                     deduper,
                     corpus: passage::Corpus::default(),
                     heap: passage::Corpus::heap_bytes,
+                    refused: |c| Some(c.refused_anchors()),
+                    name: "passage",
                 };
                 // The stored text and its anchors (at most about 21 bytes
                 // per byte, on random text at `min_len` 16), the removals.
@@ -197,6 +217,8 @@ impl Engine {
                     deduper,
                     corpus: chunk::Corpus::new(),
                     heap: chunk::Corpus::heap_bytes,
+                    refused: |_| None,
+                    name: "chunk",
                 };
                 Ok(Engine::Dedup(Box::new(mode), per_byte))
             }
@@ -235,6 +257,22 @@ impl Engine {
             chunker: Box::new(chunker),
             documents: 0,
         })
+    }
+
+    /// Passage mode's refused anchors so far; `None` in other modes.
+    pub(crate) fn refused_anchors(&self) -> Option<u64> {
+        match self {
+            Engine::Dedup(mode, _) => mode.refused_anchors(),
+            Engine::Chunk { .. } => None,
+        }
+    }
+
+    /// The mode's name (`chunks` for `textdedup chunk`).
+    pub(crate) fn mode_name(&self) -> &'static str {
+        match self {
+            Engine::Dedup(mode, _) => mode.name(),
+            Engine::Chunk { .. } => "chunks",
+        }
     }
 
     /// Heap bytes of the state carried from one document to the next.

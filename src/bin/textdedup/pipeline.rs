@@ -43,7 +43,7 @@ pub(crate) fn process(
     let budget = Budget::new(run, engine, BATCH_BYTES, BATCH_LINES);
     let mut reader = Reader::new(inputs, opts, &budget);
     let mut held = Held {
-        names: matches!(sink, Sink::Find { .. }).then_some(0),
+        names: sink.keeps_names().then_some(0),
         inputs,
     };
     if run.threads == Some(1) {
@@ -179,9 +179,13 @@ fn dedup_batch(
     let is_doc = |doc: &Doc| {
         !matches!(
             doc.kind,
-            DocKind::Open { .. } | DocKind::Skipped | DocKind::Blank
+            DocKind::Open { .. } | DocKind::Skipped | DocKind::Blank | DocKind::BadRecord
         )
     };
+    totals.bad_records += docs
+        .iter()
+        .filter(|d| matches!(d.kind, DocKind::BadRecord))
+        .count() as u64;
     totals.skipped += docs
         .iter()
         .filter(|d| matches!(d.kind, DocKind::Skipped))

@@ -19,6 +19,8 @@ pub(crate) struct Totals {
     pub(crate) bytes_removed: u64,
     /// Files left out because they are not text.
     pub(crate) skipped: u64,
+    /// JSON Lines records passed through with `--on-bad-record skip`.
+    pub(crate) bad_records: u64,
 }
 
 impl Totals {
@@ -35,8 +37,16 @@ impl Totals {
             1 => "; 1 file not text, left as it is".to_owned(),
             n => format!("; {n} files not text, left as they are"),
         };
+        let bad = match self.bad_records {
+            0 => String::new(),
+            n => format!(
+                "; {n} bad record{} passed through",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
         format!(
-            "textdedup: {} document{plural}, {} bytes in, {} bytes removed ({pct:.1}%){skipped}",
+            "textdedup: {} document{plural}, {} bytes in, {} bytes removed \
+             ({pct:.1}%){skipped}{bad}",
             self.documents, self.bytes_in, self.bytes_removed
         )
     }

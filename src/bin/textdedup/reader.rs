@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::args::InputArgs;
+use crate::args::{InputArgs, OnBadRecord};
 use crate::batch::{Batch, Doc, DocKind, TextAt};
 use crate::budget::Budget;
 use crate::error::{CliError, Result};
@@ -245,30 +245,69 @@ fn take_line(
     let kind = if body.iter().all(u8::is_ascii_whitespace) {
         DocKind::Blank
     } else {
-        let bad = |reason| CliError::Record {
-            path: PathBuf::from(&source.name),
-            line: line_no,
-            reason,
-        };
-        let body = std::str::from_utf8(body).map_err(|e| bad(format!("not valid UTF-8 ({e})")))?;
-        let record = jsonl::parse(body, &opts.text_field, &opts.id_field).map_err(bad)?;
-        let raw = start + record.text_raw.start..start + record.text_raw.end;
-        let text = if record.escaped {
-            let at = batch.decoded.len();
-            jsonl::unescape_into(&body[record.text_raw], &mut batch.decoded).map_err(bad)?;
-            TextAt::Decoded(at..batch.decoded.len())
-        } else {
-            TextAt::Data(raw.start + 1..raw.end - 1)
-        };
-        DocKind::Record {
-            line_no,
-            text,
-            raw,
-            id: record.id_raw.map(|r| start + r.start..start + r.end),
+        match record(body, start, line_no, opts, &mut batch.decoded) {
+            Ok(kind) => kind,
+            Err(reason) if opts.on_bad_record == OnBadRecord::Skip => {
+                tell_bad_record(&source.name, line_no, &reason);
+                DocKind::BadRecord
+            }
+            Err(reason) => {
+                return Err(CliError::Record {
+                    path: PathBuf::from(&source.name),
+                    line: line_no,
+                    reason,
+                })
+            }
         }
     };
     batch.docs.push(Doc::new(open.index, line, kind));
     Ok(())
+}
+
+/// The record on the line whose body (no terminator, no byte order mark)
+/// is `body`, starting at `start` in the batch's data; its text decoded
+/// into `decoded` when it has escapes.
+fn record(
+    body: &[u8],
+    start: usize,
+    line_no: u64,
+    opts: &InputArgs,
+    decoded: &mut Vec<u8>,
+) -> std::result::Result<DocKind, String> {
+    let body = std::str::from_utf8(body).map_err(|e| format!("not valid UTF-8 ({e})"))?;
+    let record = jsonl::parse(body, &opts.text_field, &opts.id_field)?;
+    let raw = start + record.text_raw.start..start + record.text_raw.end;
+    let text = if record.escaped {
+        let at = decoded.len();
+        if let Err(e) = jsonl::unescape_into(&body[record.text_raw], decoded) {
+            decoded.truncate(at);
+            return Err(e);
+        }
+        TextAt::Decoded(at..decoded.len())
+    } else {
+        TextAt::Data(raw.start + 1..raw.end - 1)
+    };
+    Ok(DocKind::Record {
+        line_no,
+        text,
+        raw,
+        id: record.id_raw.map(|r| start + r.start..start + r.end),
+    })
+}
+
+/// How many skipped records are told of one by one, at most.
+const TOLD_BAD_RECORDS: u64 = 100;
+
+/// Tells of a skipped record on standard error (the first
+/// [`TOLD_BAD_RECORDS`] of a run; the summary counts them all).
+fn tell_bad_record(file: &str, line: u64, reason: &str) {
+    static TOLD: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let told = TOLD.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if told < TOLD_BAD_RECORDS {
+        eprintln!("textdedup: warning: {file}, line {line}: {reason}; passed through unchanged");
+    } else if told == TOLD_BAD_RECORDS {
+        eprintln!("textdedup: warning: more records skipped; the summary counts them");
+    }
 }
 
 /// A read error about `source`.
@@ -342,6 +381,7 @@ mod tests {
             jsonl: true,
             text_field: "text".into(),
             id_field: "id".into(),
+            on_bad_record: crate::args::OnBadRecord::Fail,
         };
         (dir, inputs, opts)
     }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::args::{ChunkArgs, CleanArgs, FindArgs, RunArgs};
 use crate::engine::Engine;
 use crate::error::{CliError, Result};
+use crate::format::Compression;
 use crate::inputs::Inputs;
 use crate::output::{self, Staging, Stream};
 use crate::pipeline::process;
@@ -69,15 +70,20 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
         (None, output) => Sink::CleanStream(open_stream(
             output.as_deref(),
             &inputs,
-            &args.run,
+            args.run.compress.map(Into::into),
             IN_PLACE_HINT,
         )?),
     };
-    finish(
-        process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
-        &args.run,
-        sink,
-    )
+    if let Some(report) = &args.report {
+        let report = Sink::Find {
+            stream: open_stream(Some(report), &inputs, args.run.compress.map(Into::into), "")?,
+            names: Vec::new(),
+        };
+        sink = Sink::Both(Box::new(sink), Box::new(report));
+    }
+    let started = std::time::Instant::now();
+    let totals = process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?;
+    finish(totals, &args.run, sink, &engine, started, &inputs)
 }
 
 /// `textdedup find`.
@@ -90,14 +96,17 @@ pub(crate) fn find(args: FindArgs) -> Result<()> {
     setup(&args.run)?;
     let inputs = Inputs::resolve(&args.input.inputs)?;
     let mut sink = Sink::Find {
-        stream: open_stream(args.output.as_deref(), &inputs, &args.run, "")?,
+        stream: open_stream(
+            args.output.as_deref(),
+            &inputs,
+            args.run.compress.map(Into::into),
+            "",
+        )?,
         names: Vec::new(),
     };
-    finish(
-        process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
-        &args.run,
-        sink,
-    )
+    let started = std::time::Instant::now();
+    let totals = process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?;
+    finish(totals, &args.run, sink, &engine, started, &inputs)
 }
 
 /// `textdedup chunk`: one JSON object per chunk, in corpus order:
@@ -111,20 +120,28 @@ pub(crate) fn chunk(args: ChunkArgs) -> Result<()> {
     setup(&args.run)?;
     let inputs = Inputs::resolve(&args.input.inputs)?;
     let mut sink = Sink::Chunks {
-        stream: open_stream(args.output.as_deref(), &inputs, &args.run, "")?,
+        stream: open_stream(
+            args.output.as_deref(),
+            &inputs,
+            args.run.compress.map(Into::into),
+            "",
+        )?,
     };
-    finish(
-        process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?,
-        &args.run,
-        sink,
-    )
+    let started = std::time::Instant::now();
+    let totals = process(&mut engine, &inputs, &args.input, &mut sink, &args.run)?;
+    finish(totals, &args.run, sink, &engine, started, &inputs)
 }
 
 /// Opens `--output` (or standard output), refusing an input as output
 /// (`hint` says what to do instead) and tidying what killed runs left
 /// beside it.
-fn open_stream(path: Option<&Path>, inputs: &Inputs, run: &RunArgs, hint: &str) -> Result<Stream> {
-    let stream = Stream::open(path, run.compress.map(Into::into))?;
+fn open_stream(
+    path: Option<&Path>,
+    inputs: &Inputs,
+    compress: Option<Compression>,
+    hint: &str,
+) -> Result<Stream> {
+    let stream = Stream::open(path, compress)?;
     if let Some(target) = stream.target() {
         output::check_stream(target, inputs, hint)?;
         temp::sweep([output::parent_of(target)], &mut warn);
@@ -153,11 +170,46 @@ fn setup(run: &RunArgs) -> Result<()> {
     Ok(())
 }
 
-/// Commits the output and prints the summary.
-fn finish(totals: Totals, run: &RunArgs, sink: Sink) -> Result<()> {
+/// Commits the output, prints the summary and writes `--stats`.
+fn finish(
+    totals: Totals,
+    run: &RunArgs,
+    sink: Sink,
+    engine: &Engine,
+    started: std::time::Instant,
+    inputs: &Inputs,
+) -> Result<()> {
     sink.commit()?;
+    let refused = engine.refused_anchors();
     if !run.quiet {
         eprintln!("{}", totals.summary());
+    }
+    if let Some(n) = refused.filter(|&n| n > 0) {
+        warn(format!(
+            "{n} passage anchors were refused (their hash already held 32 earlier \
+             positions): repeats anchored only there may be missed; run again with \
+             another --seed to find them"
+        ));
+    }
+    if let Some(path) = &run.stats {
+        let mut json = serde_json::json!({
+            "mode": engine.mode_name(),
+            "documents": totals.documents,
+            "bytes_in": totals.bytes_in,
+            "bytes_removed": totals.bytes_removed,
+            "files_not_text": totals.skipped,
+            "bad_records": totals.bad_records,
+            "seconds": started.elapsed().as_secs_f64(),
+        });
+        if let Some(n) = refused {
+            json["refused_anchors"] = n.into();
+        }
+        let mut stream = open_stream(Some(path), inputs, Some(Compression::None), "")?;
+        let written = serde_json::to_writer_pretty(stream.writer(), &json)
+            .map_err(std::io::Error::from)
+            .and_then(|()| stream.writer().write_all(b"\n"));
+        written.map_err(|e| stream.error(e))?;
+        stream.commit()?;
     }
     Ok(())
 }

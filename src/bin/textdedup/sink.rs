@@ -47,9 +47,20 @@ pub(crate) enum Sink {
         /// first copy can be in any earlier document.
         names: Vec<Box<str>>,
     },
+    /// `clean --report`: the cleaned text and the report, in one pass.
+    Both(Box<Sink>, Box<Sink>),
 }
 
 impl Sink {
+    /// Whether this sink keeps every document's name (a report).
+    pub(crate) fn keeps_names(&self) -> bool {
+        match self {
+            Sink::Find { .. } => true,
+            Sink::Both(a, b) => a.keeps_names() || b.keeps_names(),
+            _ => false,
+        }
+    }
+
     /// The writing stage: writes what `batch` says.
     pub(crate) fn write_batch(
         &mut self,
@@ -57,6 +68,10 @@ impl Sink {
         batch: &Batch,
         kept: &mut Vec<u8>,
     ) -> Result<()> {
+        if let Sink::Both(first, second) = self {
+            first.write_batch(inputs, batch, kept)?;
+            return second.write_batch(inputs, batch, kept);
+        }
         for doc in &batch.docs {
             let source = &inputs.sources[doc.source];
             match (&doc.kind, &mut *self) {
@@ -134,7 +149,7 @@ impl Sink {
         match self {
             Sink::CleanStream(s) => f(s.writer()).map_err(|e| s.error(e)),
             Sink::CleanMirror { staging: s, .. } => f(s.writer()).map_err(|e| s.error(e)),
-            Sink::Find { .. } | Sink::Chunks { .. } => Ok(()),
+            Sink::Find { .. } | Sink::Chunks { .. } | Sink::Both(..) => Ok(()),
         }
     }
 
@@ -145,6 +160,8 @@ impl Sink {
                 s.commit()
             }
             Sink::CleanMirror { staging, .. } => staging.commit(),
+            // The report first: a run that fails there leaves no output.
+            Sink::Both(clean, report) => report.commit().and_then(|()| clean.commit()),
         }
     }
 }
