@@ -163,6 +163,15 @@ pub(crate) struct InputArgs {
     /// Read JSON Lines: one JSON object per line, one document per object.
     #[arg(long)]
     pub(crate) jsonl: bool,
+    /// In directories, take only files whose path inside the directory
+    /// matches this glob (`*.jsonl.gz`; `*` matches across `/`); may be
+    /// given several times.
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) include: Vec<String>,
+    /// In directories, leave out files whose path inside the directory
+    /// matches this glob; may be given several times.
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
     /// With --jsonl: the field that holds the text (a string).
     #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
     pub(crate) text_field: String,

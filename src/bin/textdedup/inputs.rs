@@ -11,6 +11,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+
 use crate::error::{CliError, Result};
 
 /// Where a source's bytes come from.
@@ -52,8 +54,9 @@ impl Inputs {
     ///
     /// # Errors
     ///
-    /// A missing or unreadable file or directory, or `-` given twice.
-    pub(crate) fn resolve(args: &[PathBuf]) -> Result<Inputs> {
+    /// A missing or unreadable file or directory, `-` given twice, a bad
+    /// pattern, or a pattern that matches no file.
+    pub(crate) fn resolve(args: &[PathBuf], filter: &Filter) -> Result<Inputs> {
         let stdin = [PathBuf::from("-")];
         let args = if args.is_empty() { &stdin[..] } else { args };
         let mut sources = Vec::new();
@@ -75,11 +78,20 @@ impl Inputs {
                 });
                 continue;
             }
-            let meta = fs::metadata(arg).map_err(|e| CliError::io("cannot read", arg, e))?;
+            let meta = match fs::metadata(arg) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && is_pattern(arg) => {
+                    // A quoted pattern: the files it matches, in path order.
+                    many = true;
+                    let found = expand(arg)?;
+                    sources.extend(found);
+                    continue;
+                }
+                other => other.map_err(|e| CliError::io("cannot read", arg, e))?,
+            };
             if meta.is_dir() {
                 many = true;
                 dirs.push(arg.clone());
-                walk(arg, Path::new(""), &mut sources)?;
+                walk(arg, Path::new(""), filter, &mut sources)?;
             } else {
                 sources.push(Source {
                     location: Location::File(arg.clone()),
@@ -109,8 +121,115 @@ impl Inputs {
     }
 }
 
-/// Appends the files under `root.join(rel)`, sorted by name at each level.
-fn walk(root: &Path, rel: &Path, out: &mut Vec<Source>) -> Result<()> {
+/// `--include` and `--exclude`: which files of a directory walk are
+/// taken, by their path inside the directory given (`*` matches across
+/// `/` too, so `*.jsonl.gz` takes such files at any depth).
+#[derive(Debug, Default)]
+pub(crate) struct Filter {
+    /// A file is taken only when it matches one of these (if any).
+    include: Option<GlobSet>,
+    /// A file is left out when it matches one of these.
+    exclude: Option<GlobSet>,
+}
+
+impl Filter {
+    /// The filter of the `--include` and `--exclude` patterns.
+    ///
+    /// # Errors
+    ///
+    /// A pattern that is not a glob.
+    pub(crate) fn new(include: &[String], exclude: &[String]) -> Result<Filter> {
+        let set = |patterns: &[String], option: &str| -> Result<Option<GlobSet>> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            let mut builder = GlobSetBuilder::new();
+            for p in patterns {
+                let glob =
+                    Glob::new(p).map_err(|e| CliError::Usage(format!("{option} '{p}': {e}")))?;
+                builder.add(glob);
+            }
+            let set = builder
+                .build()
+                .map_err(|e| CliError::Usage(format!("{option}: {e}")))?;
+            Ok(Some(set))
+        };
+        Ok(Filter {
+            include: set(include, "--include")?,
+            exclude: set(exclude, "--exclude")?,
+        })
+    }
+
+    /// Whether the file at `rel` inside a walked directory is taken.
+    fn takes(&self, rel: &Path) -> bool {
+        self.include.as_ref().is_none_or(|s| s.is_match(rel))
+            && !self.exclude.as_ref().is_some_and(|s| s.is_match(rel))
+    }
+}
+
+/// Whether an argument that names nothing is a pattern to expand.
+fn is_pattern(arg: &Path) -> bool {
+    arg.to_str()
+        .is_some_and(|s| s.contains(['*', '?', '[', '{']))
+}
+
+/// The files a quoted pattern matches (as a shell would: `*` stays within
+/// one path component, `**` crosses them), sorted by path; each keeps its
+/// path relative to the pattern's fixed start for `--out-dir`.
+fn expand(arg: &Path) -> Result<Vec<Source>> {
+    let pattern = arg.to_str().unwrap_or_default();
+    let glob = GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| CliError::Usage(format!("'{pattern}': {e}")))?
+        .compile_matcher();
+    // The directory before the first component with a special character.
+    let mut base = PathBuf::new();
+    for part in arg.components() {
+        if is_pattern(Path::new(part.as_os_str())) {
+            break;
+        }
+        base.push(part);
+    }
+    let root = if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base.clone()
+    };
+    let mut all = Vec::new();
+    if root.is_dir() {
+        walk(&root, Path::new(""), &Filter::default(), &mut all)?;
+    }
+    let found: Vec<Source> = all
+        .into_iter()
+        .filter_map(|s| {
+            let Location::File(path) = s.location else {
+                return None;
+            };
+            // Named as a shell would: without the `./` of the walk.
+            let path = if base.as_os_str().is_empty() {
+                path.strip_prefix(".")
+                    .map(Path::to_path_buf)
+                    .unwrap_or(path)
+            } else {
+                path
+            };
+            glob.is_match(&path).then(|| Source {
+                name: name_of(&path),
+                location: Location::File(path),
+                out_rel: s.out_rel,
+            })
+        })
+        .collect();
+    if found.is_empty() {
+        return Err(CliError::Usage(format!("no file matches '{pattern}'")));
+    }
+    Ok(found)
+}
+
+/// Appends the files under `root.join(rel)` that `filter` takes, sorted by
+/// name at each level.
+fn walk(root: &Path, rel: &Path, filter: &Filter, out: &mut Vec<Source>) -> Result<()> {
     let dir = root.join(rel);
     let cannot = |e| CliError::io("cannot read directory", &dir, e);
     let mut entries = Vec::new();
@@ -128,7 +247,10 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Source>) -> Result<()> {
         let rel = rel.join(&name);
         let path = root.join(&rel);
         if kind.is_dir() {
-            walk(root, &rel, out)?;
+            walk(root, &rel, filter, out)?;
+            continue;
+        }
+        if !filter.takes(&rel) {
             continue;
         }
         let is_file = if kind.is_symlink() {

@@ -375,13 +375,15 @@ mod tests {
             std::fs::write(&path, content).unwrap();
             paths.push(path);
         }
-        let inputs = Inputs::resolve(&paths).unwrap();
+        let inputs = Inputs::resolve(&paths, &Default::default()).unwrap();
         let opts = InputArgs {
             inputs: paths,
             jsonl: true,
             text_field: "text".into(),
             id_field: "id".into(),
             on_bad_record: crate::args::OnBadRecord::Fail,
+            include: Vec::new(),
+            exclude: Vec::new(),
         };
         (dir, inputs, opts)
     }

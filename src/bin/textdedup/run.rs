@@ -6,7 +6,7 @@ use crate::args::{ChunkArgs, CleanArgs, FindArgs, RunArgs};
 use crate::engine::Engine;
 use crate::error::{CliError, Result};
 use crate::format::Compression;
-use crate::inputs::Inputs;
+use crate::inputs::{Filter, Inputs};
 use crate::output::{self, Staging, Stream};
 use crate::pipeline::process;
 use crate::progress::Totals;
@@ -24,7 +24,8 @@ const IN_PLACE_HINT: &str = "; use --in-place to clean a file where it is";
 pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     let mut engine = Engine::new(&args.dedup)?;
     setup(&args.run)?;
-    let inputs = Inputs::resolve(&args.input.inputs)?;
+    let filter = Filter::new(&args.input.include, &args.input.exclude)?;
+    let inputs = Inputs::resolve(&args.input.inputs, &filter)?;
     let mut sink = match (&args.out_dir, &args.output) {
         _ if args.in_place => {
             let dests = output::check_in_place(&inputs)?;
@@ -94,7 +95,8 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
 pub(crate) fn find(args: FindArgs) -> Result<()> {
     let mut engine = Engine::new(&args.dedup)?;
     setup(&args.run)?;
-    let inputs = Inputs::resolve(&args.input.inputs)?;
+    let filter = Filter::new(&args.input.include, &args.input.exclude)?;
+    let inputs = Inputs::resolve(&args.input.inputs, &filter)?;
     let mut sink = Sink::Find {
         stream: open_stream(
             args.output.as_deref(),
@@ -118,7 +120,8 @@ pub(crate) fn find(args: FindArgs) -> Result<()> {
 pub(crate) fn chunk(args: ChunkArgs) -> Result<()> {
     let mut engine = Engine::chunker(&args)?;
     setup(&args.run)?;
-    let inputs = Inputs::resolve(&args.input.inputs)?;
+    let filter = Filter::new(&args.input.include, &args.input.exclude)?;
+    let inputs = Inputs::resolve(&args.input.inputs, &filter)?;
     let mut sink = Sink::Chunks {
         stream: open_stream(
             args.output.as_deref(),
