@@ -1,0 +1,387 @@
+//! The command line on real shards: compressed JSON Lines and text,
+//! files that are not text, input patterns, bad records, `--report`,
+//! `--stats`, chunk mode.
+#![cfg(all(feature = "cli", unix))]
+
+mod cli_support;
+
+use std::fs;
+use std::io::{Read, Write};
+
+use cli_support::{fails, fixture, lines, ok, run_in, stderr, tree};
+use serde_json::Value;
+
+const ARTICLE: &[u8] = include_bytes!("../examples/data/article.txt");
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    zstd::encode_all(bytes, 0).unwrap()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+fn unzstd(bytes: &[u8]) -> Vec<u8> {
+    zstd::decode_all(bytes).unwrap()
+}
+
+/// Three JSON Lines shards with repeats inside and across them.
+fn shards() -> Vec<String> {
+    let boiler = "Subscribe to our newsletter for daily updates.\\n";
+    (0..3)
+        .map(|s| {
+            (0..40)
+                .map(|i| {
+                    let id = s * 100 + i;
+                    let own = format!("Story {id} says something of its own.\\n");
+                    let copy = format!("Story {} says something of its own.\\n", id % 7);
+                    format!("{{\"id\":{id},\"lang\":\"en\",\"text\":\"{own}{boiler}{copy}\"}}\n")
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn compressed_shards_give_the_reports_of_their_plain_forms() {
+    let shards = shards();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (i, s) in shards.iter().enumerate() {
+        files.push((format!("plain/{i}.jsonl"), s.as_bytes().to_vec()));
+    }
+    // The same shards: one plain, one gzip, one zstd.
+    files.push(("mixed/0.jsonl".into(), shards[0].as_bytes().to_vec()));
+    files.push(("mixed/1.jsonl.gz".into(), gzip(shards[1].as_bytes())));
+    files.push(("mixed/2.jsonl.zst".into(), zstd(shards[2].as_bytes())));
+    // Plain text, gzip-compressed without a telling name.
+    files.push(("text/article.txt".into(), ARTICLE.to_vec()));
+    files.push(("ztext/article".into(), gzip(ARTICLE)));
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), &b[..])).collect();
+    let dir = fixture(&refs);
+    let d = dir.path();
+    for mode in ["paragraph", "passage", "chunk"] {
+        let find = |input: &str| {
+            let mut args = vec!["find", "-q", "--jsonl", "--mode", mode, input];
+            match mode {
+                "passage" => args.extend(["--min-len", "30"]),
+                "chunk" => args.extend(["--avg-size", "64"]),
+                _ => {}
+            }
+            ok(d, &args)
+        };
+        let plain = find("plain");
+        assert!(!lines(&plain).is_empty(), "{mode}");
+        assert_eq!(plain, find("mixed"), "{mode}");
+    }
+    let plain_text = ok(d, &["find", "-q", "text"]);
+    let named = |report: Vec<u8>| {
+        String::from_utf8(report)
+            .unwrap()
+            .replace("ztext/article", "text/article.txt")
+    };
+    assert_eq!(named(ok(d, &["find", "-q", "ztext"])), named(plain_text));
+
+    // clean keeps each shard's compression, and the texts are the plain
+    // shards' cleaned texts.
+    ok(
+        d,
+        &["clean", "-q", "--jsonl", "plain", "--out-dir", "plain.out"],
+    );
+    ok(
+        d,
+        &["clean", "-q", "--jsonl", "mixed", "--out-dir", "mixed.out"],
+    );
+    let out = |p: &str| fs::read(d.join(p)).unwrap();
+    assert_eq!(out("mixed.out/0.jsonl"), out("plain.out/0.jsonl"));
+    assert_eq!(
+        gunzip(&out("mixed.out/1.jsonl.gz")),
+        out("plain.out/1.jsonl")
+    );
+    assert_eq!(
+        unzstd(&out("mixed.out/2.jsonl.zst")),
+        out("plain.out/2.jsonl")
+    );
+    // --compress chooses; --output follows its name.
+    ok(
+        d,
+        &[
+            "clean",
+            "-q",
+            "--jsonl",
+            "mixed",
+            "--out-dir",
+            "z.out",
+            "--compress",
+            "zstd",
+        ],
+    );
+    assert_eq!(unzstd(&out("z.out/1.jsonl.gz")), out("plain.out/1.jsonl"));
+    ok(d, &["clean", "-q", "ztext/article", "-o", "article.txt.gz"]);
+    ok(d, &["clean", "-q", "text/article.txt", "-o", "article.txt"]);
+    assert_eq!(gunzip(&out("article.txt.gz")), out("article.txt"));
+    // A name that says gzip over plain content is refused, with its name.
+    fs::write(d.join("liar.jsonl.gz"), shards[0].as_bytes()).unwrap();
+    let err = fails(d, &["find", "--jsonl", "liar.jsonl.gz"]);
+    assert!(
+        err.contains("liar.jsonl.gz") && err.contains("says gzip"),
+        "{err}"
+    );
+}
+
+#[test]
+fn files_that_are_not_text_are_never_cleaned() {
+    let png = b"\x89PNG\r\n\x1a\nrest of an image".to_vec();
+    let nul = b"text\0with a NUL byte".to_vec();
+    let gz_not_json = gzip(b"plain text, not JSON\n");
+    let dir = fixture(&[
+        ("d/a.txt", ARTICLE),
+        ("d/image.png", &png),
+        ("d/nul.bin", &nul),
+        ("d/archive.gz", &gzip(&png)),
+        (
+            "j/a.jsonl",
+            b"{\"text\":\"a line long enough to count\\n\"}\n",
+        ),
+        ("j/b.jsonl.gz", &gz_not_json),
+    ]);
+    let d = dir.path();
+    let before = fs::read_dir(d.join("d")).unwrap().count();
+    let run = run_in(d, &["clean", "d", "--out-dir", "out"], b"");
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(err.contains("d/image.png' is a PNG image"), "{err}");
+    assert!(err.contains("3 files not text"), "{err}");
+    // Copied unchanged, the compressed one still compressed.
+    for name in ["image.png", "nul.bin", "archive.gz"] {
+        assert_eq!(
+            fs::read(d.join("out").join(name)).unwrap(),
+            fs::read(d.join("d").join(name)).unwrap()
+        );
+    }
+    assert_eq!(tree(&d.join("out")).len(), before);
+    // In place, they stay as they are (the same file, not a copy).
+    let inode = |p: &str| std::os::unix::fs::MetadataExt::ino(&fs::metadata(d.join(p)).unwrap());
+    let png_inode = inode("d/image.png");
+    ok(d, &["clean", "-q", "--in-place", "d"]);
+    assert_eq!(inode("d/image.png"), png_inode);
+    assert_eq!(fs::read(d.join("d/image.png")).unwrap(), png);
+    // A .gz that is not JSON in a JSON Lines run: an error, nothing written.
+    let err = fails(d, &["clean", "--jsonl", "j", "--out-dir", "j.out"]);
+    assert!(err.contains("j/b.jsonl.gz, line 1"), "{err}");
+    assert!(!d.join("j.out").exists());
+}
+
+#[test]
+fn patterns_choose_the_inputs() {
+    let dir = fixture(&[
+        ("s/a.jsonl", b"{\"id\":1,\"text\":\"x\"}\n"),
+        ("s/sub/b.jsonl.gz", &gzip(b"{\"id\":2,\"text\":\"x\"}\n")),
+        ("s/notes.txt", b"not a shard\n"),
+        ("s/sub/c.jsonl", b"{\"id\":3,\"text\":\"x\"}\n"),
+    ]);
+    let d = dir.path();
+    let docs = |args: &[&str]| {
+        let stats = d.join("stats.json");
+        let mut all = args.to_vec();
+        all.extend(["-q", "--jsonl", "--stats", stats.to_str().unwrap()]);
+        ok(d, &all);
+        let stats: Value = serde_json::from_slice(&fs::read(&stats).unwrap()).unwrap();
+        stats["documents"].as_u64().unwrap()
+    };
+    assert_eq!(
+        docs(&[
+            "find",
+            "s",
+            "--include",
+            "*.jsonl",
+            "--include",
+            "*.jsonl.gz"
+        ]),
+        3
+    );
+    assert_eq!(
+        docs(&["find", "s", "--include", "*.jsonl*", "--exclude", "sub/c.*"]),
+        2
+    );
+    // A quoted pattern, expanded by the tool: `*` stays in one directory.
+    assert_eq!(docs(&["find", "s/*.jsonl"]), 1);
+    assert_eq!(docs(&["find", "s/**/*.jsonl"]), 2);
+    let err = fails(d, &["find", "s/*.parquet"]);
+    assert!(err.contains("no file matches 's/*.parquet'"), "{err}");
+    let err = fails(d, &["find", "s", "--include", "a[b"]);
+    assert!(err.contains("--include 'a[b'"), "{err}");
+}
+
+#[test]
+fn bad_records_fail_or_pass_through() {
+    let shard = "{\"text\":\"a line long enough to count\\n\"}\n{\"text\":5}\n{\"id\":1}\nnot json\n{\"text\":null}\n{\"text\":\"a line long enough to count\\n\"}\n";
+    let dir = fixture(&[("s.jsonl", shard.as_bytes())]);
+    let d = dir.path();
+    let err = fails(d, &["clean", "--jsonl", "s.jsonl"]);
+    assert!(err.contains("s.jsonl, line 2"), "{err}");
+    let run = run_in(
+        d,
+        &[
+            "clean",
+            "--jsonl",
+            "--on-bad-record",
+            "skip",
+            "s.jsonl",
+            "--stats",
+            "st.json",
+        ],
+        b"",
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let want = shard.replacen("{\"text\":\"a line long enough to count\\n\"}\n", "", 1);
+    let want = format!(
+        "{{\"text\":\"a line long enough to count\\n\"}}\n{}",
+        want.replacen("a line long enough to count\\n", "", 1)
+    );
+    assert_eq!(String::from_utf8(run.stdout.clone()).unwrap(), want);
+    for line in ["line 2", "line 3", "line 4", "line 5"] {
+        assert!(
+            stderr(&run).contains(&format!("s.jsonl, {line}")),
+            "{}",
+            stderr(&run)
+        );
+    }
+    let stats: Value = serde_json::from_slice(&fs::read(d.join("st.json")).unwrap()).unwrap();
+    assert_eq!(stats["bad_records"], 4);
+    assert_eq!(stats["documents"], 2);
+    // Only with JSON Lines.
+    fails(d, &["clean", "--on-bad-record", "skip", "s.jsonl"]);
+}
+
+#[test]
+fn clean_writes_the_report_and_the_stats_in_the_same_pass() {
+    let shards = shards();
+    let dir = fixture(&[
+        ("0.jsonl", shards[0].as_bytes()),
+        ("1.jsonl", shards[1].as_bytes()),
+    ]);
+    let d = dir.path();
+    for mode in ["paragraph", "passage", "chunk"] {
+        let find = ok(
+            d,
+            &[
+                "find", "-q", "--jsonl", "--mode", mode, "0.jsonl", "1.jsonl",
+            ],
+        );
+        let args = [
+            "clean",
+            "-q",
+            "--jsonl",
+            "--mode",
+            mode,
+            "0.jsonl",
+            "1.jsonl",
+            "--out-dir",
+            mode,
+            "--report",
+            "r.jsonl",
+            "--stats",
+            "s.json",
+        ];
+        ok(d, &args);
+        assert_eq!(fs::read(d.join("r.jsonl")).unwrap(), find, "{mode}");
+        let stats: Value = serde_json::from_slice(&fs::read(d.join("s.json")).unwrap()).unwrap();
+        assert_eq!(stats["mode"], mode);
+        assert_eq!(stats["documents"], 80);
+        let removed: u64 = lines(&find)
+            .iter()
+            .map(|r| r["end"].as_u64().unwrap() - r["start"].as_u64().unwrap())
+            .sum();
+        assert_eq!(stats["bytes_removed"], removed, "{mode}");
+        assert_eq!(stats.get("refused_anchors").is_some(), mode == "passage");
+    }
+    // The report may not be an input.
+    let err = fails(
+        d,
+        &[
+            "clean",
+            "--jsonl",
+            "0.jsonl",
+            "--out-dir",
+            "o",
+            "--report",
+            "0.jsonl",
+        ],
+    );
+    assert!(err.contains("is the input"), "{err}");
+}
+
+#[test]
+fn chunk_mode_reports_true_copies_and_clean_removes_them() {
+    let unit: String = (0..200)
+        .map(|i| format!("line {i} of a licence text that repeats\n"))
+        .collect();
+    let dir = fixture(&[
+        ("a.txt", format!("intro of a\n{unit}").as_bytes()),
+        (
+            "b.txt",
+            format!("other intro of b\n{unit}outro\n").as_bytes(),
+        ),
+    ]);
+    let d = dir.path();
+    let report = lines(&ok(
+        d,
+        &[
+            "find",
+            "-q",
+            "--mode",
+            "chunk",
+            "--avg-size",
+            "256",
+            "a.txt",
+            "b.txt",
+        ],
+    ));
+    assert!(!report.is_empty());
+    let text = |name: &str| fs::read(d.join(name)).unwrap();
+    let mut removed = 0;
+    for r in &report {
+        let n = |k: &str| r[k].as_u64().unwrap() as usize;
+        let (doc, first) = (
+            text(r["doc"].as_str().unwrap()),
+            text(r["first_doc"].as_str().unwrap()),
+        );
+        assert_eq!(
+            &doc[n("start")..n("end")],
+            &first[n("first_start")..n("first_end")],
+            "{r}"
+        );
+        removed += n("end") - n("start");
+    }
+    // Most of the repeated unit is found.
+    assert!(removed > unit.len() / 2, "{removed}");
+    ok(
+        d,
+        &[
+            "clean",
+            "-q",
+            "--mode",
+            "chunk",
+            "--avg-size",
+            "256",
+            "a.txt",
+            "b.txt",
+            "--out-dir",
+            "out",
+        ],
+    );
+    let kept = text("out/a.txt").len() + text("out/b.txt").len();
+    assert_eq!(kept + removed, text("a.txt").len() + text("b.txt").len());
+    let err = fails(d, &["find", "--mode", "chunk", "--avg-size", "10", "a.txt"]);
+    assert!(err.contains("--avg-size"), "{err}");
+}
