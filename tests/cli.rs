@@ -437,7 +437,11 @@ fn bad_option_values() {
             &["clean", "--output", "a", "--out-dir", "b", "article.txt"],
             "--out-dir",
         ),
-        (&["clean", "--text-field", "body", "article.txt"], "--jsonl"),
+        (&["clean", "--compress", "lz4", "article.txt"], "--compress"),
+        (
+            &["clean", "--on-bad-record", "drop", "article.txt"],
+            "--on-bad-record",
+        ),
         (&["dedup", "article.txt"], "dedup"),
     ] {
         let err = fails(dir.path(), args);

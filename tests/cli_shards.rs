@@ -259,8 +259,6 @@ fn bad_records_fail_or_pass_through() {
     let stats: Value = serde_json::from_slice(&fs::read(d.join("st.json")).unwrap()).unwrap();
     assert_eq!(stats["bad_records"], 4);
     assert_eq!(stats["documents"], 2);
-    // Only with JSON Lines.
-    fails(d, &["clean", "--on-bad-record", "skip", "s.jsonl"]);
 }
 
 #[test]
@@ -384,4 +382,142 @@ fn chunk_mode_reports_true_copies_and_clean_removes_them() {
     assert_eq!(kept + removed, text("a.txt").len() + text("b.txt").len());
     let err = fails(d, &["find", "--mode", "chunk", "--avg-size", "10", "a.txt"]);
     assert!(err.contains("--avg-size"), "{err}");
+}
+
+/// A Parquet file with an id, a text with nulls and repeats, and two more
+/// columns (one of them a list), in row groups of `group` rows.
+fn parquet_file(path: &std::path::Path, texts: &[Option<String>], group: usize) {
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let ids = Int64Array::from_iter_values((0..texts.len() as i64).map(|i| 1000 + i));
+    let text = StringArray::from(texts.to_vec());
+    let meta =
+        StringArray::from_iter((0..texts.len()).map(|i| (i % 3 != 0).then(|| format!("m{i}"))));
+    let mut tags = ListBuilder::new(StringBuilder::new());
+    for i in 0..texts.len() {
+        tags.values().append_value(format!("t{i}"));
+        tags.append(true);
+    }
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("id", Arc::new(ids)),
+        ("text", Arc::new(text)),
+        ("meta", Arc::new(meta)),
+        ("tags", Arc::new(tags.finish())),
+    ];
+    let batch = RecordBatch::try_from_iter(columns).unwrap();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_size(group)
+        .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
+        .build();
+    let file = fs::File::create(path).unwrap();
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props)).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+}
+
+/// Every row of a (small) Parquet file, as one record batch.
+fn read_parquet(path: &std::path::Path) -> arrow_array::RecordBatch {
+    let file = fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut batches: Vec<_> = reader.map(Result::unwrap).collect();
+    assert_eq!(batches.len(), 1, "fewer rows than one batch");
+    batches.pop().unwrap()
+}
+
+#[test]
+fn parquet_shards_round_trip_with_their_other_columns() {
+    use arrow_array::cast::AsArray;
+    let line = "A line that every third row repeats, long enough.\n";
+    let texts: Vec<Option<String>> = (0..50)
+        .map(|i| match i {
+            7 => None,
+            _ if i % 3 == 0 => Some(format!("Row {i} has its own words.\n{line}")),
+            _ => Some(format!("Row {i} is different.\n")),
+        })
+        .collect();
+    let dir = fixture(&[]);
+    let d = dir.path();
+    fs::create_dir(d.join("in")).unwrap();
+    parquet_file(&d.join("in/a.parquet"), &texts, 16);
+    // A null text is a bad record: an error, or passed through.
+    let err = fails(d, &["find", "in"]);
+    assert!(
+        err.contains("in/a.parquet, row 7: the text is null"),
+        "{err}"
+    );
+    let report = lines(&ok(d, &["find", "-q", "--on-bad-record", "skip", "in"]));
+    // Rows are named by the id column.
+    let docs: Vec<i64> = report.iter().map(|r| r["doc"].as_i64().unwrap()).collect();
+    assert_eq!(docs, (1..17).map(|k| 1000 + 3 * k).collect::<Vec<_>>());
+    assert!(report.iter().all(|r| r["first_doc"] == 1000));
+    ok(
+        d,
+        &[
+            "clean",
+            "-q",
+            "--on-bad-record",
+            "skip",
+            "in",
+            "--out-dir",
+            "out",
+        ],
+    );
+    let (before, after) = (
+        read_parquet(&d.join("in/a.parquet")),
+        read_parquet(&d.join("out/a.parquet")),
+    );
+    assert_eq!(before.schema(), after.schema());
+    assert_eq!(after.num_rows(), 50);
+    for c in ["id", "meta", "tags"] {
+        assert_eq!(
+            before.column_by_name(c).unwrap(),
+            after.column_by_name(c).unwrap(),
+            "{c}"
+        );
+    }
+    let text = after.column_by_name("text").unwrap().as_string::<i32>();
+    for (i, want) in texts.iter().enumerate() {
+        let want = want.as_ref().map(|t| {
+            if i % 3 == 0 && i > 0 {
+                t.replace(line, "")
+            } else {
+                t.clone()
+            }
+        });
+        let got = (!arrow_array::Array::is_null(text, i)).then(|| text.value(i).to_owned());
+        assert_eq!(got, want, "row {i}");
+    }
+    // The output keeps the input's compression and row groups.
+    let meta = |p: &str| {
+        let file = fs::File::open(d.join(p)).unwrap();
+        parquet::file::reader::SerializedFileReader::new(file).unwrap()
+    };
+    use parquet::file::reader::FileReader;
+    let (m_in, m_out) = (meta("in/a.parquet"), meta("out/a.parquet"));
+    assert_eq!(
+        m_out.metadata().num_row_groups(),
+        m_in.metadata().num_row_groups()
+    );
+    assert_eq!(
+        m_out.metadata().row_group(0).column(1).compression(),
+        m_in.metadata().row_group(0).column(1).compression()
+    );
+    // --output cannot hold a Parquet file's rows.
+    let err = fails(
+        d,
+        &[
+            "clean",
+            "--on-bad-record",
+            "skip",
+            "in/a.parquet",
+            "-o",
+            "x.parquet",
+        ],
+    );
+    assert!(err.contains("--out-dir or --in-place"), "{err}");
 }

@@ -172,18 +172,19 @@ pub(crate) struct InputArgs {
     /// matches this glob; may be given several times.
     #[arg(long, value_name = "GLOB")]
     pub(crate) exclude: Vec<String>,
-    /// With --jsonl: the field that holds the text (a string).
-    #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
+    /// JSON Lines and Parquet: the field or column that holds the text.
+    #[arg(long, value_name = "NAME", default_value = "text")]
     pub(crate) text_field: String,
-    /// With --jsonl: the field that names the document in reports. A
-    /// record without it is named `FILE:LINE`.
-    #[arg(long, value_name = "NAME", default_value = "id", requires = "jsonl")]
+    /// JSON Lines and Parquet: the field or column that names the document
+    /// in reports. A record without it is named `FILE:LINE` (`FILE:ROW`,
+    /// from 0, for a Parquet row).
+    #[arg(long, value_name = "NAME", default_value = "id")]
     pub(crate) id_field: String,
-    /// With --jsonl: what to do with a record that is not a JSON object
-    /// with a string text field: stop with an error (`fail`), or pass it
-    /// through unchanged, tell of it on standard error and count it
-    /// (`skip`).
-    #[arg(long, value_enum, default_value_t = OnBadRecord::Fail, requires = "jsonl")]
+    /// JSON Lines and Parquet: what to do with a record that is not a JSON
+    /// object with a string text field, or a row whose text is null: stop
+    /// with an error (`fail`), or pass it through unchanged, tell of it on
+    /// standard error and count it (`skip`).
+    #[arg(long, value_enum, default_value_t = OnBadRecord::Fail)]
     pub(crate) on_bad_record: OnBadRecord,
 }
 

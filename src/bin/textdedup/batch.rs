@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use crate::engine::{ChunkRec, Hit};
 use crate::format::Compression;
+use crate::parquet::{Layout, Rows};
 
 /// A run of documents, on its way through the stages: up to about
 /// [`BATCH_BYTES`] of input (or one larger file), so that small files do
@@ -19,6 +20,10 @@ pub(crate) struct Batch {
     pub(crate) docs: Vec<Doc>,
     /// Every document's removed spans, in order (see [`Doc::hits`]).
     pub(crate) hits: Vec<Hit>,
+    /// Parquet rows read into this batch (their texts are in `data`).
+    pub(crate) rows: Vec<Rows>,
+    /// The layouts of the Parquet files opened in this batch.
+    pub(crate) layouts: Vec<Layout>,
     /// Every document's chunks, in order (`chunk` only; see [`Doc::chunks`]).
     pub(crate) chunks: Vec<ChunkRec>,
 }
@@ -31,6 +36,8 @@ impl Batch {
         self.docs.clear();
         self.hits.clear();
         self.chunks.clear();
+        self.rows.clear();
+        self.layouts.clear();
     }
 
     /// The text of `doc`.
@@ -42,8 +49,13 @@ impl Batch {
 /// The text of `doc` in a batch's buffers.
 pub(crate) fn text_of<'b>(data: &'b [u8], decoded: &'b [u8], doc: &Doc) -> &'b [u8] {
     match &doc.kind {
-        DocKind::Open { .. } | DocKind::Skipped | DocKind::Blank | DocKind::BadRecord => &[],
-        DocKind::Plain => &data[doc.line.clone()],
+        DocKind::Open { .. }
+        | DocKind::OpenParquet { .. }
+        | DocKind::NullRow { .. }
+        | DocKind::Skipped
+        | DocKind::Blank
+        | DocKind::BadRecord => &[],
+        DocKind::Plain | DocKind::Row { .. } => &data[doc.line.clone()],
         DocKind::Record { text, .. } => match text {
             TextAt::Data(r) => &data[r.clone()],
             TextAt::Decoded(r) => &decoded[r.clone()],
@@ -83,6 +95,24 @@ pub(crate) enum DocKind {
     Skipped,
     /// A whole file.
     Plain,
+    /// Not a document: the start of a Parquet file, whose shape is
+    /// [`Batch::layouts`]`[layout]`.
+    OpenParquet {
+        /// Where its layout is.
+        layout: usize,
+    },
+    /// A Parquet row, its text in `line`: row `row` of [`Batch::rows`]`[rows]`.
+    Row {
+        /// Which rows.
+        rows: usize,
+        /// Which row of them.
+        row: usize,
+    },
+    /// A Parquet row whose text is null, with `--on-bad-record skip`.
+    NullRow {
+        /// Which rows.
+        rows: usize,
+    },
     /// A JSON Lines line holding only white space: no document, copied.
     Blank,
     /// A JSON Lines line that is not a usable record, with

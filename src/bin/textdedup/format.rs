@@ -137,13 +137,64 @@ pub(crate) fn open(mut raw: Box<dyn Read + Send>, name: Option<&Path>) -> io::Re
     let whole = io::Cursor::new(head).chain(raw);
     let reader: Box<dyn Read + Send> = match compression {
         Compression::None => Box::new(whole),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(whole)),
-        Compression::Zstd => Box::new(zstd::Decoder::new(whole)?),
+        Compression::Gzip => Box::new(Ahead::spawn(flate2::read::MultiGzDecoder::new(whole))),
+        Compression::Zstd => Box::new(Ahead::spawn(zstd::Decoder::new(whole)?)),
     };
     Ok(Opened {
         compression,
         reader,
     })
+}
+
+/// Blocks decompressed ahead by a thread of their own.
+const AHEAD_BLOCK: usize = 1 << 20;
+
+/// A reader whose bytes a thread of its own reads (decompresses) ahead, a
+/// few blocks at most, so that decompressing a shard overlaps the reading
+/// stage's parsing instead of adding to it.
+struct Ahead {
+    /// Blocks from the thread, in order; an error ends the stream.
+    blocks: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    /// The block being read, and how far.
+    current: io::Cursor<Vec<u8>>,
+}
+
+impl Ahead {
+    /// Starts the thread reading `inner`.
+    fn spawn(mut inner: impl Read + Send + 'static) -> Ahead {
+        let (send, blocks) = std::sync::mpsc::sync_channel(4);
+        std::thread::spawn(move || loop {
+            let mut block = Vec::with_capacity(AHEAD_BLOCK);
+            let result = (&mut inner)
+                .take(AHEAD_BLOCK as u64)
+                .read_to_end(&mut block);
+            let done = !matches!(result, Ok(n) if n > 0);
+            // A closed channel: the reader stopped early.
+            if send.send(result.map(|_| block)).is_err() || done {
+                return;
+            }
+        });
+        Ahead {
+            blocks,
+            current: io::Cursor::new(Vec::new()),
+        }
+    }
+}
+
+impl Read for Ahead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let n = self.current.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            match self.blocks.recv() {
+                Ok(block) => self.current = io::Cursor::new(block?),
+                // The thread ended after the last block.
+                Err(_) => return Ok(0),
+            }
+        }
+    }
 }
 
 /// A writer that compresses what it is given, or passes it through.

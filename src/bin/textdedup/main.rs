@@ -15,6 +15,7 @@ mod format;
 mod inputs;
 mod jsonl;
 mod output;
+mod parquet;
 mod pipeline;
 mod progress;
 mod reader;

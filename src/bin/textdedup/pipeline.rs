@@ -42,6 +42,9 @@ pub(crate) fn process(
     let mut totals = Totals::default();
     let budget = Budget::new(run, engine, BATCH_BYTES, BATCH_LINES);
     let mut reader = Reader::new(inputs, opts, &budget);
+    if sink.writes_text() {
+        reader = reader.with_all_columns();
+    }
     let mut held = Held {
         names: sink.keeps_names().then_some(0),
         inputs,
@@ -173,18 +176,24 @@ fn dedup_batch(
         docs,
         hits,
         chunks,
+        ..
     } = batch;
     hits.clear();
     chunks.clear();
     let is_doc = |doc: &Doc| {
         !matches!(
             doc.kind,
-            DocKind::Open { .. } | DocKind::Skipped | DocKind::Blank | DocKind::BadRecord
+            DocKind::Open { .. }
+                | DocKind::OpenParquet { .. }
+                | DocKind::NullRow { .. }
+                | DocKind::Skipped
+                | DocKind::Blank
+                | DocKind::BadRecord
         )
     };
     totals.bad_records += docs
         .iter()
-        .filter(|d| matches!(d.kind, DocKind::BadRecord))
+        .filter(|d| matches!(d.kind, DocKind::BadRecord | DocKind::NullRow { .. }))
         .count() as u64;
     totals.skipped += docs
         .iter()

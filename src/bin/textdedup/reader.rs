@@ -12,6 +12,7 @@ use crate::error::{CliError, Result};
 use crate::format;
 use crate::inputs::{Inputs, Location, Source};
 use crate::jsonl;
+use crate::parquet::{is_parquet, Columns, ParquetSource, MAX_BATCH_ROWS};
 
 /// JSON Lines are read this many bytes at a time, straight into a batch.
 const READ_CHUNK: usize = 1 << 20;
@@ -58,6 +59,11 @@ pub(crate) struct Reader<'a> {
     sizes: Sizes,
     /// The limits, for their errors.
     budget: &'a Budget,
+    /// The Parquet file being read, with its index in the sources.
+    parquet: Option<(usize, ParquetSource)>,
+    /// Which Parquet columns to decode: all of them when rows are written
+    /// back, otherwise the text and id.
+    columns: Columns,
 }
 
 impl<'a> Reader<'a> {
@@ -74,7 +80,15 @@ impl<'a> Reader<'a> {
                 record: budget.record_limit,
             },
             budget,
+            parquet: None,
+            columns: Columns::TextAndId,
         }
+    }
+
+    /// Decodes every column of Parquet files (the rows are written back).
+    pub(crate) fn with_all_columns(mut self) -> Self {
+        self.columns = Columns::All;
+        self
     }
 
     /// Fills the batch with the next documents; `false` when every source
@@ -86,11 +100,15 @@ impl<'a> Reader<'a> {
             if full {
                 return Ok(true);
             }
-            if self.open.is_none() && !self.open_next(batch)? {
+            let idle = self.open.is_none() && self.parquet.is_none();
+            if idle && !self.open_next(batch)? {
                 return Ok(!batch.docs.is_empty());
             }
             if self.open.is_some() {
                 self.read_lines(batch)?;
+            }
+            if self.parquet.is_some() {
+                self.read_rows(batch)?;
             }
         }
     }
@@ -103,6 +121,26 @@ impl<'a> Reader<'a> {
         };
         let index = self.next;
         self.next += 1;
+        if let Location::File(path) = &source.location {
+            if is_parquet_file(path) {
+                let opened = ParquetSource::open_with(
+                    path,
+                    &self.opts.text_field,
+                    &self.opts.id_field,
+                    self.columns,
+                    MAX_BATCH_ROWS,
+                )
+                .map_err(CliError::Usage)?;
+                let at = batch.data.len();
+                batch.layouts.push(opened.layout());
+                let layout = batch.layouts.len() - 1;
+                batch
+                    .docs
+                    .push(Doc::new(index, at..at, DocKind::OpenParquet { layout }));
+                self.parquet = Some((index, opened));
+                return Ok(true);
+            }
+        }
         let name = match &source.location {
             Location::File(path) => Some(path.as_path()),
             Location::Stdin => None,
@@ -153,6 +191,46 @@ impl<'a> Reader<'a> {
             .docs
             .push(Doc::new(index, at..batch.data.len(), DocKind::Plain));
         Ok(true)
+    }
+
+    /// Adds the next rows of the open Parquet file to the batch (one
+    /// record batch of the file at a time, whole).
+    fn read_rows(&mut self, batch: &mut Batch) -> Result<()> {
+        let Some((index, parquet)) = &mut self.parquet else {
+            return Ok(());
+        };
+        let index = *index;
+        let source = &self.inputs.sources[index];
+        let Some(rows) = parquet.next_batch().map_err(CliError::Usage)? else {
+            self.parquet = None;
+            return Ok(());
+        };
+        let which = batch.rows.len();
+        for row in 0..rows.len() {
+            let at = batch.data.len();
+            let kind = match rows.text(row) {
+                Some(text) => {
+                    batch.data.extend_from_slice(text);
+                    DocKind::Row { rows: which, row }
+                }
+                None if self.opts.on_bad_record == OnBadRecord::Skip => {
+                    let n = rows.first_row() + row as u64;
+                    tell_bad_record(&source.name, &format!("row {n}"), "the text is null");
+                    DocKind::NullRow { rows: which }
+                }
+                None => {
+                    let n = rows.first_row() + row as u64;
+                    return Err(CliError::Usage(format!(
+                        "{}, row {n}: the text is null (--on-bad-record skip passes such \
+                         rows through)",
+                        source.name
+                    )));
+                }
+            };
+            batch.docs.push(Doc::new(index, at..batch.data.len(), kind));
+        }
+        batch.rows.push(rows);
+        Ok(())
     }
 
     /// Reads lines of the open JSON Lines source until the batch is full
@@ -248,7 +326,7 @@ fn take_line(
         match record(body, start, line_no, opts, &mut batch.decoded) {
             Ok(kind) => kind,
             Err(reason) if opts.on_bad_record == OnBadRecord::Skip => {
-                tell_bad_record(&source.name, line_no, &reason);
+                tell_bad_record(&source.name, &format!("line {line_no}"), &reason);
                 DocKind::BadRecord
             }
             Err(reason) => {
@@ -300,11 +378,11 @@ const TOLD_BAD_RECORDS: u64 = 100;
 
 /// Tells of a skipped record on standard error (the first
 /// [`TOLD_BAD_RECORDS`] of a run; the summary counts them all).
-fn tell_bad_record(file: &str, line: u64, reason: &str) {
+fn tell_bad_record(file: &str, line: &str, reason: &str) {
     static TOLD: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let told = TOLD.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     if told < TOLD_BAD_RECORDS {
-        eprintln!("textdedup: warning: {file}, line {line}: {reason}; passed through unchanged");
+        eprintln!("textdedup: warning: {file}, {line}: {reason}; passed through unchanged");
     } else if told == TOLD_BAD_RECORDS {
         eprintln!("textdedup: warning: more records skipped; the summary counts them");
     }
@@ -330,6 +408,14 @@ fn open(source: &Source) -> io::Result<Box<dyn Read + Send>> {
 fn strip_terminator(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Whether the file at `path` starts with Parquet's magic bytes.
+fn is_parquet_file(path: &Path) -> bool {
+    let mut head = [0u8; 4];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| is_parquet(&head))
 }
 
 #[cfg(test)]

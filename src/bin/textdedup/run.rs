@@ -36,6 +36,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
                 staging: Box::new(staging),
                 dests,
                 compress: args.run.compress.map(Into::into),
+                parquet: None,
             }
         }
         (Some(dir), _) => {
@@ -59,6 +60,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
                 staging: Box::new(staging),
                 dests,
                 compress: args.run.compress.map(Into::into),
+                parquet: None,
             }
         }
         (None, _) if inputs.many => {

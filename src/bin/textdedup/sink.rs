@@ -10,7 +10,8 @@ use crate::format::Compression;
 use crate::inputs::Location;
 use crate::inputs::{Inputs, Source};
 use crate::jsonl;
-use crate::output::{Staging, Stream};
+use crate::output::{StagedWriter, Staging, Stream};
+use crate::parquet::ParquetSink;
 
 /// `find` writes a document's report lines this many bytes at a time.
 const REPORT_BLOCK: usize = 1 << 16;
@@ -33,6 +34,9 @@ pub(crate) enum Sink {
         /// `--compress`: every output compressed so; by default each as
         /// its input.
         compress: Option<Compression>,
+        /// The Parquet file being written, if the current input is one
+        /// (boxed: a large struct).
+        parquet: Option<Box<ParquetSink<StagedWriter>>>,
     },
     /// `chunk`: one JSON object per chunk.
     Chunks {
@@ -52,6 +56,16 @@ pub(crate) enum Sink {
 }
 
 impl Sink {
+    /// Whether this sink writes the documents back (Parquet rows then need
+    /// every column).
+    pub(crate) fn writes_text(&self) -> bool {
+        match self {
+            Sink::CleanStream(_) | Sink::CleanMirror { .. } => true,
+            Sink::Both(a, b) => a.writes_text() || b.writes_text(),
+            _ => false,
+        }
+    }
+
     /// Whether this sink keeps every document's name (a report).
     pub(crate) fn keeps_names(&self) -> bool {
         match self {
@@ -72,8 +86,34 @@ impl Sink {
             first.write_batch(inputs, batch, kept)?;
             return second.write_batch(inputs, batch, kept);
         }
+        // The kept texts of the Parquet rows being gathered: which rows of
+        // the batch, and each row's text (`None`: as it was).
+        let mut pending: Option<(usize, Vec<Option<Vec<u8>>>)> = None;
         for doc in &batch.docs {
             let source = &inputs.sources[doc.source];
+            if let Sink::CleanMirror { parquet, .. } = &mut *self {
+                let row = match doc.kind {
+                    DocKind::Row { rows, .. } | DocKind::NullRow { rows } => Some(rows),
+                    _ => None,
+                };
+                if pending.as_ref().map(|p| p.0) != row {
+                    write_rows(parquet, batch, pending.take())?;
+                }
+                if let Some(rows) = row {
+                    let kept = pending.get_or_insert_with(|| (rows, Vec::new()));
+                    let hits = &batch.hits[doc.hits.clone()];
+                    kept.1.push(match doc.kind {
+                        DocKind::Row { .. } if !hits.is_empty() => {
+                            let mut text = Vec::new();
+                            let line = &batch.data[doc.line.clone()];
+                            write_kept(&mut text, line, hits).expect("writing to a Vec");
+                            Some(text)
+                        }
+                        _ => None,
+                    });
+                    continue;
+                }
+            }
             match (&doc.kind, &mut *self) {
                 (
                     DocKind::Open { compression },
@@ -81,22 +121,58 @@ impl Sink {
                         staging,
                         dests,
                         compress,
+                        parquet,
                     },
                 ) => {
+                    finish_parquet(staging, parquet)?;
                     staging.start(&dests[doc.source], compress.unwrap_or(*compression))?;
                     continue;
                 }
-                (DocKind::Skipped, Sink::CleanMirror { staging, dests, .. }) => {
+                (
+                    DocKind::OpenParquet { layout },
+                    Sink::CleanMirror {
+                        staging,
+                        dests,
+                        parquet,
+                        ..
+                    },
+                ) => {
+                    finish_parquet(staging, parquet)?;
+                    staging.start(&dests[doc.source], Compression::None)?;
+                    let writer = staging.take_writer();
+                    let sink = ParquetSink::new(writer, &batch.layouts[*layout])
+                        .map_err(|e| CliError::Usage(format!("{}: {e}", source.name)))?;
+                    *parquet = Some(Box::new(sink));
+                    continue;
+                }
+                (DocKind::OpenParquet { .. }, Sink::CleanStream(_)) => {
+                    return Err(CliError::Usage(format!(
+                        "'{}' is a Parquet file: clean it with --out-dir or --in-place",
+                        source.name
+                    )));
+                }
+                (
+                    DocKind::Skipped,
+                    Sink::CleanMirror {
+                        staging,
+                        dests,
+                        parquet,
+                        ..
+                    },
+                ) => {
+                    finish_parquet(staging, parquet)?;
                     copy_unchanged(staging, &dests[doc.source], source)?;
                     continue;
                 }
-                (DocKind::Open { .. } | DocKind::Skipped, _) => continue,
+                (DocKind::Open { .. } | DocKind::OpenParquet { .. } | DocKind::Skipped, _) => {
+                    continue
+                }
                 _ => {}
             }
             let hits = &batch.hits[doc.hits.clone()];
             let line = &batch.data[doc.line.clone()];
             if let Sink::Chunks { stream } = self {
-                if let DocKind::Plain | DocKind::Record { .. } = doc.kind {
+                if let DocKind::Plain | DocKind::Record { .. } | DocKind::Row { .. } = doc.kind {
                     let name = doc_name(batch, doc, source);
                     let w = stream.writer();
                     let result = batch.chunks[doc.chunks.clone()].iter().try_for_each(|c| {
@@ -112,7 +188,7 @@ impl Sink {
             }
             if let Sink::Find { stream, names } = self {
                 let name = || doc_name(batch, doc, source);
-                if let DocKind::Plain | DocKind::Record { .. } = doc.kind {
+                if let DocKind::Plain | DocKind::Record { .. } | DocKind::Row { .. } = doc.kind {
                     report(stream, names, doc.index, hits, name)?;
                 }
                 continue;
@@ -141,6 +217,9 @@ impl Sink {
                 _ => w.write_all(line),
             })?;
         }
+        if let Sink::CleanMirror { parquet, .. } = self {
+            write_rows(parquet, batch, pending)?;
+        }
         Ok(())
     }
 
@@ -159,11 +238,45 @@ impl Sink {
             Sink::CleanStream(s) | Sink::Find { stream: s, .. } | Sink::Chunks { stream: s } => {
                 s.commit()
             }
-            Sink::CleanMirror { staging, .. } => staging.commit(),
+            Sink::CleanMirror {
+                mut staging,
+                mut parquet,
+                ..
+            } => {
+                finish_parquet(&mut staging, &mut parquet)?;
+                staging.commit()
+            }
             // The report first: a run that fails there leaves no output.
             Sink::Both(clean, report) => report.commit().and_then(|()| clean.commit()),
         }
     }
+}
+
+/// Writes gathered Parquet rows to the Parquet file being written.
+fn write_rows(
+    parquet: &mut Option<Box<ParquetSink<StagedWriter>>>,
+    batch: &Batch,
+    pending: Option<(usize, Vec<Option<Vec<u8>>>)>,
+) -> Result<()> {
+    let (Some(sink), Some((rows, mut kept))) = (parquet, pending) else {
+        return Ok(());
+    };
+    sink.write(&batch.rows[rows], |i| {
+        kept.get_mut(i).and_then(Option::take)
+    })
+    .map_err(CliError::Usage)
+}
+
+/// Ends the Parquet file being written, if any, and gives its writer back
+/// to `staging`.
+fn finish_parquet(
+    staging: &mut Staging,
+    parquet: &mut Option<Box<ParquetSink<StagedWriter>>>,
+) -> Result<()> {
+    if let Some(sink) = parquet.take() {
+        staging.put_writer(sink.finish().map_err(CliError::Usage)?);
+    }
+    Ok(())
 }
 
 /// A file that is not text: under `--out-dir` the same bytes, copied
@@ -196,6 +309,17 @@ fn doc_name(batch: &Batch, doc: &Doc, source: &Source) -> String {
             }
         }
         DocKind::Record { line_no, .. } => json_string(&format!("{}:{line_no}", source.name)),
+        // A Parquet row: its id, or `FILE:ROW` with rows counted from 0.
+        DocKind::Row { rows, row } => {
+            let rows = &batch.rows[*rows];
+            rows.id_json(*row).unwrap_or_else(|| {
+                json_string(&format!(
+                    "{}:{}",
+                    source.name,
+                    rows.first_row() + *row as u64
+                ))
+            })
+        }
         _ => json_string(&source.name),
     }
 }

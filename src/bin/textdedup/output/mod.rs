@@ -12,7 +12,7 @@ mod staging;
 mod stream;
 
 pub(crate) use overlap::{check_in_place, check_out_dir, check_stream};
-pub(crate) use staging::Staging;
+pub(crate) use staging::{StagedWriter, Staging};
 pub(crate) use stream::{parent_of, Stream};
 
 /// Buffer size for every writer.

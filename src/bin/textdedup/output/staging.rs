@@ -253,6 +253,25 @@ impl Staging {
         self.current = None;
     }
 
+    /// Takes the current file's writer, for a writer that needs to own one
+    /// (Parquet); give it back with [`Staging::put_writer`] before the
+    /// next file starts.
+    ///
+    /// # Panics
+    ///
+    /// When no file was started (a bug).
+    pub(crate) fn take_writer(&mut self) -> StagedWriter {
+        match self.current.take().expect("a staged file is open") {
+            Current::Direct(w, target) => StagedWriter(Current::Direct(w, target)),
+            Current::Temp(w, target) => StagedWriter(Current::Temp(w, target)),
+        }
+    }
+
+    /// Gives back a writer from [`Staging::take_writer`].
+    pub(crate) fn put_writer(&mut self, writer: StagedWriter) {
+        self.current = Some(writer.0);
+    }
+
     /// The current file's writer.
     ///
     /// # Panics
@@ -383,5 +402,33 @@ fn resolved(path: &Path) -> PathBuf {
         fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
     } else {
         path.to_path_buf()
+    }
+}
+
+/// The writer of a staged file, owned for a while (see
+/// [`Staging::take_writer`]).
+#[derive(Debug)]
+pub(crate) struct StagedWriter(Current);
+
+impl Write for StagedWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.0 {
+            Current::Direct(w, _) => w.write(buf),
+            Current::Temp(w, _) => w.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.0 {
+            Current::Direct(w, _) => w.write_all(buf),
+            Current::Temp(w, _) => w.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.0 {
+            Current::Direct(w, _) => w.flush(),
+            Current::Temp(w, _) => w.flush(),
+        }
     }
 }
