@@ -197,31 +197,71 @@ impl Read for Ahead {
     }
 }
 
-/// A writer that compresses what it is given, or passes it through.
-pub(crate) enum Encoder<W: Write> {
-    /// No compression.
-    Plain(W),
-    /// gzip at the default level.
-    Gzip(flate2::write::GzEncoder<W>),
-    /// zstd at the default level.
-    Zstd(zstd::Encoder<'static, W>),
+/// Bytes compressed as one gzip member or zstd frame: a compressed file
+/// is a series of them, compressed in parallel, which every gzip and zstd
+/// reader takes as one stream.
+const ENCODE_BLOCK: usize = 4 << 20;
+
+/// Full blocks gathered before they are compressed together.
+const ENCODE_BATCH: usize = 8;
+
+/// A writer that compresses what it is given (in blocks, on every core),
+/// or passes it through.
+pub(crate) struct Encoder<W: Write> {
+    /// Where the compressed bytes go.
+    out: W,
+    /// How to compress; `None` passes bytes through.
+    compression: Compression,
+    /// The level (gzip 0 to 9, zstd 1 to 22).
+    level: u32,
+    /// The block being filled.
+    block: Vec<u8>,
+    /// Full blocks waiting to be compressed.
+    full: Vec<Vec<u8>>,
+    /// Whether any block was written (an empty input still gets one).
+    wrote: bool,
 }
 
 impl<W: Write> Encoder<W> {
-    /// Compresses into `out` as `compression` says.
+    /// Compresses into `out` as `compression` says, at its default level
+    /// (gzip 6, zstd 3).
     ///
     /// # Errors
     ///
-    /// When the zstd encoder cannot be set up.
+    /// None today; kept for encoders that can fail to set up.
     pub(crate) fn new(out: W, compression: Compression) -> io::Result<Encoder<W>> {
-        Ok(match compression {
-            Compression::None => Encoder::Plain(out),
-            Compression::Gzip => Encoder::Gzip(flate2::write::GzEncoder::new(
-                out,
-                flate2::Compression::default(),
-            )),
-            Compression::Zstd => Encoder::Zstd(zstd::Encoder::new(out, 0)?),
+        let level = match compression {
+            Compression::Gzip => 6,
+            Compression::Zstd => 3,
+            Compression::None => 0,
+        };
+        Ok(Encoder {
+            out,
+            compression,
+            level,
+            block: Vec::new(),
+            full: Vec::new(),
+            wrote: false,
         })
+    }
+
+    /// Compresses the full blocks, in parallel, and writes them in order.
+    fn drain(&mut self) -> io::Result<()> {
+        let (compression, level) = (self.compression, self.level);
+        let blocks = std::mem::take(&mut self.full);
+        let compress = |b: &Vec<u8>| compress_block(b, compression, level);
+        #[cfg(feature = "parallel")]
+        let compressed: Vec<io::Result<Vec<u8>>> = {
+            use rayon::prelude::*;
+            blocks.par_iter().map(compress).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let compressed: Vec<io::Result<Vec<u8>>> = blocks.iter().map(compress).collect();
+        for c in compressed {
+            self.out.write_all(&c?)?;
+            self.wrote = true;
+        }
+        Ok(())
     }
 
     /// Ends the compressed stream and gives back the writer.
@@ -229,49 +269,68 @@ impl<W: Write> Encoder<W> {
     /// # Errors
     ///
     /// When the last bytes cannot be written.
-    pub(crate) fn finish(self) -> io::Result<W> {
-        match self {
-            Encoder::Plain(w) => Ok(w),
-            Encoder::Gzip(e) => e.finish(),
-            Encoder::Zstd(e) => e.finish(),
+    pub(crate) fn finish(mut self) -> io::Result<W> {
+        if self.compression != Compression::None && (!self.block.is_empty() || !self.wrote) {
+            let last = std::mem::take(&mut self.block);
+            self.full.push(last);
         }
+        self.drain()?;
+        Ok(self.out)
+    }
+}
+
+/// One block as a gzip member or a zstd frame.
+fn compress_block(block: &[u8], compression: Compression, level: u32) -> io::Result<Vec<u8>> {
+    match compression {
+        Compression::None => Ok(block.to_vec()),
+        Compression::Gzip => {
+            let mut e = flate2::write::GzEncoder::new(
+                Vec::with_capacity(block.len() / 3),
+                flate2::Compression::new(level),
+            );
+            e.write_all(block)?;
+            e.finish()
+        }
+        Compression::Zstd => zstd::bulk::compress(block, level as i32),
     }
 }
 
 impl<W: Write> Write for Encoder<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Encoder::Plain(w) => w.write(buf),
-            Encoder::Gzip(e) => e.write(buf),
-            Encoder::Zstd(e) => e.write(buf),
-        }
+        self.write_all(buf)?;
+        Ok(buf.len())
     }
 
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            Encoder::Plain(w) => w.write_all(buf),
-            Encoder::Gzip(e) => e.write_all(buf),
-            Encoder::Zstd(e) => e.write_all(buf),
+    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        if self.compression == Compression::None {
+            return self.out.write_all(buf);
         }
+        while !buf.is_empty() {
+            let room = ENCODE_BLOCK - self.block.len();
+            let (now, rest) = buf.split_at(room.min(buf.len()));
+            self.block.extend_from_slice(now);
+            buf = rest;
+            if self.block.len() == ENCODE_BLOCK {
+                let full = std::mem::replace(&mut self.block, Vec::with_capacity(ENCODE_BLOCK));
+                self.full.push(full);
+                if self.full.len() >= ENCODE_BATCH {
+                    self.drain()?;
+                }
+            }
+        }
+        Ok(())
     }
 
+    /// Passes the flush on; bytes in a block not yet full stay until it is
+    /// (or until [`Encoder::finish`]).
     fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Encoder::Plain(w) => w.flush(),
-            Encoder::Gzip(e) => e.flush(),
-            Encoder::Zstd(e) => e.flush(),
-        }
+        self.out.flush()
     }
 }
 
 impl<W: Write> std::fmt::Debug for Encoder<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = match self {
-            Encoder::Plain(_) => Compression::None,
-            Encoder::Gzip(_) => Compression::Gzip,
-            Encoder::Zstd(_) => Compression::Zstd,
-        };
-        write!(f, "Encoder({})", kind.name())
+        write!(f, "Encoder({})", self.compression.name())
     }
 }
 
@@ -323,6 +382,28 @@ mod tests {
             let mut back = Vec::new();
             opened.reader.read_to_end(&mut back).unwrap();
             assert_eq!(back, short);
+        }
+    }
+
+    #[test]
+    fn large_outputs_are_several_members_or_frames_read_as_one() {
+        let text: Vec<u8> = (0..3_000_000u32)
+            .flat_map(|i| format!("{i} ").into_bytes())
+            .collect();
+        assert!(text.len() > 4 * super::ENCODE_BLOCK);
+        for compression in [Compression::Gzip, Compression::Zstd] {
+            let bytes = round_trip(compression, &text);
+            let mut opened = open(Box::new(std::io::Cursor::new(bytes)), None).unwrap();
+            let mut back = Vec::new();
+            opened.reader.read_to_end(&mut back).unwrap();
+            assert!(back == text, "{compression:?}");
+            // An empty input is a valid empty stream.
+            let empty = round_trip(compression, b"");
+            assert!(!empty.is_empty());
+            let mut opened = open(Box::new(std::io::Cursor::new(empty)), None).unwrap();
+            let mut back = Vec::new();
+            opened.reader.read_to_end(&mut back).unwrap();
+            assert!(back.is_empty());
         }
     }
 
