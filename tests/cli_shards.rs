@@ -111,21 +111,34 @@ fn compressed_shards_give_the_reports_of_their_plain_forms() {
         unzstd(&out("mixed.out/2.jsonl.zst")),
         out("plain.out/2.jsonl")
     );
-    // --compress chooses; --output follows its name.
+    // --compress chooses, but never against a name; --output follows its
+    // name.
+    let args = [
+        "clean",
+        "--jsonl",
+        "mixed",
+        "--out-dir",
+        "z.out",
+        "--compress",
+        "zstd",
+    ];
+    let err = fails(d, &args);
+    assert!(err.contains("'1.jsonl.gz' is named as gzip"), "{err}");
+    assert!(!d.join("z.out").exists());
     ok(
         d,
         &[
             "clean",
             "-q",
             "--jsonl",
-            "mixed",
+            "plain",
             "--out-dir",
             "z.out",
             "--compress",
             "zstd",
         ],
     );
-    assert_eq!(unzstd(&out("z.out/1.jsonl.gz")), out("plain.out/1.jsonl"));
+    assert_eq!(unzstd(&out("z.out/1.jsonl")), out("plain.out/1.jsonl"));
     ok(d, &["clean", "-q", "ztext/article", "-o", "article.txt.gz"]);
     ok(d, &["clean", "-q", "text/article.txt", "-o", "article.txt"]);
     assert_eq!(gunzip(&out("article.txt.gz")), out("article.txt"));
@@ -175,6 +188,10 @@ fn files_that_are_not_text_are_never_cleaned() {
     ok(d, &["clean", "-q", "--in-place", "d"]);
     assert_eq!(inode("d/image.png"), png_inode);
     assert_eq!(fs::read(d.join("d/image.png")).unwrap(), png);
+    // Into one output there is nowhere to copy it: an error.
+    let err = fails(d, &["clean", "d/image.png", "-o", "one.txt"]);
+    assert!(err.contains("'d/image.png' is not text"), "{err}");
+    assert!(!d.join("one.txt").exists());
     // A .gz that is not JSON in a JSON Lines run: an error, nothing written.
     let err = fails(d, &["clean", "--jsonl", "j", "--out-dir", "j.out"]);
     assert!(err.contains("j/b.jsonl.gz, line 1"), "{err}");
@@ -507,6 +524,19 @@ fn parquet_shards_round_trip_with_their_other_columns() {
         m_out.metadata().row_group(0).column(1).compression(),
         m_in.metadata().row_group(0).column(1).compression()
     );
+    // A row longer than --max-record-size is refused, with its row.
+    let err = fails(
+        d,
+        &[
+            "find",
+            "--on-bad-record",
+            "skip",
+            "in",
+            "--max-record-size",
+            "40",
+        ],
+    );
+    assert!(err.contains("in/a.parquet, row 0"), "{err}");
     // --output cannot hold a Parquet file's rows.
     let err = fails(
         d,

@@ -157,6 +157,8 @@ struct Ahead {
     blocks: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
     /// The block being read, and how far.
     current: io::Cursor<Vec<u8>>,
+    /// The error that ended the stream, given again to every later read.
+    failed: Option<(io::ErrorKind, String)>,
 }
 
 impl Ahead {
@@ -177,6 +179,7 @@ impl Ahead {
         Ahead {
             blocks,
             current: io::Cursor::new(Vec::new()),
+            failed: None,
         }
     }
 }
@@ -188,8 +191,15 @@ impl Read for Ahead {
             if n > 0 || buf.is_empty() {
                 return Ok(n);
             }
+            if let Some((kind, message)) = &self.failed {
+                return Err(io::Error::new(*kind, message.clone()));
+            }
             match self.blocks.recv() {
-                Ok(block) => self.current = io::Cursor::new(block?),
+                Ok(Ok(block)) => self.current = io::Cursor::new(block),
+                Ok(Err(e)) => {
+                    self.failed = Some((e.kind(), e.to_string()));
+                    return Err(e);
+                }
                 // The thread ended after the last block.
                 Err(_) => return Ok(0),
             }
@@ -270,7 +280,8 @@ impl<W: Write> Encoder<W> {
     ///
     /// When the last bytes cannot be written.
     pub(crate) fn finish(mut self) -> io::Result<W> {
-        if self.compression != Compression::None && (!self.block.is_empty() || !self.wrote) {
+        let nothing_yet = !self.wrote && self.full.is_empty();
+        if self.compression != Compression::None && (!self.block.is_empty() || nothing_yet) {
             let last = std::mem::take(&mut self.block);
             self.full.push(last);
         }

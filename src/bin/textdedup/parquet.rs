@@ -14,8 +14,6 @@
 //! runs behind `catch_unwind`, so a corrupt file whose decoding panics inside
 //! the parquet crate still ends as an error, not a crash.
 
-#![allow(dead_code, reason = "wired into run.rs next")]
-
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::fs::File;
@@ -105,6 +103,7 @@ pub(crate) struct Layout {
 
 impl Layout {
     /// The Arrow schema the output gets.
+    #[cfg_attr(not(test), expect(dead_code, reason = "used by this module's tests"))]
     pub(crate) fn schema(&self) -> &SchemaRef {
         &self.schema
     }
@@ -264,6 +263,7 @@ impl ParquetSource {
     /// A message naming the file when it cannot be opened, is not Parquet,
     /// has a corrupt footer, has no column `text`, or that column is not a
     /// string or binary column.
+    #[cfg_attr(not(test), expect(dead_code, reason = "used by this module's tests"))]
     pub(crate) fn open(path: &Path, text: &str, id: &str) -> Result<ParquetSource, String> {
         Self::open_with(path, text, id, Columns::All, MAX_BATCH_ROWS)
     }
@@ -360,6 +360,7 @@ impl ParquetSource {
     }
 
     /// Rows in the file, from its footer.
+    #[cfg_attr(not(test), expect(dead_code, reason = "used by this module's tests"))]
     pub(crate) fn num_rows(&self) -> u64 {
         self.num_rows
     }
@@ -541,6 +542,7 @@ impl Rows {
     }
 
     /// Whether the batch has no rows (never, for batches from a source).
+    #[cfg_attr(not(test), expect(dead_code, reason = "used by this module's tests"))]
     pub(crate) fn is_empty(&self) -> bool {
         self.batch.num_rows() == 0
     }

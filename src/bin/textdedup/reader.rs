@@ -209,6 +209,11 @@ impl<'a> Reader<'a> {
         for row in 0..rows.len() {
             let at = batch.data.len();
             let kind = match rows.text(row) {
+                Some(text) if self.sizes.record.is_some_and(|l| text.len() as u64 > l) => {
+                    let n = rows.first_row() + row as u64;
+                    let path = PathBuf::from(format!("{}, row {n}", source.name));
+                    return Err(self.budget.too_large(path, None));
+                }
                 Some(text) => {
                     batch.data.extend_from_slice(text);
                     DocKind::Row { rows: which, row }

@@ -31,6 +31,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
             let dests = output::check_in_place(&inputs)?;
             let mut staging = Staging::in_place();
             staging.plan(dests.iter().map(PathBuf::as_path))?;
+            names_agree(&dests, args.run.compress.map(Into::into))?;
             temp::sweep(staging.temp_dirs().iter().map(PathBuf::as_path), &mut warn);
             Sink::CleanMirror {
                 staging: Box::new(staging),
@@ -53,6 +54,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
                 .collect::<Result<Vec<PathBuf>>>()?;
             let mut staging = Staging::out_dir(dir)?;
             staging.plan(dests.iter().map(PathBuf::as_path))?;
+            names_agree(&dests, args.run.compress.map(Into::into))?;
             let targets: Vec<PathBuf> = dests.iter().map(|d| staging.final_path(d)).collect();
             output::check_out_dir(dir, &targets, &inputs)?;
             temp::sweep(staging.temp_dirs().iter().map(PathBuf::as_path), &mut warn);
@@ -152,6 +154,26 @@ fn open_stream(
         temp::sweep([output::parent_of(target)], &mut warn);
     }
     Ok(stream)
+}
+
+/// Refuses `--compress` when an output's name says another compression
+/// (`--compress zstd` onto `a.jsonl.gz`): the file would not be what its
+/// name says.
+fn names_agree(dests: &[PathBuf], compress: Option<Compression>) -> Result<()> {
+    let Some(compress) = compress else {
+        return Ok(());
+    };
+    for dest in dests {
+        if let Some(said) = Compression::of_name(dest).filter(|&c| c != compress) {
+            return Err(CliError::Usage(format!(
+                "--compress {}: the output '{}' is named as {} data",
+                compress.name(),
+                dest.display(),
+                said.name()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Prints a warning on standard error.

@@ -66,6 +66,19 @@ impl Sink {
         }
     }
 
+    /// Ends the files being written (Parquet footers, compressed blocks)
+    /// before anything is put in place.
+    fn finish_writing(&mut self) -> Result<()> {
+        if let Sink::CleanMirror {
+            staging, parquet, ..
+        } = self
+        {
+            finish_parquet(staging, parquet)?;
+            staging.finish_writing()?;
+        }
+        Ok(())
+    }
+
     /// Whether this sink keeps every document's name (a report).
     pub(crate) fn keeps_names(&self) -> bool {
         match self {
@@ -164,6 +177,13 @@ impl Sink {
                     copy_unchanged(staging, &dests[doc.source], source)?;
                     continue;
                 }
+                (DocKind::Skipped, Sink::CleanStream(_)) => {
+                    return Err(CliError::Usage(format!(
+                        "'{}' is not text: nothing to clean into one output; give --out-dir \
+                         (where it is copied unchanged) or leave it out",
+                        source.name
+                    )));
+                }
                 (DocKind::Open { .. } | DocKind::OpenParquet { .. } | DocKind::Skipped, _) => {
                     continue
                 }
@@ -247,7 +267,14 @@ impl Sink {
                 staging.commit()
             }
             // The report first: a run that fails there leaves no output.
-            Sink::Both(clean, report) => report.commit().and_then(|()| clean.commit()),
+            // The cleaned files are written in full first, then the report
+            // is put in place, then the cleaned files: a failure while
+            // writing leaves neither.
+            Sink::Both(mut clean, report) => {
+                clean.finish_writing()?;
+                report.commit()?;
+                clean.commit()
+            }
         }
     }
 }

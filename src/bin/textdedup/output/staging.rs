@@ -321,6 +321,15 @@ impl Staging {
         Ok(())
     }
 
+    /// Ends the file being written, so that only renames are left.
+    ///
+    /// # Errors
+    ///
+    /// When its last bytes cannot be written.
+    pub(crate) fn finish_writing(&mut self) -> Result<()> {
+        self.finish_current()
+    }
+
     /// Closes the current file (queueing a temporary file for its rename).
     fn finish_current(&mut self) -> Result<()> {
         match self.current.take() {
