@@ -101,14 +101,6 @@ pub(crate) struct Layout {
     row_groups: Vec<u64>,
 }
 
-impl Layout {
-    /// The Arrow schema the output gets.
-    #[cfg_attr(not(test), expect(dead_code, reason = "used by this module's tests"))]
-    pub(crate) fn schema(&self) -> &SchemaRef {
-        &self.schema
-    }
-}
-
 /// A batch of rows and where it starts in the file.
 pub(crate) struct Rows {
     /// The rows, every column or only text and id (see [`Columns`]).
@@ -539,12 +531,6 @@ impl Rows {
     /// Rows in the batch.
     pub(crate) fn len(&self) -> usize {
         self.batch.num_rows()
-    }
-
-    /// Whether the batch has no rows (never, for batches from a source).
-    #[cfg_attr(not(test), expect(dead_code, reason = "used by this module's tests"))]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.batch.num_rows() == 0
     }
 
     /// The file's row number of the batch's first row, counted from 0.
