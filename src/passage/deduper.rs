@@ -293,18 +293,15 @@ impl Deduper {
         corpus: &mut Corpus,
         docs: I,
         batch_bytes: usize,
-        mut sink: F,
+        sink: F,
     ) -> Result<(), E>
     where
         T: AsRef<[u8]> + Sync,
         I: IntoIterator<Item = T>,
         F: FnMut(DocReport<'_>) -> Result<(), E>,
     {
-        crate::stream::in_batches(docs, batch_bytes, |batch| {
-            self.dedup_batch(corpus, batch)
-                .into_iter()
-                .try_for_each(&mut sink)
-        })
+        // The trait's own loop: batches of `dedup_batch`, in order.
+        crate::Dedup::dedup_stream(self, corpus, docs, batch_bytes, sink)
     }
 
     /// [`Deduper::dedup_in`] under [`Scope::Corpus`], for a corpus
