@@ -96,6 +96,8 @@ pub(crate) struct Opened {
     pub(crate) compression: Compression,
     /// The decompressed bytes.
     pub(crate) reader: Box<dyn Read + Send>,
+    /// Whether the (uncompressed) bytes start as a Parquet file does.
+    pub(crate) parquet: bool,
 }
 
 /// Looks at the first bytes of `raw` and decompresses what follows when
@@ -122,6 +124,7 @@ pub(crate) fn open(mut raw: Box<dyn Read + Send>, name: Option<&Path>) -> io::Re
         head.extend_from_slice(&byte[..got]);
     }
     let compression = Compression::of_content(&head);
+    let parquet = head.starts_with(PARQUET_MAGIC);
     if let Some(said) = name.and_then(Compression::of_name) {
         if said != compression {
             return Err(io::Error::new(
@@ -143,6 +146,7 @@ pub(crate) fn open(mut raw: Box<dyn Read + Send>, name: Option<&Path>) -> io::Re
     Ok(Opened {
         compression,
         reader,
+        parquet,
     })
 }
 

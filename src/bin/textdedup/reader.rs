@@ -12,7 +12,7 @@ use crate::error::{CliError, Result};
 use crate::format;
 use crate::inputs::{Inputs, Location, Source};
 use crate::jsonl;
-use crate::parquet::{is_parquet, Columns, ParquetSource, MAX_BATCH_ROWS};
+use crate::parquet::{Columns, ParquetSource, MAX_BATCH_ROWS};
 
 /// JSON Lines are read this many bytes at a time, straight into a batch.
 const READ_CHUNK: usize = 1 << 20;
@@ -121,26 +121,6 @@ impl<'a> Reader<'a> {
         };
         let index = self.next;
         self.next += 1;
-        if let Location::File(path) = &source.location {
-            if is_parquet_file(path) {
-                let opened = ParquetSource::open_with(
-                    path,
-                    &self.opts.text_field,
-                    &self.opts.id_field,
-                    self.columns,
-                    MAX_BATCH_ROWS,
-                )
-                .map_err(CliError::Usage)?;
-                let at = batch.data.len();
-                batch.layouts.push(opened.layout());
-                let layout = batch.layouts.len() - 1;
-                batch
-                    .docs
-                    .push(Doc::new(index, at..at, DocKind::OpenParquet { layout }));
-                self.parquet = Some((index, opened));
-                return Ok(true);
-            }
-        }
         let name = match &source.location {
             Location::File(path) => Some(path.as_path()),
             Location::Stdin => None,
@@ -148,6 +128,25 @@ impl<'a> Reader<'a> {
         let opened = open(source)
             .and_then(|raw| format::open(raw, name))
             .map_err(|e| cannot_read(source, e))?;
+        // A Parquet file is read by its footer, through a handle of its own.
+        if let (true, Location::File(path)) = (opened.parquet, &source.location) {
+            let parquet = ParquetSource::open_with(
+                path,
+                &self.opts.text_field,
+                &self.opts.id_field,
+                self.columns,
+                MAX_BATCH_ROWS,
+            )
+            .map_err(CliError::Usage)?;
+            let at = batch.data.len();
+            batch.layouts.push(parquet.layout());
+            let layout = batch.layouts.len() - 1;
+            batch
+                .docs
+                .push(Doc::new(index, at..at, DocKind::OpenParquet { layout }));
+            self.parquet = Some((index, parquet));
+            return Ok(true);
+        }
         let (compression, reader) = (opened.compression, opened.reader);
         let at = batch.data.len();
         batch
@@ -413,14 +412,6 @@ fn open(source: &Source) -> io::Result<Box<dyn Read + Send>> {
 fn strip_terminator(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
-}
-
-/// Whether the file at `path` starts with Parquet's magic bytes.
-fn is_parquet_file(path: &Path) -> bool {
-    let mut head = [0u8; 4];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| is_parquet(&head))
 }
 
 #[cfg(test)]
