@@ -239,18 +239,15 @@ impl Staging {
     /// it is; under an output directory nothing is written for it unless a
     /// new file is started.
     pub(crate) fn abandon_current(&mut self) {
-        if let Some(Current::Direct(_, _)) = &self.current {
-            // Inside the fresh tree: the next `start` truncates it, and a
-            // file never started again would stay empty: remove it.
-            if let (Some(Current::Direct(_, target)), Layout::Fresh { tree, root, .. }) =
-                (&self.current, &self.layout)
-            {
-                if let Ok(rel) = target.strip_prefix(root) {
-                    let _ = fs::remove_file(tree.path().join(rel));
-                }
+        // Inside the fresh tree the file is not temporary: remove it, or
+        // it would stay there empty.
+        if let (Some(Current::Direct(_, target)), Layout::Fresh { tree, root, .. }) =
+            (self.current.take(), &self.layout)
+        {
+            if let Ok(rel) = target.strip_prefix(root) {
+                let _ = fs::remove_file(tree.path().join(rel));
             }
         }
-        self.current = None;
     }
 
     /// Takes the current file's writer, for a writer that needs to own one
