@@ -26,10 +26,8 @@ use rayon::ThreadPoolBuilder;
 use textdedup::passage;
 use textdedup::{Corpus, Deduper, Scope};
 
-mod common;
-
 fn bench(c: &mut Criterion) {
-    let docs = common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
+    let docs = textdedup_testkit::generate::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
     let one: Vec<u8> = docs.concat();
     let bytes = one.len() as u64;
     let deduper = Deduper::default();

@@ -17,8 +17,6 @@
 //! Every benchmark's answer is checked once before it is timed: chunks cover
 //! the input exactly, within the size bounds, and fingerprints match.
 
-mod common;
-
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use textdedup::chunk::{ChunkConfig, Chunker};
 use textdedup::fingerprint::Fingerprint;
@@ -81,7 +79,7 @@ fn check(data: &[u8]) {
 }
 
 fn chunking(c: &mut Criterion) {
-    let data = common::text(0x7E57_DA7A, INPUT_LEN);
+    let data = textdedup_testkit::generate::syllables::text(0x7E57_DA7A, INPUT_LEN);
     check(&data);
     let mut group = c.benchmark_group("chunking");
     group.throughput(Throughput::Bytes(data.len() as u64));

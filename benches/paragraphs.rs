@@ -18,8 +18,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rayon::ThreadPoolBuilder;
 use textdedup::{Config, Corpus, Deduper};
 
-mod common;
-use common::news::news_text;
+use textdedup_testkit::generate::news::news_text;
 
 /// The naive peer: a `HashSet<Vec<u8>>` of lines, std's default hasher,
 /// first copy kept. Returns the removed lines' spans (the "find" answer).

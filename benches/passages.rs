@@ -10,7 +10,7 @@
 //! To compare a change: `cargo bench --bench passages -- --save-baseline before`
 //! on the old code, then `cargo bench --bench passages -- --baseline before`.
 //!
-//! Inputs are generated from fixed seeds (SplitMix64, `common/passage_gen.rs`):
+//! Inputs are generated from fixed seeds (SplitMix64, `textdedup_testkit::generate::vocabulary`):
 //! a 64 MiB corpus of 1 to 20 KiB documents with 15% of the bytes in copies of
 //! 50 to 5,000 bytes at random offsets, 16 MiB periodic documents, and
 //! `ten_words`: 16 MiB of one line of words drawn from ten, where every
@@ -29,8 +29,7 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use textdedup::passage::{self, Snap};
 
-mod common;
-use common::passage_gen;
+use textdedup_testkit::generate::vocabulary;
 
 const MIN_LEN: usize = 100;
 /// Input sizes; `cargo test --benches` (a debug build) runs every benchmark
@@ -141,7 +140,7 @@ fn passages(c: &mut Criterion) {
         .num_threads(1)
         .build_global()
         .expect("the first use of the global pool");
-    let docs = passage_gen::corpus(CORPUS_BYTES, 0x5EED);
+    let docs = vocabulary::corpus(CORPUS_BYTES, 0x5EED);
     let total: usize = docs.iter().map(Vec::len).sum();
     let mut slice_len = 0;
     let sa_docs: Vec<Vec<u8>> = docs
@@ -188,14 +187,14 @@ fn passages(c: &mut Criterion) {
         b.iter(|| suffix_array_removed(&sa_docs))
     });
 
-    let mut rng = common::SplitMix64(7);
+    let mut rng = textdedup_testkit::SplitMix64(7);
     let block: Vec<u8> = (0..1024).map(|_| rng.next_u64() as u8).collect();
     let inputs = [
         ("periodic_a", periodic(b"a"), PERIODIC_BYTES - 1),
         ("periodic_ab", periodic(b"ab"), PERIODIC_BYTES - 2),
         ("periodic_block", periodic(&block), PERIODIC_BYTES - 1024),
         // Not periodic, but every k-gram recurs: no repeat of 100 bytes.
-        ("ten_words", passage_gen::ten_words(PERIODIC_BYTES), 0),
+        ("ten_words", vocabulary::ten_words(PERIODIC_BYTES), 0),
     ];
     group.throughput(Throughput::Bytes(PERIODIC_BYTES as u64));
     for (name, text, expected) in &inputs {

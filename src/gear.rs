@@ -72,7 +72,7 @@ pub(crate) static DEFAULT_TABLE: [u64; 256] = table(0);
 ///
 /// Linear in `bytes.len()`, no allocation.
 // Out of line on purpose: inlined into the chunk iterators, the chunker ran
-// at 1.02x to 1.11x fastcdc's speed in `examples/chunk_speed.rs` against
+// at 1.02x to 1.11x fastcdc's speed in `tools/src/bin/chunk_speed.rs` against
 // 1.36x to 1.50x out of line (two alternating runs each); one call per
 // chunk costs little next to the loop.
 #[inline(never)]

@@ -236,7 +236,7 @@ pub use fingerprint::Normalize;
 pub use paragraph::{
     dedup_str, Config, Corpus, CorpusMismatch, Deduper, DEFAULT_MIN_PARAGRAPH_LEN,
 };
-pub use report::{DocId, DocReport, Origin, Removal, Stats};
+pub use report::{DocId, DocReport, Origin, Removal, RemovalsError, Stats};
 pub use span::Span;
 pub use split::Split;
 

@@ -1,6 +1,7 @@
 //! What a deduplication pass found: removals, kept text and counts.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::io;
 use std::ops::AddAssign;
 
@@ -116,9 +117,10 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// The first copy `[start, end)` of document `doc`, for a removal
+    /// rebuilt from an earlier answer (see [`DocReport::from_removals`]).
     #[inline]
-    pub(crate) fn new(doc: DocId, start: usize, end: usize) -> Origin {
-        debug_assert!(start <= end);
+    pub fn new(doc: DocId, start: usize, end: usize) -> Origin {
         Origin { doc, start, end }
     }
 
@@ -166,8 +168,10 @@ pub struct Removal {
 }
 
 impl Removal {
+    /// The later copy `span` of the first copy `first`, for a report
+    /// rebuilt from an earlier answer (see [`DocReport::from_removals`]).
     #[inline]
-    pub(crate) fn new(span: Span, first: Origin) -> Removal {
+    pub fn new(span: Span, first: Origin) -> Removal {
         Removal { span, first }
     }
 
@@ -284,6 +288,30 @@ impl AddAssign for Stats {
     }
 }
 
+/// Why [`DocReport::from_removals`] refused a list of removals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemovalsError {
+    /// The index of the first removal that breaks a rule.
+    index: usize,
+    /// The rule it breaks.
+    reason: &'static str,
+}
+
+impl RemovalsError {
+    /// The index of the first removal refused, in the list given.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+}
+
+impl fmt::Display for RemovalsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "removal {}: {}", self.index, self.reason)
+    }
+}
+
+impl std::error::Error for RemovalsError {}
+
 /// The result of deduplicating one document; borrows the document.
 ///
 /// The report is the "find" answer: it lists what would be removed and
@@ -312,6 +340,63 @@ impl<'t> DocReport<'t> {
             removals,
             stats,
         }
+    }
+
+    /// The report of removals found earlier, elsewhere or in another form:
+    /// the last phase of a distributed run, or a `find` report read back,
+    /// applied to the document's text. Its [`Stats`] count the document, its
+    /// bytes and the removed bytes; the counts of one mode are `None`.
+    ///
+    /// # Errors
+    ///
+    /// When the removals break the rules every report keeps: each span
+    /// inside `text`, sorted by start and not overlapping the previous one,
+    /// each first copy with `start <= end` and not after this removal in
+    /// corpus order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::{DocId, DocReport, Origin, Removal, Span};
+    ///
+    /// let text = b"kept. removed. kept again.";
+    /// let removal = Removal::new(Span::new(6, 15), Origin::new(DocId::new(0), 40, 49));
+    /// let report = DocReport::from_removals(text, DocId::new(3), vec![removal])?;
+    /// assert_eq!(&*report.kept_bytes(), b"kept. kept again.");
+    /// assert_eq!(report.stats().bytes_removed, 9);
+    ///
+    /// let outside = Removal::new(Span::new(20, 30), Origin::new(DocId::new(0), 0, 10));
+    /// assert!(DocReport::from_removals(text, DocId::new(3), vec![outside]).is_err());
+    /// # Ok::<(), textdedup::RemovalsError>(())
+    /// ```
+    pub fn from_removals(
+        text: &'t [u8],
+        doc: DocId,
+        removals: Vec<Removal>,
+    ) -> Result<Self, RemovalsError> {
+        let mut end = 0;
+        for (index, r) in removals.iter().enumerate() {
+            let refuse = |reason| Err(RemovalsError { index, reason });
+            if r.span.start > r.span.end || r.span.end > text.len() {
+                return refuse("its span is not inside the text");
+            }
+            if r.span.start < end {
+                return refuse("it starts before the previous removal ends");
+            }
+            if r.first.start > r.first.end {
+                return refuse("its first copy ends before it starts");
+            }
+            if (r.first.doc, r.first.start) >= (doc, r.span.start) {
+                return refuse("its first copy is not earlier in corpus order");
+            }
+            end = r.span.end;
+        }
+        let stats = Stats {
+            documents: 1,
+            bytes_in: text.len() as u64,
+            ..Stats::default()
+        };
+        Ok(DocReport::with_removals(text, doc, removals, stats))
     }
 
     /// The report of `removals` in `text`, with `stats.bytes_removed`

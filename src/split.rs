@@ -254,6 +254,38 @@ impl Iterator for Segments<'_> {
 
 impl FusedIterator for Segments<'_> {}
 
+/// The first place at or after `from` where `text` can be cut in two
+/// without changing its segments (the segments of the two halves are those
+/// of the whole), or the end of the text: how a batch shares one long
+/// document between threads.
+///
+/// Lines: just after a `\n`. Blank-line paragraphs: at the start of a
+/// non-blank line whose previous line is blank.
+pub(crate) fn cut_at_or_after(text: &[u8], from: usize, split: Split) -> usize {
+    let is_blank = |line: &[u8]| line.iter().all(|&b| is_blank_byte(b));
+    let Some(nl) = memchr::memchr(b'\n', &text[from..]) else {
+        return text.len();
+    };
+    let mut line_start = from + nl + 1;
+    if split == Split::Lines {
+        return line_start;
+    }
+    // The line that ends just before `line_start`.
+    let prev_start = memchr::memrchr(b'\n', &text[..line_start - 1]).map_or(0, |i| i + 1);
+    let mut prev_blank = is_blank(&text[prev_start..line_start]);
+    while line_start < text.len() {
+        let line_end =
+            memchr::memchr(b'\n', &text[line_start..]).map_or(text.len(), |i| line_start + i + 1);
+        let blank = is_blank(&text[line_start..line_end]);
+        if prev_blank && !blank {
+            return line_start;
+        }
+        prev_blank = blank;
+        line_start = line_end;
+    }
+    text.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +297,59 @@ mod tests {
     }
 
     use SegmentKind::{Blank as B, Paragraph as P};
+
+    #[test]
+    fn cuts_keep_segments_table() {
+        let text = b"aa\nbb\n\n\ncc\ndd\n \nee";
+        assert_eq!(cut_at_or_after(text, 0, Split::Lines), 3);
+        assert_eq!(cut_at_or_after(text, 3, Split::Lines), 6);
+        assert_eq!(cut_at_or_after(text, 0, Split::BlankLines), 8);
+        assert_eq!(cut_at_or_after(text, 8, Split::BlankLines), 16);
+        assert_eq!(cut_at_or_after(text, 17, Split::BlankLines), text.len());
+        assert_eq!(cut_at_or_after(b"no newline", 2, Split::Lines), 10);
+    }
+
+    /// Every cut, from every position of texts with CRLF, blank runs of
+    /// white space, lone `\r` and byte order marks: the two halves' segments are the whole's.
+    #[test]
+    fn cuts_keep_segments_everywhere() {
+        let texts: [&[u8]; 5] = [
+            b"aa\nbb\n\n\ncc\ndd\n \nee",
+            "\u{FEFF}mark\n\n\u{FEFF}again\n\u{FEFF}\n".as_bytes(),
+            b"one\r\n\r\ntwo\r\n \t\r\n\x0b\nthree\rfour\n\nfive",
+            b"\n\n\nx\n\n",
+            b"",
+        ];
+        // The second half does not start the document (a mark there is
+        // content), as in a batch.
+        let spans = |text: &[u8], split, offset: usize| -> Vec<(Span, SegmentKind)> {
+            let parts = if offset == 0 {
+                segments(text, split)
+            } else {
+                segments_within(text, split)
+            };
+            parts
+                .map(|s| {
+                    (
+                        Span::new(s.span().start + offset, s.span().end + offset),
+                        s.kind(),
+                    )
+                })
+                .collect()
+        };
+        for text in texts {
+            for split in [Split::Lines, Split::BlankLines] {
+                let whole = spans(text, split, 0);
+                for from in 0..text.len() {
+                    let cut = cut_at_or_after(text, from, split);
+                    assert!(cut >= from && cut <= text.len());
+                    let mut halves = spans(&text[..cut], split, 0);
+                    halves.extend(spans(&text[cut..], split, cut));
+                    assert_eq!(halves, whole, "{split:?} cut at {cut} from {from}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn lines_table() {

@@ -5,9 +5,8 @@ use proptest::prelude::*;
 use rayon::ThreadPoolBuilder;
 use textdedup::{Config, Corpus, Deduper, DocReport, Normalize, Scope, Split};
 
-#[path = "oracle/paragraph.rs"]
-mod oracle;
-use oracle::{check, check_origins, naive_corpus};
+use textdedup_testkit::oracle::paragraph::{check, check_origins, naive_corpus};
+use textdedup_testkit::SplitMix64;
 
 fn sequential<'t>(deduper: &Deduper, docs: &'t [Vec<u8>]) -> Vec<DocReport<'t>> {
     let mut corpus = Corpus::new();
@@ -147,13 +146,10 @@ proptest! {
 
 /// Generated lines: `n` lines, each one of `distinct` variants.
 fn lines(n: usize, distinct: u64, seed: u64) -> Vec<u8> {
+    let mut rng = SplitMix64(seed);
     let mut out = Vec::new();
-    let mut x = seed;
     for _ in 0..n {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let v = (x >> 33) % distinct;
+        let v = rng.below(distinct);
         out.extend_from_slice(
             format!("line number {v} of the generated text, padded\n").as_bytes(),
         );
@@ -298,18 +294,13 @@ fn one_big_document_chunked_on_every_core() {
 // ---------------------------------------------------------------------------
 // Passage mode
 
-#[path = "oracle/passage_inputs.rs"]
-mod passage_inputs;
-#[path = "oracle/splitmix.rs"]
-mod splitmix;
-
 mod passage_batches {
     use super::{in_pool, streamed, summary};
     use proptest::prelude::*;
     use textdedup::passage::{self, Snap};
     use textdedup::{DocReport, Scope};
 
-    use super::passage_inputs::corpus_with_repeats as corpus;
+    use textdedup_testkit::generate::words::corpus_with_repeats as corpus;
 
     fn one_by_one<'t>(finder: &passage::Deduper, docs: &'t [Vec<u8>]) -> Vec<DocReport<'t>> {
         let mut corpus = passage::Corpus::new();

@@ -2,7 +2,6 @@
 //! oracle, invariants, stream == slice, resynchronization after edits, and
 //! the chunk-level duplicate finder.
 
-use std::collections::HashMap;
 use std::io::{self, Read};
 
 use proptest::prelude::*;
@@ -10,85 +9,15 @@ use textdedup::chunk::{self, Chunk, ChunkConfig, Chunker};
 use textdedup::fingerprint::Fingerprint;
 
 // ---------------------------------------------------------------------------
-// Inputs and the naive oracle, written from the documented rule alone.
+// Inputs and the naive oracle (textdedup-testkit), written from the
+// documented rule alone.
 
-#[path = "oracle/splitmix.rs"]
-mod splitmix;
-use splitmix::SplitMix64;
+use textdedup_testkit::SplitMix64;
 
-/// Text-like bytes: words of 1 to 8 letters from a small alphabet, spaces,
-/// periods and newlines.
-fn gen_text(seed: u64, len: usize) -> Vec<u8> {
-    let mut rng = SplitMix64(seed);
-    let mut out = Vec::with_capacity(len + 16);
-    while out.len() < len {
-        let r = rng.next_u64();
-        for i in 0..1 + (r % 8) {
-            out.push(b"etaoinshrdlucmfw"[((r >> (8 + 4 * i)) & 15) as usize]);
-        }
-        out.push(match (r >> 60) & 15 {
-            0 => b'.',
-            1 => b'\n',
-            _ => b' ',
-        });
-    }
-    out.truncate(len);
-    out
-}
-
-/// The gear table as documented: 256 SplitMix64 outputs from state `seed`.
-fn gear_table(seed: u64) -> Vec<u64> {
-    let mut rng = SplitMix64(seed);
-    (0..256).map(|_| rng.next_u64()).collect()
-}
-
-/// The hash after byte `p` of a chunk whose hash starts at `from` (chunk
-/// start + min), recomputed from scratch: the bytes `from..=p`, of which
-/// only the last 64 can still be in the state.
-fn naive_hash(gear: &[u64], data: &[u8], from: usize, p: usize) -> u64 {
-    let mut h = 0u64;
-    for k in 0..64 {
-        if p < from + k {
-            break;
-        }
-        h = h.wrapping_add(gear[data[p - k] as usize].wrapping_shl(k as u32));
-    }
-    h
-}
-
-/// Chunk lengths by the documented rule, so simple it is unlikely to be wrong.
-fn naive_chunks(config: &ChunkConfig, data: &[u8]) -> Vec<usize> {
-    let (min, avg, max) = (config.get_min(), config.get_avg(), config.get_max());
-    let level = u32::from(config.get_size_normalization());
-    let gear = gear_table(config.get_seed());
-    let base = u64::MAX / (avg - min) as u64;
-    let small = base >> level;
-    let large = if base.leading_zeros() >= level {
-        base << level
-    } else {
-        u64::MAX
-    };
-    let mut out = Vec::new();
-    let mut s = 0;
-    while s < data.len() {
-        let n = data.len() - s;
-        let mut len = n.min(max);
-        if n > min {
-            for l in min + 1..=n.min(max) {
-                let t = if l <= avg { small } else { large };
-                if naive_hash(&gear, data, s + min, s + l - 1) < t {
-                    len = l;
-                    break;
-                }
-            }
-        } else {
-            len = n;
-        }
-        out.push(len);
-        s += len;
-    }
-    out
-}
+use textdedup_testkit::generate::letters::text as gen_text;
+use textdedup_testkit::oracle::chunk::{
+    chunk_lengths as naive_chunks, gear_table, repeated_chunks,
+};
 
 fn lens(chunks: impl Iterator<Item = Chunk>) -> Vec<usize> {
     chunks.map(|c| c.len()).collect()
@@ -599,30 +528,6 @@ proptest! {
 // ---------------------------------------------------------------------------
 // The duplicate finder.
 
-/// The naive finder: a map from chunk bytes to the first (doc, offset).
-fn naive_dups(chunker: &Chunker, docs: &[Vec<u8>]) -> Vec<Vec<(usize, usize, usize, usize)>> {
-    let min = chunker.config().get_min();
-    let mut seen: HashMap<&[u8], (usize, usize)> = HashMap::new();
-    let mut out = Vec::new();
-    for (d, doc) in docs.iter().enumerate() {
-        let mut found = Vec::new();
-        for c in chunker.chunks(doc) {
-            let bytes = &doc[c.span().range()];
-            if c.len() < min {
-                continue;
-            }
-            match seen.get(bytes) {
-                Some(&(d0, s0)) => found.push((c.offset(), c.end(), d0, s0)),
-                None => {
-                    seen.insert(bytes, (d, c.offset()));
-                }
-            }
-        }
-        out.push(found);
-    }
-    out
-}
-
 #[test]
 fn dup_finder_matches_naive() {
     let chunker = Chunker::new(ChunkConfig::new().avg(64)).unwrap();
@@ -636,7 +541,7 @@ fn dup_finder_matches_naive() {
             d
         })
         .collect();
-    let naive = naive_dups(&chunker, &docs);
+    let naive = repeated_chunks(&chunker, &docs);
     let deduper = chunk::Config::from(*chunker.config()).build().unwrap();
     let mut corpus = chunk::Corpus::new();
     let mut total_removed = 0;

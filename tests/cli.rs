@@ -8,10 +8,8 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 mod cli_support;
-#[path = "oracle/splitmix.rs"]
-mod splitmix;
 use cli_support::{fails, fixture, lines, ok, run_in, stderr, tree};
-use splitmix::SplitMix64;
+use textdedup_testkit::SplitMix64;
 
 const ARTICLE: &[u8] = include_bytes!("../examples/data/article.txt");
 

@@ -6,9 +6,7 @@
 
 use textdedup::fingerprint::{normalize_into, Fingerprint, Fingerprinter, Normalize};
 
-#[path = "oracle/splitmix.rs"]
-mod splitmix;
-use splitmix::SplitMix64;
+use textdedup_testkit::SplitMix64;
 
 /// Deterministic input bytes (SplitMix64), printable ASCII with spaces and
 /// newlines so every normalization has work to do.

@@ -3,9 +3,7 @@
 
 use textdedup::{Config, Corpus, Deduper, DocReport, Normalize, Split};
 
-#[path = "oracle/paragraph.rs"]
-mod oracle;
-use oracle::check_origins;
+use textdedup_testkit::oracle::paragraph::check_origins;
 
 /// One case: configuration, input, expected removals as
 /// `(start, end, first_start, first_end)` within the document.

@@ -6,9 +6,7 @@
 use proptest::prelude::*;
 use textdedup::{Config, Corpus, Deduper, Normalize, Scope, Split};
 
-#[path = "oracle/paragraph.rs"]
-mod oracle;
-use oracle::{check, check_origins, kept_by_hand, naive_corpus};
+use textdedup_testkit::oracle::paragraph::{check, check_origins, kept_by_hand, naive_corpus};
 
 /// Text over a small alphabet with repeats likely: words, white space of
 /// several kinds, CR/LF, digits, punctuation, non-ASCII letters.

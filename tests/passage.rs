@@ -6,9 +6,9 @@ use textdedup::{DocId, Scope, Span};
 
 const ARTICLE: &[u8] = include_bytes!("../examples/data/article.txt");
 
-#[path = "oracle/passage.rs"]
-mod oracle;
-use oracle::{brute_coverage, check_verified, is_subset, union, window_coverage};
+use textdedup_testkit::oracle::passage::{
+    brute_coverage, check_verified, is_subset, union, window_coverage,
+};
 
 fn finder(m: usize, snap: Snap, scope: Scope) -> passage::Deduper {
     passage::Deduper::new(passage::Config::new().min_len(m).snap(snap).scope(scope)).unwrap()
@@ -73,12 +73,8 @@ fn run_with(docs: &[&[u8]], config: passage::Config) -> Vec<Vec<Span>> {
 // ---------------------------------------------------------------------------
 // Generators
 
-#[path = "oracle/passage_inputs.rs"]
-mod passage_inputs;
-#[path = "oracle/splitmix.rs"]
-mod splitmix;
-use passage_inputs::corpus_with_repeats;
-use splitmix::SplitMix64;
+use textdedup_testkit::generate::words::corpus_with_repeats;
+use textdedup_testkit::SplitMix64;
 
 // ---------------------------------------------------------------------------
 // Oracle checks

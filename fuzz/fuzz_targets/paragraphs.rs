@@ -6,8 +6,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use textdedup::{Config, Corpus, Deduper, Normalize, Scope, Split};
 
-#[path = "../../tests/oracle/paragraph.rs"]
-mod oracle;
+use textdedup_testkit::oracle::paragraph as oracle;
 
 #[derive(Arbitrary, Debug)]
 struct Input {

@@ -1,7 +1,7 @@
 //! Passage mode against the window oracle of the test suite: every report
 //! verified against the bytes, and with snap `Byte` the oracle's bytes
 //! exactly (or a subset when an anchor was refused, as documented);
-//! `find_batch` gives the reports of `find_in` one by one.
+//! `dedup_batch` gives the reports of `dedup_in` one by one.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -9,8 +9,7 @@ use libfuzzer_sys::fuzz_target;
 use textdedup::passage::{self, Snap};
 use textdedup::Scope;
 
-#[path = "../../tests/oracle/passage.rs"]
-mod oracle;
+use textdedup_testkit::oracle::passage as oracle;
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -34,7 +33,7 @@ fuzz_target!(|input: Input| {
     let batch = finder.dedup_batch(&mut passage::Corpus::new(), &docs);
     for (d, text) in docs.iter().enumerate() {
         let report = finder.dedup_in(&mut corpus, text);
-        assert_eq!(batch[d], report, "find_batch differs at doc {d}");
+        assert_eq!(batch[d], report, "dedup_batch differs at doc {d}");
         oracle::check_verified(&report, &docs);
         let got = oracle::union(&report);
         if snap == Snap::Byte && corpus.refused_anchors() == 0 {

@@ -77,7 +77,7 @@
 //! - **`size_normalization`** (default 0) narrows the spread of chunk lengths
 //!   around `avg` (FastCDC's normalized chunking). On generated text with
 //!   shifted repeats it finds *fewer* duplicate bytes at every level above 0
-//!   (`examples/chunk_dedup_ratio.rs` measures it; BENCHMARKS.md has the
+//!   (`tools/src/bin/chunk_dedup_ratio.rs` measures it; BENCHMARKS.md has the
 //!   figures), so it is off by default; it is there for workloads that need a narrow size range.
 //! - **`seed`** changes the gear table. Use a secret seed when an adversary
 //!   could craft input to force chunk boundaries (for example to learn

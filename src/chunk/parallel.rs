@@ -77,6 +77,36 @@ pub(crate) fn chunk_in_parallel(
     out
 }
 
+impl Chunker {
+    /// The chunks of each of `docs`, fingerprinted, computed on every
+    /// thread (with the `parallel` feature): for each document, what
+    /// [`Chunker::chunks_hashed`] yields, in order. A document of several
+    /// megabytes is itself chunked in regions on every thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use textdedup::chunk::{Chunk, Chunker};
+    ///
+    /// let chunker = Chunker::default();
+    /// let docs = [vec![b'x'; 10_000], b"short".to_vec(), Vec::new()];
+    /// let lists = chunker.chunks_hashed_batch(&docs);
+    /// for (doc, list) in docs.iter().zip(&lists) {
+    ///     assert_eq!(list, &chunker.chunks_hashed(doc).collect::<Vec<Chunk>>());
+    /// }
+    /// ```
+    pub fn chunks_hashed_batch<T: AsRef<[u8]> + Sync>(&self, docs: &[T]) -> Vec<Vec<Chunk>> {
+        par::map(docs, |doc| {
+            let doc = doc.as_ref();
+            if doc.len() >= 4 * REGION_BYTES {
+                chunk_in_parallel(self, doc, true, REGION_BYTES)
+            } else {
+                self.chunks_hashed(doc).collect()
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,7 @@ use crate::paragraph::document::{for_each_candidate, Resolver};
 use crate::paragraph::Config;
 use crate::report::{DocId, DocReport};
 use crate::span::Span;
-use crate::split::Split;
+use crate::split::{self, Split};
 use crate::table::{shard_of, FirstSeen, SeenSet, Shard, SHARDS};
 use core::ops::Range;
 
@@ -183,7 +183,7 @@ fn plan_units(texts: &[&[u8]], split: Split, unit_bytes: usize) -> Vec<Unit> {
         let mut start = 0;
         while start < text.len() {
             let end = if text.len() - start > 2 * unit_bytes {
-                cut_after(text, start + unit_bytes, split)
+                split::cut_at_or_after(text, start + unit_bytes, split)
             } else {
                 text.len()
             };
@@ -200,39 +200,6 @@ fn plan_units(texts: &[&[u8]], split: Split, unit_bytes: usize) -> Vec<Unit> {
         units.push(unit);
     }
     units
-}
-
-/// The first segment boundary at or after `from` where the text can be cut
-/// without changing its paragraphs, or the end of the text.
-///
-/// Lines: just after a `\n`. Blank-line paragraphs: at the start of a
-/// non-blank line whose previous line is blank.
-fn cut_after(text: &[u8], from: usize, split: Split) -> usize {
-    let is_blank = |line: &[u8]| {
-        line.iter()
-            .all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C))
-    };
-    let Some(nl) = memchr::memchr(b'\n', &text[from..]) else {
-        return text.len();
-    };
-    let mut line_start = from + nl + 1;
-    if split == Split::Lines {
-        return line_start;
-    }
-    // The line that ends just before `line_start`.
-    let prev_start = memchr::memrchr(b'\n', &text[..line_start - 1]).map_or(0, |i| i + 1);
-    let mut prev_blank = is_blank(&text[prev_start..line_start]);
-    while line_start < text.len() {
-        let line_end =
-            memchr::memchr(b'\n', &text[line_start..]).map_or(text.len(), |i| line_start + i + 1);
-        let blank = is_blank(&text[line_start..line_end]);
-        if prev_blank && !blank {
-            return line_start;
-        }
-        prev_blank = blank;
-        line_start = line_end;
-    }
-    text.len()
 }
 
 /// Phase 1 for one unit.
@@ -329,17 +296,6 @@ mod tests {
     fn per_paragraph_memory_is_as_documented() {
         assert_eq!(core::mem::size_of::<Candidate>(), 48, "per candidate");
         assert_eq!(core::mem::size_of::<LaterCopy>(), 48, "per later copy");
-    }
-
-    #[test]
-    fn cuts_keep_segments() {
-        let text = b"aa\nbb\n\n\ncc\ndd\n \nee";
-        assert_eq!(cut_after(text, 0, Split::Lines), 3);
-        assert_eq!(cut_after(text, 3, Split::Lines), 6);
-        assert_eq!(cut_after(text, 0, Split::BlankLines), 8);
-        assert_eq!(cut_after(text, 8, Split::BlankLines), 16);
-        assert_eq!(cut_after(text, 17, Split::BlankLines), text.len());
-        assert_eq!(cut_after(b"no newline", 2, Split::Lines), 10);
     }
 
     proptest! {

@@ -2,7 +2,9 @@
 
 use std::ops::Range;
 
-use crate::engine::{ChunkRec, Hit};
+use textdedup::Removal;
+
+use crate::engine::ChunkRec;
 use crate::format::Compression;
 use crate::parquet::{Layout, Rows};
 
@@ -18,8 +20,8 @@ pub(crate) struct Batch {
     pub(crate) decoded: Vec<u8>,
     /// The documents, in order.
     pub(crate) docs: Vec<Doc>,
-    /// Every document's removed spans, in order (see [`Doc::hits`]).
-    pub(crate) hits: Vec<Hit>,
+    /// Every document's removed spans, in order (see [`Doc::removals`]).
+    pub(crate) removals: Vec<Removal>,
     /// Parquet rows read into this batch (their texts are in `data`).
     pub(crate) rows: Vec<Rows>,
     /// The layouts of the Parquet files opened in this batch.
@@ -34,7 +36,7 @@ impl Batch {
         self.data.clear();
         self.decoded.clear();
         self.docs.clear();
-        self.hits.clear();
+        self.removals.clear();
         self.chunks.clear();
         self.rows.clear();
         self.layouts.clear();
@@ -75,8 +77,8 @@ pub(crate) struct Doc {
     pub(crate) kind: DocKind,
     /// Its index in corpus order (set by the engine).
     pub(crate) index: u64,
-    /// Its removed spans in [`Batch::hits`] (set by the engine).
-    pub(crate) hits: Range<usize>,
+    /// Its removed spans in [`Batch::removals`] (set by the engine).
+    pub(crate) removals: Range<usize>,
     /// Its chunks in [`Batch::chunks`] (set by the engine, `chunk` only).
     pub(crate) chunks: Range<usize>,
 }
@@ -148,7 +150,7 @@ impl Doc {
             line,
             kind,
             index: 0,
-            hits: 0..0,
+            removals: 0..0,
             chunks: 0..0,
         }
     }

@@ -4,31 +4,16 @@
 //! Every dedup mode answers the same question for a batch of documents fed
 //! in corpus order: which spans are later copies, and where is each one's
 //! first copy. The rest of the tool (reading, writing, reports) sees only
-//! [`Hit`]s, or [`ChunkRec`]s for `chunk`.
+//! the library's [`Removal`]s, or [`ChunkRec`]s for `chunk`.
 
 use std::ops::Range;
 
 use textdedup::chunk::{self, ChunkConfig, Chunker};
 use textdedup::passage;
-use textdedup::{Config, Corpus, Dedup, Deduper, DocReport};
+use textdedup::{Config, Corpus, Dedup, Deduper, DocReport, Removal};
 
 use crate::args::{ChunkArgs, DedupArgs, Mode as ModeArg, NormalizeArg, Snap, SplitArg};
 use crate::error::{CliError, Result};
-
-/// A removed span of the current document and where its first copy is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Hit {
-    /// The first removed byte.
-    pub(crate) start: usize,
-    /// One past the last removed byte.
-    pub(crate) end: usize,
-    /// The index, in corpus order, of the document holding the first copy.
-    pub(crate) first_doc: u64,
-    /// Where the first copy starts in that document.
-    pub(crate) first_start: usize,
-    /// Where the first copy ends in that document.
-    pub(crate) first_end: usize,
-}
 
 /// One content-defined chunk, for `textdedup chunk`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +32,7 @@ pub(crate) struct Fed {
     /// The document's index in corpus order.
     pub(crate) index: u64,
     /// Its entries in the batch's hit list.
-    pub(crate) hits: Range<usize>,
+    pub(crate) removals: Range<usize>,
     /// Its entries in the batch's chunk list.
     pub(crate) chunks: Range<usize>,
 }
@@ -55,8 +40,8 @@ pub(crate) struct Fed {
 /// A dedup mode's engine and its corpus state, behind one interface: the
 /// tool's loop is written once for every mode, over [`Dedup`].
 pub(crate) trait Modal: Send + std::fmt::Debug {
-    /// Feeds the next documents in order; appends their removals to `hits`.
-    fn feed(&mut self, texts: &[&[u8]], hits: &mut Vec<Hit>) -> Vec<Fed>;
+    /// Feeds the next documents in order; appends their removals to `removals`.
+    fn feed(&mut self, texts: &[&[u8]], removals: &mut Vec<Removal>) -> Vec<Fed>;
     /// Heap bytes of the corpus state.
     fn state_bytes(&self) -> usize;
     /// Passage mode's refused anchors; `None` in the other modes.
@@ -88,9 +73,9 @@ impl<D: Dedup> std::fmt::Debug for Mode<D> {
 }
 
 impl<D: Dedup> Modal for Mode<D> {
-    fn feed(&mut self, texts: &[&[u8]], hits: &mut Vec<Hit>) -> Vec<Fed> {
+    fn feed(&mut self, texts: &[&[u8]], removals: &mut Vec<Removal>) -> Vec<Fed> {
         let reports = self.deduper.dedup_batch(&mut self.corpus, texts);
-        reports.iter().map(|r| push_hits(r, hits)).collect()
+        reports.iter().map(|r| push_hits(r, removals)).collect()
     }
 
     fn state_bytes(&self) -> usize {
@@ -297,36 +282,31 @@ impl Engine {
     }
 
     /// Feeds the next documents of the corpus, in order, on every core;
-    /// appends their removed spans to `hits` (or their chunks to `chunks`)
+    /// appends their removed spans to `removals` (or their chunks to `chunks`)
     /// and says where each document's entries are.
     pub(crate) fn feed_batch(
         &mut self,
         texts: &[&[u8]],
-        hits: &mut Vec<Hit>,
+        removals: &mut Vec<Removal>,
         chunks: &mut Vec<ChunkRec>,
     ) -> Vec<Fed> {
         match self {
-            Engine::Dedup(mode, _) => mode.feed(texts, hits),
+            Engine::Dedup(mode, _) => mode.feed(texts, removals),
             Engine::Chunk { chunker, documents } => {
-                let lists = textdedup_par_map(texts, |t| {
-                    chunker
-                        .chunks_hashed(t)
-                        .map(|c| ChunkRec {
-                            offset: c.offset(),
-                            len: c.len(),
-                            hash: c.fingerprint().map_or(0, |f| f.as_u128()),
-                        })
-                        .collect::<Vec<_>>()
-                });
+                let lists = chunker.chunks_hashed_batch(texts);
                 lists
                     .into_iter()
                     .map(|list| {
                         let start = chunks.len();
-                        chunks.extend(list);
+                        chunks.extend(list.iter().map(|c| ChunkRec {
+                            offset: c.offset(),
+                            len: c.len(),
+                            hash: c.fingerprint().map_or(0, |f| f.as_u128()),
+                        }));
                         *documents += 1;
                         Fed {
                             index: *documents - 1,
-                            hits: hits.len()..hits.len(),
+                            removals: removals.len()..removals.len(),
                             chunks: start..chunks.len(),
                         }
                     })
@@ -336,32 +316,13 @@ impl Engine {
     }
 }
 
-/// Appends a report's removals to `hits`.
-fn push_hits(report: &DocReport<'_>, hits: &mut Vec<Hit>) -> Fed {
-    let start = hits.len();
-    hits.extend(report.removals().iter().map(|r| Hit {
-        start: r.span().start,
-        end: r.span().end,
-        first_doc: r.first().doc().index(),
-        first_start: r.first().start(),
-        first_end: r.first().end(),
-    }));
+/// Appends a report's removals to `removals`.
+fn push_hits(report: &DocReport<'_>, removals: &mut Vec<Removal>) -> Fed {
+    let start = removals.len();
+    removals.extend_from_slice(report.removals());
     Fed {
         index: report.doc().index(),
-        hits: start..hits.len(),
+        removals: start..removals.len(),
         chunks: 0..0,
-    }
-}
-
-/// Maps documents in parallel (with the `parallel` feature), in order.
-fn textdedup_par_map<R: Send>(texts: &[&[u8]], f: impl Fn(&[u8]) -> R + Sync + Send) -> Vec<R> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        texts.par_iter().map(|t| f(t)).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        texts.iter().map(|t| f(t)).collect()
     }
 }

@@ -6,7 +6,9 @@ use std::thread;
 use crate::args::{InputArgs, RunArgs};
 use crate::batch::{text_of, Batch, Doc, DocKind};
 use crate::budget::Budget;
-use crate::engine::{Engine, Hit};
+use textdedup::Removal;
+
+use crate::engine::Engine;
 use crate::error::Result;
 use crate::inputs::Inputs;
 use crate::progress::{Progress, Totals};
@@ -174,11 +176,11 @@ fn dedup_batch(
         data,
         decoded,
         docs,
-        hits,
+        removals,
         chunks,
         ..
     } = batch;
-    hits.clear();
+    removals.clear();
     chunks.clear();
     let is_doc = |doc: &Doc| {
         !matches!(
@@ -204,12 +206,12 @@ fn dedup_batch(
         .filter(|d| is_doc(d))
         .map(|d| text_of(data, decoded, d))
         .collect();
-    let fed = engine.feed_batch(&texts, hits, chunks);
+    let fed = engine.feed_batch(&texts, removals, chunks);
     for ((doc, fed), text) in docs.iter_mut().filter(|d| is_doc(d)).zip(fed).zip(texts) {
         doc.index = fed.index;
-        doc.hits = fed.hits;
+        doc.removals = fed.removals;
         doc.chunks = fed.chunks;
-        totals.add(text.len(), &hits[doc.hits.clone()]);
+        totals.add(text.len(), &removals[doc.removals.clone()]);
         progress.document(doc.line.len() as u64);
         held.add_name(doc);
     }
@@ -218,9 +220,9 @@ fn dedup_batch(
 
 impl Totals {
     /// Counts one document.
-    fn add(&mut self, len: usize, hits: &[Hit]) {
+    fn add(&mut self, len: usize, removals: &[Removal]) {
         self.documents += 1;
         self.bytes_in += len as u64;
-        self.bytes_removed += hits.iter().map(|h| (h.end - h.start) as u64).sum::<u64>();
+        self.bytes_removed += removals.iter().map(|r| r.span().len() as u64).sum::<u64>();
     }
 }

@@ -3,8 +3,9 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use textdedup::{DocId, DocReport, Removal};
+
 use crate::batch::{Batch, Doc, DocKind};
-use crate::engine::Hit;
 use crate::error::{CliError, Result};
 use crate::format::Compression;
 use crate::inputs::Location;
@@ -114,12 +115,14 @@ impl Sink {
                 }
                 if let Some(rows) = row {
                     let kept = pending.get_or_insert_with(|| (rows, Vec::new()));
-                    let hits = &batch.hits[doc.hits.clone()];
+                    let removals = &batch.removals[doc.removals.clone()];
                     kept.1.push(match doc.kind {
-                        DocKind::Row { .. } if !hits.is_empty() => {
+                        DocKind::Row { .. } if !removals.is_empty() => {
                             let mut text = Vec::new();
                             let line = &batch.data[doc.line.clone()];
-                            write_kept(&mut text, line, hits).expect("writing to a Vec");
+                            write_kept(&mut text, line, doc.index, removals).map_err(|e| {
+                                CliError::io("cannot clean", Path::new(&source.name), e)
+                            })?;
                             Some(text)
                         }
                         _ => None,
@@ -189,7 +192,7 @@ impl Sink {
                 }
                 _ => {}
             }
-            let hits = &batch.hits[doc.hits.clone()];
+            let removals = &batch.removals[doc.removals.clone()];
             let line = &batch.data[doc.line.clone()];
             if let Sink::Chunks { stream } = self {
                 if let DocKind::Plain | DocKind::Record { .. } | DocKind::Row { .. } = doc.kind {
@@ -209,18 +212,18 @@ impl Sink {
             if let Sink::Find { stream, names } = self {
                 let name = || doc_name(batch, doc, source);
                 if let DocKind::Plain | DocKind::Record { .. } | DocKind::Row { .. } = doc.kind {
-                    report(stream, names, doc.index, hits, name)?;
+                    report(stream, names, doc.index, removals, name)?;
                 }
                 continue;
             }
             self.clean_out(|w| match &doc.kind {
-                DocKind::Plain => write_kept(w, line, hits),
-                DocKind::Record { raw, .. } if !hits.is_empty() => {
+                DocKind::Plain => write_kept(w, line, doc.index, removals),
+                DocKind::Record { raw, .. } if !removals.is_empty() => {
                     let (before, after) = (raw.start - doc.line.start, raw.end - doc.line.start);
                     w.write_all(&line[..before])?;
                     kept.clear();
                     let text = batch.text(doc);
-                    let cuts = hits.iter().map(|h| h.start..h.end);
+                    let cuts = removals.iter().map(|r| r.span().range());
                     // The kept parts of the value as written, escapes and
                     // all; but after a cut inside a character (passage
                     // mode, `--snap byte`) what is left is converted
@@ -228,7 +231,7 @@ impl Sink {
                     if jsonl::cut_string(&line[before..after], text, cuts, kept) {
                         w.write_all(kept)?;
                     } else {
-                        write_kept(&mut *kept, text, hits)?;
+                        write_kept(&mut *kept, text, doc.index, removals)?;
                         serde_json::to_writer(&mut *w, &*String::from_utf8_lossy(kept))?;
                     }
                     w.write_all(&line[after..])
@@ -356,20 +359,20 @@ fn report(
     stream: &mut Stream,
     names: &mut Vec<Box<str>>,
     doc: u64,
-    hits: &[Hit],
+    removals: &[Removal],
     name: impl FnOnce() -> String,
 ) -> Result<()> {
     debug_assert_eq!(doc, names.len() as u64);
     names.push(name().into_boxed_str());
-    if hits.is_empty() {
+    if removals.is_empty() {
         return Ok(());
     }
     // The lines are built in a buffer and written a block at a time:
     // `write!` through `fmt` cost 13% of a run on JSON Lines, and a
     // buffer for all of a large document's lines would cost about 100
     // bytes per removal.
-    let mut lines = Vec::with_capacity(hits.len().min(REPORT_BLOCK / 64) * 96);
-    for h in hits {
+    let mut lines = Vec::with_capacity(removals.len().min(REPORT_BLOCK / 64) * 96);
+    for r in removals {
         if lines.len() >= REPORT_BLOCK {
             let result = stream.writer().write_all(&lines);
             result.map_err(|e| stream.error(e))?;
@@ -378,15 +381,15 @@ fn report(
         lines.extend_from_slice(br#"{"doc":"#);
         lines.extend_from_slice(names[doc as usize].as_bytes());
         lines.extend_from_slice(br#","start":"#);
-        push_decimal(&mut lines, h.start as u64);
+        push_decimal(&mut lines, r.span().start as u64);
         lines.extend_from_slice(br#","end":"#);
-        push_decimal(&mut lines, h.end as u64);
+        push_decimal(&mut lines, r.span().end as u64);
         lines.extend_from_slice(br#","first_doc":"#);
-        lines.extend_from_slice(names[h.first_doc as usize].as_bytes());
+        lines.extend_from_slice(names[r.first().doc().as_usize()].as_bytes());
         lines.extend_from_slice(br#","first_start":"#);
-        push_decimal(&mut lines, h.first_start as u64);
+        push_decimal(&mut lines, r.first().start() as u64);
         lines.extend_from_slice(br#","first_end":"#);
-        push_decimal(&mut lines, h.first_end as u64);
+        push_decimal(&mut lines, r.first().end() as u64);
         lines.extend_from_slice(b"}\n");
     }
     let result = stream.writer().write_all(&lines);
@@ -398,14 +401,12 @@ fn push_decimal(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-/// Writes the bytes of `text` outside `hits`.
-fn write_kept(mut w: impl Write, text: &[u8], hits: &[Hit]) -> io::Result<()> {
-    let mut pos = 0;
-    for h in hits {
-        w.write_all(&text[pos..h.start])?;
-        pos = h.end;
-    }
-    w.write_all(&text[pos..])
+/// Writes the bytes of `text` (document `doc` of the corpus) outside
+/// `removals`, through the library's report.
+fn write_kept(w: impl Write, text: &[u8], doc: u64, removals: &[Removal]) -> io::Result<()> {
+    DocReport::from_removals(text, DocId::new(doc), removals.to_vec())
+        .map_err(io::Error::other)?
+        .write_kept(w)
 }
 
 #[cfg(test)]

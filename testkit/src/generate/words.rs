@@ -1,9 +1,7 @@
-//! Generated documents for the passage-mode suites: prose-like text with
-//! copies of earlier passages injected at random offsets. Include it beside
-//! `oracle/splitmix.rs` (as `mod splitmix` in the same parent module).
-#![allow(dead_code)]
+//! Small documents of common words for the passage-mode suites, with copies
+//! of earlier passages injected at random offsets.
 
-use super::splitmix::SplitMix64;
+use crate::SplitMix64;
 
 const WORDS: &[&str] = &[
     "the",
@@ -42,7 +40,7 @@ const WORDS: &[&str] = &[
 ];
 
 /// Prose-like text: words, spaces, sentence ends and newlines.
-pub(crate) fn prose(rng: &mut SplitMix64, len: usize) -> Vec<u8> {
+pub fn prose(rng: &mut SplitMix64, len: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(len + 16);
     while out.len() < len {
         out.extend_from_slice(WORDS[rng.index(WORDS.len())].as_bytes());
@@ -57,7 +55,7 @@ pub(crate) fn prose(rng: &mut SplitMix64, len: usize) -> Vec<u8> {
 }
 
 /// Documents with copies of earlier passages injected at random offsets.
-pub(crate) fn corpus_with_repeats(seed: u64, docs: usize, max_len: usize) -> Vec<Vec<u8>> {
+pub fn corpus_with_repeats(seed: u64, docs: usize, max_len: usize) -> Vec<Vec<u8>> {
     let mut rng = SplitMix64(seed);
     let mut out: Vec<Vec<u8>> = Vec::new();
     for _ in 0..docs {

@@ -1,7 +1,7 @@
 //! Deterministic generated inputs for the passage benchmarks and the
 //! passage examples.
 
-use super::SplitMix64;
+use crate::SplitMix64;
 
 /// A vocabulary of 4,000 pseudo-words, 1 to 10 letters.
 fn vocabulary(rng: &mut SplitMix64) -> Vec<Vec<u8>> {
@@ -35,7 +35,7 @@ fn prose(rng: &mut SplitMix64, vocab: &[Vec<u8>], len: usize, out: &mut Vec<u8>)
 /// A corpus of about `total` bytes: documents of 1 to 20 KiB whose bytes are
 /// 15% copies of earlier text (earlier documents or earlier in the same
 /// one), each copy 50 to 5,000 bytes long, inserted at a random offset.
-pub(crate) fn corpus(total: usize, seed: u64) -> Vec<Vec<u8>> {
+pub fn corpus(total: usize, seed: u64) -> Vec<Vec<u8>> {
     let mut rng = SplitMix64(seed);
     let vocab = vocabulary(&mut rng);
     let mut all: Vec<u8> = Vec::with_capacity(total + 32 * 1024);
@@ -67,7 +67,7 @@ pub(crate) fn corpus(total: usize, seed: u64) -> Vec<Vec<u8>> {
 /// k-gram (five or six words) recurs every few hundred kilobytes, while a
 /// repeat of 100 bytes (about sixteen words) is vanishingly rare. Every
 /// lookup finds a full list of candidates, and almost none is a repeat.
-pub(crate) fn ten_words(len: usize) -> Vec<u8> {
+pub fn ten_words(len: usize) -> Vec<u8> {
     const WORDS: [&[u8]; 10] = [
         b"alpha",
         b"beta",

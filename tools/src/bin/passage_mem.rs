@@ -3,18 +3,16 @@
 //! measure peak memory per input byte:
 //!
 //! ```text
-//! cargo build --release --example passage_mem
-//! /usr/bin/time -v target/release/examples/passage_mem          # corpus scope
-//! /usr/bin/time -v target/release/examples/passage_mem generate # generation only
+//! cargo build --release -p textdedup-tools --bin passage_mem
+//! /usr/bin/time -v target/release/passage_mem          # corpus scope
+//! /usr/bin/time -v target/release/passage_mem generate # generation only
 //! ```
 
 use std::time::Instant;
 
 use textdedup::passage::{self, Snap};
 
-#[path = "../benches/common/mod.rs"]
-mod common;
-use common::passage_gen;
+use textdedup_testkit::generate::vocabulary;
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
@@ -22,7 +20,7 @@ fn main() {
         .nth(2)
         .and_then(|s| s.parse().ok())
         .unwrap_or(100);
-    let docs = passage_gen::corpus(64 << 20, 0x5EED);
+    let docs = vocabulary::corpus(64 << 20, 0x5EED);
     let total: usize = docs.iter().map(Vec::len).sum();
     eprintln!("{} documents, {total} bytes", docs.len());
     if mode == "generate" {

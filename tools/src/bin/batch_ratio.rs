@@ -6,7 +6,7 @@
 //! instead:
 //!
 //! ```text
-//! cargo run --release --example batch_ratio [ROUNDS] [blocks] [passages]
+//! cargo run --release -p textdedup-tools --bin batch_ratio -- [ROUNDS] [blocks] [passages]
 //! ```
 //!
 //! Every run of a case must remove the same bytes on 1 and on 2 threads.
@@ -18,8 +18,6 @@
 //! 1-thread time over its 2-thread time). Criterion runs
 //! each id for seconds in sequence instead, so on a shared machine its
 //! ratios move with the phase each id happened to run in.
-#[path = "../benches/common/mod.rs"]
-mod common;
 
 use std::time::Instant;
 use textdedup::passage;
@@ -30,7 +28,7 @@ fn main() {
     assert!(rounds > 0, "ROUNDS must be at least 1");
     let flag = |f: &str| std::env::args().skip(2).any(|a| a == f);
     let (blocks, passages) = (flag("blocks"), flag("passages"));
-    let docs = common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
+    let docs = textdedup_testkit::generate::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7);
     let one = docs.concat();
     let deduper = Deduper::default();
     let finder = passage::Deduper::default();

@@ -11,16 +11,16 @@
 //! (corpus scope through `find_batch`, on the global rayon pool, sized by
 //! `RAYON_NUM_THREADS`).
 use textdedup::passage::{self, Snap};
-#[path = "../benches/common/mod.rs"]
-mod common;
-use common::passage_gen;
+use textdedup_testkit::generate::vocabulary;
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
     // A second argument `news` takes the input of `benches/batch.rs`.
     let docs = match std::env::args().nth(2).as_deref() {
-        Some("news") => common::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7),
-        Some("words") => vec![passage_gen::ten_words(64 << 20)],
-        _ => passage_gen::corpus(64 << 20, 0x5EED),
+        Some("news") => {
+            textdedup_testkit::generate::news::news_docs(128 << 20, 4 << 10, 64 << 10, 7)
+        }
+        Some("words") => vec![vocabulary::ten_words(64 << 20)],
+        _ => vocabulary::corpus(64 << 20, 0x5EED),
     };
     // A third argument `whole` makes the input one document.
     let docs = if std::env::args().nth(3).as_deref() == Some("whole") {
@@ -30,7 +30,7 @@ fn main() {
     };
     let total: usize = docs.iter().map(Vec::len).sum();
     let f = passage::Deduper::new(passage::Config::new().min_len(100).snap(Snap::Byte)).unwrap();
-    let (start, cpu) = (std::time::Instant::now(), common::cpu_seconds());
+    let (start, cpu) = (std::time::Instant::now(), textdedup_tools::cpu_seconds());
     let removed: u64 = match mode.as_str() {
         "find" => docs.iter().map(|d| f.dedup(d).stats().bytes_removed).sum(),
         "find_in" | "reserve" => {
@@ -52,7 +52,7 @@ fn main() {
     };
     let (wall, cpu) = (
         start.elapsed().as_secs_f64(),
-        common::cpu_seconds()
+        textdedup_tools::cpu_seconds()
             .zip(cpu)
             .map_or(f64::NAN, |(b, a)| b - a),
     );

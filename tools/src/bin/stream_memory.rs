@@ -1,7 +1,7 @@
 //! Measures the peak memory of the stream entry point.
 //!
 //! ```text
-//! cargo run --release --example stream_memory -- 1024 64 [chunks|passages|passages_document]
+//! cargo run --release -p textdedup-tools --bin stream_memory -- 1024 64 [chunks|passages|passages_document]
 //! ```
 //!
 //! Streams a generated corpus of the given size in MiB (default 1024)
@@ -17,9 +17,7 @@ use textdedup::chunk;
 use textdedup::passage;
 use textdedup::{Corpus, Deduper, Scope, Stats};
 
-#[path = "../tests/oracle/splitmix.rs"]
-mod splitmix;
-use splitmix::SplitMix64;
+use textdedup_testkit::SplitMix64;
 
 /// One document: paragraphs of 50 to 800 bytes, 30% of them drawn from a
 /// pool of earlier paragraph seeds, so repeats span documents.

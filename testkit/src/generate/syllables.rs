@@ -1,29 +1,11 @@
-//! Deterministic generated inputs for the benches and the examples that
-//! measure (each uses a part): one SplitMix64 generator for all of them.
+//! English-like text from syllables: the paragraph, chunking and passage
+//! benches' default input, and a corpus with shifted repeats in it.
 
-#![allow(dead_code)]
-
-pub(crate) mod news;
-pub(crate) mod passage_gen;
-
-#[path = "../../tests/oracle/splitmix.rs"]
-mod splitmix;
-pub(crate) use splitmix::SplitMix64;
-
-/// This process's CPU time (user + system, all threads) in seconds, on
-/// Linux (`/proc/self/stat`, clock ticks of 1/100 s on every Linux we know
-/// of); `None` elsewhere.
-pub(crate) fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which is in parentheses).
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(ticks as f64 / 100.0)
-}
+use crate::SplitMix64;
 
 /// Appends `len` bytes of English-like text: words from a generated
 /// vocabulary with a skewed frequency, punctuation and line breaks.
-pub(crate) fn text_into(rng: &mut SplitMix64, len: usize, out: &mut Vec<u8>) {
+pub fn text_into(rng: &mut SplitMix64, len: usize, out: &mut Vec<u8>) {
     const SYLLABLES: [&str; 24] = [
         "the", "an", "ing", "er", "on", "re", "st", "ou", "ca", "ti", "ne", "ble", "pro", "men",
         "al", "tion", "is", "or", "de", "com", "ly", "ver", "ed", "ex",
@@ -56,7 +38,7 @@ pub(crate) fn text_into(rng: &mut SplitMix64, len: usize, out: &mut Vec<u8>) {
 }
 
 /// `len` bytes of generated text from `seed`.
-pub(crate) fn text(seed: u64, len: usize) -> Vec<u8> {
+pub fn text(seed: u64, len: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(len);
     text_into(&mut SplitMix64(seed), len, &mut out);
     out
@@ -66,7 +48,7 @@ pub(crate) fn text(seed: u64, len: usize) -> Vec<u8> {
 /// passages copied from earlier documents (or earlier in itself) are
 /// inserted at arbitrary offsets, some with a few bytes edited. Returns the
 /// documents and the number of bytes that were copied in.
-pub(crate) fn corpus_with_repeats(seed: u64, docs: usize, doc_len: usize) -> (Vec<Vec<u8>>, usize) {
+pub fn corpus_with_repeats(seed: u64, docs: usize, doc_len: usize) -> (Vec<Vec<u8>>, usize) {
     let mut rng = SplitMix64(seed);
     let mut corpus: Vec<Vec<u8>> = Vec::with_capacity(docs);
     let mut copied = 0;

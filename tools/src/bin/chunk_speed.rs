@@ -3,7 +3,7 @@
 //! possible:
 //!
 //! ```text
-//! cargo run --release --example chunk_speed [ROUNDS]
+//! cargo run --release -p textdedup-tools --bin chunk_speed -- [ROUNDS]
 //! ```
 //!
 //! The same 64 MiB of generated text as `benches/chunking.rs`. Every round
@@ -11,8 +11,6 @@
 //! alike), timing each by the thread's on-CPU time
 //! (`/proc/thread-self/schedstat` on Linux; wall clock elsewhere). The table
 //! shows the best round of each case and the ratio textdedup / fastcdc.
-#[path = "../benches/common/mod.rs"]
-mod common;
 
 use std::time::Instant;
 use textdedup::chunk::{ChunkConfig, Chunker};
@@ -42,7 +40,7 @@ fn timed(mut f: impl FnMut() -> usize) -> (f64, usize) {
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).map_or(5, |a| a.parse().unwrap());
-    let data = common::text(0x7E57_DA7A, 64 << 20);
+    let data = textdedup_testkit::generate::syllables::text(0x7E57_DA7A, 64 << 20);
     let mib = data.len() as f64 / (1 << 20) as f64;
     let sizes = [(64, 256, 1024), (256, 1024, 4096), (2048, 8192, 32768)];
     let chunkers: Vec<Chunker> = sizes

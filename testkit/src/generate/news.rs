@@ -1,8 +1,9 @@
 //! News-like text for the paragraph and batch benches.
 
-use super::SplitMix64;
+use crate::SplitMix64;
 
-pub(crate) const WORDS: &[&str] = &[
+/// The vocabulary of the news-like text.
+pub const WORDS: &[&str] = &[
     "the",
     "minister",
     "said",
@@ -52,7 +53,7 @@ pub(crate) const WORDS: &[&str] = &[
 ];
 
 /// Paragraph lines; returns the text and the paragraph start offsets.
-pub(crate) fn news_text(target: usize, seed: u64) -> (Vec<u8>, Vec<usize>) {
+pub fn news_text(target: usize, seed: u64) -> (Vec<u8>, Vec<usize>) {
     let mut rng = SplitMix64(seed);
     let mut text = Vec::with_capacity(target + 1024);
     let mut starts = Vec::new();
@@ -81,7 +82,7 @@ pub(crate) fn news_text(target: usize, seed: u64) -> (Vec<u8>, Vec<usize>) {
 
 /// `news_text` cut into documents of `min..=max` bytes (at paragraph
 /// boundaries, so each document ends with a newline).
-pub(crate) fn news_docs(target: usize, min: usize, max: usize, seed: u64) -> Vec<Vec<u8>> {
+pub fn news_docs(target: usize, min: usize, max: usize, seed: u64) -> Vec<Vec<u8>> {
     let (text, _) = news_text(target, seed);
     let mut rng = SplitMix64(seed ^ 0xD0C5);
     let mut docs = Vec::new();

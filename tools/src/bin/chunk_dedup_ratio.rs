@@ -5,15 +5,13 @@
 //! offsets, a quarter of them with one byte edited).
 //!
 //! ```text
-//! cargo run --release --example chunk_dedup_ratio
+//! cargo run --release -p textdedup-tools --bin chunk_dedup_ratio
 //! ```
 //!
 //! A chunk counts as a duplicate when an identical chunk (same xxh3-128
 //! fingerprint) appeared earlier in the corpus; chunks shorter than `min`
 //! (the last chunk of a document) never count. The same rule is applied to
 //! both chunkers.
-#[path = "../benches/common/mod.rs"]
-mod common;
 
 use std::collections::HashSet;
 
@@ -44,7 +42,8 @@ fn dup_bytes<'a>(
 }
 
 fn main() {
-    let (docs, copied) = common::corpus_with_repeats(0xC0FF_EE00, 300, 40_000);
+    let (docs, copied) =
+        textdedup_testkit::generate::syllables::corpus_with_repeats(0xC0FF_EE00, 300, 40_000);
     let total: usize = docs.iter().map(Vec::len).sum();
     println!(
         "corpus: {} documents, {total} bytes, {copied} bytes copied in ({:.1}%)",

@@ -3,13 +3,13 @@
 //!
 //! ```text
 //! # 20,000 small files (about 4 KiB each) under DIR, sorted names:
-//! cargo run --release --example gen_corpus -- dir /tmp/tdd/files 20000
+//! cargo run --release -p textdedup-tools --bin gen_corpus -- dir /tmp/tdd/files 20000
 //! # A JSON Lines file of about BYTES bytes (records of about 4 KiB):
-//! cargo run --release --example gen_corpus -- jsonl /tmp/tdd/big.jsonl 1073741824
+//! cargo run --release -p textdedup-tools --bin gen_corpus -- jsonl /tmp/tdd/big.jsonl 1073741824
 //! # The same documents, in memory only: just the library baseline.
-//! cargo run --release --example gen_corpus -- jsonl /tmp/tdd/big.jsonl 1073741824 --no-write
+//! cargo run --release -p textdedup-tools --bin gen_corpus -- jsonl /tmp/tdd/big.jsonl 1073741824 --no-write
 //! # One run with 16 MiB batches on a fresh heap, as the tool's own run is:
-//! cargo run --release --example gen_corpus -- jsonl /tmp/tdd/big.jsonl 1073741824 --fresh
+//! cargo run --release -p textdedup-tools --bin gen_corpus -- jsonl /tmp/tdd/big.jsonl 1073741824 --fresh
 //! ```
 //!
 //! Documents are prose-like lines; about a quarter of the lines come from
@@ -34,9 +34,7 @@ use std::time::Instant;
 
 use textdedup::{Corpus, Deduper};
 
-#[path = "../benches/common/mod.rs"]
-mod common;
-use common::SplitMix64;
+use textdedup_testkit::SplitMix64;
 
 const WORDS: &[&str] = &[
     "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with", "be",
@@ -117,7 +115,11 @@ fn baseline(docs: &[Vec<u8>], batch: usize, runs: usize) {
     let mut removed = 0;
     let mut faults = 0;
     for _ in 0..runs {
-        let (start, cpu, flt) = (Instant::now(), common::cpu_seconds(), minor_faults());
+        let (start, cpu, flt) = (
+            Instant::now(),
+            textdedup_tools::cpu_seconds(),
+            minor_faults(),
+        );
         let mut corpus = Corpus::new();
         removed = 0;
         let mut batch_start = 0;
@@ -134,7 +136,7 @@ fn baseline(docs: &[Vec<u8>], batch: usize, runs: usize) {
                 (batch_start, batch_bytes) = (i + 1, 0);
             }
         }
-        let cpu = cpu.zip(common::cpu_seconds()).map(|(a, b)| b - a);
+        let cpu = cpu.zip(textdedup_tools::cpu_seconds()).map(|(a, b)| b - a);
         times.push((start.elapsed().as_secs_f64(), cpu.unwrap_or(f64::NAN)));
         faults = minor_faults().saturating_sub(flt);
     }

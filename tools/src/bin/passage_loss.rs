@@ -3,7 +3,7 @@
 //! benchmark's generated prose corpus.
 //!
 //! ```text
-//! cargo run --release --example passage_loss
+//! cargo run --release -p textdedup-tools --bin passage_loss
 //! ```
 //!
 //! The oracle: a window (`min_len` bytes) is a repeat when the same bytes
@@ -15,9 +15,7 @@ use std::collections::HashSet;
 
 use textdedup::passage::{self, Snap};
 
-#[path = "../benches/common/mod.rs"]
-mod common;
-use common::passage_gen;
+use textdedup_testkit::generate::vocabulary;
 
 /// Bytes covered by repeats, per the window oracle.
 fn oracle(docs: &[Vec<u8>], m: usize) -> u64 {
@@ -59,7 +57,7 @@ fn measure(name: &str, docs: &[Vec<u8>], m: usize) {
 
 /// Random text over `letters` letters in 4 KiB documents, with 15% of the
 /// bytes replaced by copies (50 to 5,000 bytes) of earlier text.
-fn injected(rng: &mut common::SplitMix64, letters: u8, total: usize) -> Vec<Vec<u8>> {
+fn injected(rng: &mut textdedup_testkit::SplitMix64, letters: u8, total: usize) -> Vec<Vec<u8>> {
     let mut all: Vec<u8> = Vec::with_capacity(total);
     let mut docs = Vec::new();
     while all.len() < total {
@@ -87,7 +85,7 @@ fn main() {
     if std::env::args().nth(1).as_deref() == Some("injected") {
         println!("| input | bytes | min_len | oracle bytes | found | missed | missed / oracle | refused anchors |");
         println!("|---|---|---|---|---|---|---|---|");
-        let mut rng = common::SplitMix64(0x1_2345);
+        let mut rng = textdedup_testkit::SplitMix64(0x1_2345);
         for letters in [2u8, 3, 4] {
             let docs = injected(&mut rng, letters, 4 << 20);
             for m in [16, 24, 32, 64, 100] {
@@ -102,7 +100,7 @@ fn main() {
     }
     println!("| input | bytes | min_len | oracle bytes | found | missed | missed / oracle | refused anchors |");
     println!("|---|---|---|---|---|---|---|---|");
-    let mut rng = common::SplitMix64(0xA1FA);
+    let mut rng = textdedup_testkit::SplitMix64(0xA1FA);
     for letters in [2u8, 3, 4] {
         // 4 MiB in documents of 4 KiB, and as one document.
         let text: Vec<u8> = (0..4 << 20)
@@ -120,7 +118,7 @@ fn main() {
             );
         }
     }
-    let prose = passage_gen::corpus(16 << 20, 0x5EED);
+    let prose = vocabulary::corpus(16 << 20, 0x5EED);
     for m in [16, 32, 50, 100, 200] {
         measure("generated prose corpus", &prose, m);
     }

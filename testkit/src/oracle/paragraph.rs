@@ -2,7 +2,6 @@
 //! fast: it splits with a byte loop, normalizes with `String` methods, and
 //! keeps a `HashMap` from normalized content to the first copy. Shared by
 //! `tests/paragraph_props.rs`, `tests/batch.rs` and the fuzz targets.
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 
@@ -11,7 +10,7 @@ use textdedup::{Config, DocReport, Normalize, Scope, Split};
 
 /// (start, content end, end) of each non-blank paragraph, by a plain loop.
 /// A byte order mark at the start of the text is not part of any.
-pub(crate) fn naive_paragraphs(text: &[u8], split: Split) -> Vec<(usize, usize, usize)> {
+pub fn naive_paragraphs(text: &[u8], split: Split) -> Vec<(usize, usize, usize)> {
     // Lines: (start, content_end, end).
     let mut lines = Vec::new();
     let bom = if text.starts_with("\u{FEFF}".as_bytes()) {
@@ -58,7 +57,9 @@ pub(crate) fn naive_paragraphs(text: &[u8], split: Split) -> Vec<(usize, usize, 
     out
 }
 
-pub(crate) fn naive_normalize(content: &[u8], n: Normalize) -> Vec<u8> {
+/// A paragraph's content normalized with `String` methods: any bytes under
+/// `Exact`, valid UTF-8 only under the other normalizations.
+pub fn naive_normalize(content: &[u8], n: Normalize) -> Vec<u8> {
     let Ok(s) = std::str::from_utf8(content) else {
         // The oracle only normalizes valid UTF-8; exact works on any bytes.
         assert_eq!(n, Normalize::Exact);
@@ -88,10 +89,10 @@ pub(crate) fn naive_normalize(content: &[u8], n: Normalize) -> Vec<u8> {
 
 /// A removed paragraph: (start, end, first_doc, first_start, first_end),
 /// the first copy with its own terminator.
-pub(crate) type Removed = (usize, usize, u64, usize, usize);
+pub type Removed = (usize, usize, u64, usize, usize);
 
 /// Removed paragraphs, one list per document, over a corpus.
-pub(crate) fn naive_corpus(docs: &[Vec<u8>], config: &Config) -> Vec<Vec<Removed>> {
+pub fn naive_corpus(docs: &[Vec<u8>], config: &Config) -> Vec<Vec<Removed>> {
     let mut seen: HashMap<Vec<u8>, (u64, usize, usize)> = HashMap::new();
     let mut all = Vec::new();
     for (d, text) in docs.iter().enumerate() {
@@ -119,7 +120,7 @@ pub(crate) fn naive_corpus(docs: &[Vec<u8>], config: &Config) -> Vec<Vec<Removed
 /// The removed paragraphs merged as the report merges them: a paragraph
 /// joins the previous removal when it starts where that one ends and its
 /// first copy starts where that one's first copy ends, in the same document.
-pub(crate) fn merged(removed: &[Removed]) -> Vec<Removed> {
+pub fn merged(removed: &[Removed]) -> Vec<Removed> {
     let mut out: Vec<Removed> = Vec::new();
     for &(s, e, fd, fs, fe) in removed {
         match out.last_mut() {
@@ -136,7 +137,7 @@ pub(crate) fn merged(removed: &[Removed]) -> Vec<Removed> {
 /// Checks a report against the oracle's removed paragraphs: the same spans
 /// are removed, merged the same way, with the same first copies (document,
 /// start and end).
-pub(crate) fn check(report: &DocReport<'_>, expected: &[Removed]) {
+pub fn check(report: &DocReport<'_>, expected: &[Removed]) {
     let covered: usize = report.removals().iter().map(|r| r.span().len()).sum();
     let expected_bytes: usize = expected.iter().map(|p| p.1 - p.0).sum();
     assert_eq!(covered, expected_bytes, "removed byte count");
@@ -178,7 +179,8 @@ pub(crate) fn check(report: &DocReport<'_>, expected: &[Removed]) {
     assert_eq!(&*report.kept_bytes(), &kept_by_hand(report)[..]);
 }
 
-pub(crate) fn kept_by_hand(report: &DocReport<'_>) -> Vec<u8> {
+/// The kept bytes of `report`, rebuilt from its removals by marking bytes.
+pub fn kept_by_hand(report: &DocReport<'_>) -> Vec<u8> {
     let mut keep = vec![true; report.text().len()];
     for r in report.removals() {
         keep[r.span().range()].iter_mut().for_each(|k| *k = false);
@@ -195,12 +197,7 @@ pub(crate) fn kept_by_hand(report: &DocReport<'_>) -> Vec<u8> {
 /// The contents of the paragraphs that tile `[start, end)` of `text`, or
 /// `None` when that range is not a run of whole paragraphs (each with its
 /// terminator, nothing between them).
-pub(crate) fn paragraph_run(
-    text: &[u8],
-    start: usize,
-    end: usize,
-    split: Split,
-) -> Option<Vec<&[u8]>> {
+pub fn paragraph_run(text: &[u8], start: usize, end: usize, split: Split) -> Option<Vec<&[u8]>> {
     let mut pos = start;
     let mut out = Vec::new();
     for (s, ce, e) in naive_paragraphs(text, split) {
@@ -223,7 +220,7 @@ pub(crate) fn paragraph_run(
 /// paragraph (compared when the oracle can normalize them: exact, or valid
 /// UTF-8). `docs` holds the corpus up to and including the report's
 /// document (indexed by document id).
-pub(crate) fn check_origins<D: AsRef<[u8]>>(docs: &[D], report: &DocReport<'_>, config: &Config) {
+pub fn check_origins<D: AsRef<[u8]>>(docs: &[D], report: &DocReport<'_>, config: &Config) {
     let here = report.doc().index();
     let split = config.get_split();
     let n = config.get_normalize();

@@ -1,6 +1,5 @@
 //! Naive passage-mode oracles and a report checker, shared by
 //! `tests/passage.rs` and the fuzz targets.
-#![allow(dead_code)]
 
 use std::collections::HashSet;
 
@@ -10,7 +9,7 @@ use textdedup::{DocReport, Scope, Span};
 /// longest prefix that also starts at an earlier position (of this document,
 /// or of an earlier one); the union of `[s, s + lpf)` over `lpf >= m`.
 /// Cubic: tiny inputs only.
-pub(crate) fn brute_coverage(docs: &[&[u8]], m: usize) -> Vec<Vec<Span>> {
+pub fn brute_coverage(docs: &[&[u8]], m: usize) -> Vec<Vec<Span>> {
     let mut out = Vec::new();
     for (d, text) in docs.iter().enumerate() {
         let mut covered = vec![false; text.len()];
@@ -38,7 +37,7 @@ pub(crate) fn brute_coverage(docs: &[&[u8]], m: usize) -> Vec<Vec<Span>> {
 /// union of repeated windows. Exact, `O(n * m)`, so it serves for larger
 /// inputs; `window_oracle_equals_brute_force` checks it against the
 /// definition.
-pub(crate) fn window_coverage(docs: &[&[u8]], m: usize, scope: Scope) -> Vec<Vec<Span>> {
+pub fn window_coverage(docs: &[&[u8]], m: usize, scope: Scope) -> Vec<Vec<Span>> {
     let mut seen: HashSet<&[u8]> = HashSet::new();
     let mut out = Vec::new();
     for text in docs {
@@ -57,7 +56,8 @@ pub(crate) fn window_coverage(docs: &[&[u8]], m: usize, scope: Scope) -> Vec<Vec
     out
 }
 
-pub(crate) fn spans_of(covered: &[bool]) -> Vec<Span> {
+/// The maximal runs of `true` in `covered`, as spans.
+pub fn spans_of(covered: &[bool]) -> Vec<Span> {
     let mut spans: Vec<Span> = Vec::new();
     for (i, &c) in covered.iter().enumerate() {
         if !c {
@@ -72,7 +72,7 @@ pub(crate) fn spans_of(covered: &[bool]) -> Vec<Span> {
 }
 
 /// The union of a report's removals, as maximal spans.
-pub(crate) fn union(report: &DocReport<'_>) -> Vec<Span> {
+pub fn union(report: &DocReport<'_>) -> Vec<Span> {
     let mut spans: Vec<Span> = Vec::new();
     for r in report.removals() {
         match spans.last_mut() {
@@ -83,7 +83,8 @@ pub(crate) fn union(report: &DocReport<'_>) -> Vec<Span> {
     spans
 }
 
-pub(crate) fn is_subset(inner: &[Span], outer: &[Span]) -> bool {
+/// Whether every span of `inner` lies inside a span of `outer`.
+pub fn is_subset(inner: &[Span], outer: &[Span]) -> bool {
     inner
         .iter()
         .all(|i| outer.iter().any(|o| o.start <= i.start && i.end <= o.end))
@@ -91,7 +92,7 @@ pub(crate) fn is_subset(inner: &[Span], outer: &[Span]) -> bool {
 
 /// Every removal is true: its bytes stand at the named earlier occurrence.
 /// `docs` are the documents the report's corpus saw, in order.
-pub(crate) fn check_verified(report: &DocReport<'_>, docs: &[&[u8]]) {
+pub fn check_verified(report: &DocReport<'_>, docs: &[&[u8]]) {
     let text = report.text();
     let mut last_end = 0;
     for r in report.removals() {
