@@ -176,6 +176,56 @@ proptest! {
     }
 }
 
+/// Deduplicates `docs` as one batch with snap `Byte` and checks the
+/// suffix-array answer byte for byte, with nothing refused; returns the
+/// bytes removed.
+fn exact_with_nothing_refused(docs: &[&[u8]], m: usize) -> usize {
+    let f = finder(m, Snap::Byte, Scope::Corpus);
+    let oracle = window_coverage(docs, m, Scope::Corpus);
+    let mut corpus = passage::Corpus::new();
+    let reports = f.dedup_batch(&mut corpus, docs);
+    for (d, report) in reports.iter().enumerate() {
+        check_verified(report, docs);
+        assert_eq!(union(report), oracle[d], "doc {d}, min_len {m}");
+    }
+    assert_eq!(corpus.refused_anchors(), 0, "min_len {m}");
+    reports
+        .iter()
+        .map(|r| r.stats().bytes_removed as usize)
+        .sum()
+}
+
+/// Posts whose header lines recur with varied continuations (the k-grams
+/// of `Subject: Re: ` begin many different windows, so anchor hashes fill),
+/// and threads of up to 100 replies: the suffix-array answer byte for byte
+/// at every `min_len`, with nothing refused.
+#[test]
+fn recurring_headers_match_the_oracle_with_nothing_refused() {
+    let posts = textdedup_testkit::generate::mail::posts(0x6E65_7773, 1500);
+    let docs: Vec<&[u8]> = posts.iter().map(Vec::as_slice).collect();
+    for m in [16, 32, 100] {
+        assert!(exact_with_nothing_refused(&docs, m) > 0);
+    }
+}
+
+/// Repeats of exactly `min_len` bytes (and one byte short of it, which are
+/// not repeats), each the only copy of its piece.
+#[test]
+fn repeats_of_exactly_min_len_match_the_oracle() {
+    for m in [16, 17, 33, 64, 100] {
+        for piece in [m - 1, m] {
+            let texts = textdedup_testkit::generate::mail::exact_repeats(m as u64, 200, 600, piece);
+            let docs: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+            let removed = exact_with_nothing_refused(&docs, m);
+            // Fresh text repeats now and then on its own (common words);
+            // the copies add `m` bytes each.
+            if piece == m {
+                assert!(removed >= 150 * m, "min_len {m}: {removed}");
+            }
+        }
+    }
+}
+
 #[test]
 fn stream_of_many_documents_matches_the_oracle() {
     let docs = corpus_with_repeats(42, 200, 3000);

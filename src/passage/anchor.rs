@@ -12,6 +12,8 @@
 //!
 //! The minimum is tracked incrementally (see [`Winnower`]).
 
+use crate::passage::window::WindowKey;
+
 /// The largest window, in k-grams: bounds the ring buffer.
 pub(crate) const MAX_WINDOW: usize = 1 << 12;
 
@@ -39,6 +41,8 @@ pub(crate) struct Params {
     shift: u32,
     /// The seed the Gear table was derived from.
     seed: u64,
+    /// The window key's parameters (for anchors whose hash is full).
+    pub(crate) window: WindowKey,
     /// The Gear table.
     gear: [u64; 256],
 }
@@ -86,6 +90,7 @@ impl Params {
             w,
             shift,
             seed,
+            window: WindowKey::new(m, seed),
             gear,
         }
     }

@@ -128,8 +128,8 @@ impl Config {
     /// `min_len` bytes is found whatever the anchors), and never contain a
     /// false match (every byte is compared). What the seed protects is
     /// time and completeness: with the fixed table, someone who controls
-    /// the input can craft many different k-grams with one hash, which
-    /// fills that hash's 32 slots (refused anchors, so repeats may be
+    /// the input can craft many different windows with one hash, which
+    /// fills that hash's 32 entries (refused anchors, so repeats may be
     /// missed) and sends every lookup to byte comparisons that fail. Use a
     /// secret seed, such as [`random_seed`](crate::fingerprint::random_seed),
     /// on text that an adversary may have written; a corpus fed with one

@@ -107,8 +107,11 @@ impl Corpus {
         self.text.heap_bytes() + self.table.heap_bytes()
     }
 
-    /// Anchors refused because their k-gram hash already held 32 earlier
-    /// positions, since the corpus was created or cleared (under
+    /// Windows that could not be indexed, since the corpus was created or
+    /// cleared: their anchor's k-gram hash and their own window key both
+    /// already held 32 earlier positions (only hash collisions of
+    /// different windows fill a window key), or they lie past 256 GiB of
+    /// stored text (under
     /// [`Scope::Document`](crate::Scope::Document), since the last document began). While this is
     /// 0, every report is exact (see [`design`](crate::passage::design#guarantee)).
     pub fn refused_anchors(&self) -> u64 {

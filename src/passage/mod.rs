@@ -54,6 +54,7 @@ mod stored;
 mod table;
 #[cfg(test)]
 mod tests;
+mod window;
 
 pub use crate::snap::Snap;
 pub use config::{Config, DEFAULT_MIN_PASSAGE_LEN, MIN_PASSAGE_LEN};

@@ -23,6 +23,7 @@ use crate::passage::context::Context;
 use crate::passage::extend::{common_prefix, common_suffix};
 use crate::passage::stored::Earlier;
 use crate::passage::table::AnchorTable;
+use crate::passage::window::WindowKey;
 use crate::span::Span;
 
 /// A removed range of the document and where its first copy starts.
@@ -313,6 +314,8 @@ impl<'a> Scan<'a> {
                 anchor: Anchor::new(0, 0, 0),
                 looked_up: false,
                 charge_certified: true,
+                full: false,
+                window: p.window,
             },
             t: 0,
             windows: text.len() - p.m + 1,
@@ -392,6 +395,7 @@ impl<'a> Scan<'a> {
                 state.anchor = next;
                 state.looked_up = false;
                 state.charge_certified = true;
+                state.full = false;
                 t = next.first_window;
                 if state.best.re >= t_end - 1 + m {
                     // Every window left in the chunk is certified (periodic
@@ -429,13 +433,19 @@ struct State<'a> {
     looked_up: bool,
     /// True while every window of the current anchor's charge is certified.
     charge_certified: bool,
+    /// Whether the current anchor's hash was full at its lookup: then each
+    /// of its windows that is not certified is looked up, and stored,
+    /// under its window key.
+    full: bool,
+    /// The window keys ([`crate::passage::window`]).
+    window: WindowKey,
 }
 
 impl State<'_> {
     /// Processes windows `from..to`, all selecting the current anchor.
     fn advance(
         &mut self,
-        table: &AnchorTable,
+        table: &mut AnchorTable,
         scratch: &mut Scratch,
         from: usize,
         to: usize,
@@ -454,33 +464,61 @@ impl State<'_> {
                         self.best = run;
                     }
                 }
+                // Runs may reach back before `t` to where the emitted
+                // cover ends (see `Lookup::run`).
+                let back_to = t.min(self.cover_end);
                 if self.best.re < t + m && !self.looked_up {
                     self.looked_up = true;
-                    self.lookup.run(
+                    let (anchor, lookup) = (&self.anchor, &self.lookup);
+                    let a = anchor.pos();
+                    let wanted = || lookup.context_of(anchor, a - t);
+                    self.full = lookup.run(
                         table,
-                        &self.anchor,
-                        t,
+                        (anchor.hash, a, Some(&wanted)),
+                        (t, back_to),
                         &mut scratch.cands,
                         &mut scratch.pending,
                         &mut self.best,
                     );
                 }
+                if self.best.re < t + m && self.full {
+                    // The window by its own bytes: looked up, and stored if
+                    // it is still not a repeat.
+                    let key = self.window.at(self.lookup.text, t);
+                    self.lookup.run(
+                        table,
+                        (key, t, None),
+                        (t, back_to),
+                        &mut scratch.cands,
+                        &mut scratch.pending,
+                        &mut self.best,
+                    );
+                    if self.best.re < t + m
+                        && !table.insert_window(key, self.lookup.base + t as u64)
+                    {
+                        table.count_refused();
+                    }
+                }
                 if self.best.re < t + m {
                     // Not a repeat; nothing changes before the next pending
-                    // run starts.
+                    // run starts (or the next window, under a full hash).
                     self.charge_certified = false;
-                    t = scratch
-                        .pending
-                        .last()
-                        .map_or(to, |r| r.rs.min(to))
-                        .max(t + 1);
+                    t = if self.full {
+                        t + 1
+                    } else {
+                        scratch
+                            .pending
+                            .last()
+                            .map_or(to, |r| r.rs.min(to))
+                            .max(t + 1)
+                    };
                     continue;
                 }
             }
             // Certified, and so is every window up to `best.re - m`.
             let best = self.best;
             if best.re > self.cover_end {
-                let start = t.max(self.cover_end);
+                let start = best.rs.max(self.cover_end);
                 pieces.push(Piece {
                     span: Span::new(start, best.re),
                     src: best.src + (start - best.rs) as u64,
@@ -491,13 +529,18 @@ impl State<'_> {
         }
     }
 
-    /// Stores the current anchor unless its whole charge was certified.
+    /// Stores the current anchor unless its whole charge was certified, or
+    /// its hash was full (then its windows were stored by their keys).
     fn finish_anchor(&mut self, table: &mut AnchorTable) {
-        if !self.charge_certified {
+        if !self.charge_certified && !self.full {
             let (anchor, lookup) = (&self.anchor, &self.lookup);
             // A later comparison can go back to this document's start.
             let ctx = lookup.context_of(anchor, anchor.pos());
-            table.insert(anchor.hash, lookup.base + anchor.pos() as u64, ctx);
+            if !table.insert(anchor.hash, lookup.base + anchor.pos() as u64, ctx) {
+                // Not reached: a hash full now was full at the charge's
+                // lookup. Counted all the same, should that change.
+                table.count_refused();
+            }
         }
     }
 }
@@ -539,22 +582,27 @@ impl Lookup<'_> {
         }
     }
 
-    /// Verifies every stored candidate for anchor `a` (window `t`): runs
-    /// that start at or before `t` may replace `best` ([`Run::beats`], so
-    /// the table's order does not matter), later ones wait in `pending`.
+    /// Verifies every candidate stored under `key` for window `t`, whose
+    /// bytes from `a` on are those the key stands for (an anchor's k-gram,
+    /// or the window itself for a window key, `a == t`), with the context
+    /// filter `wanted` for an anchor: runs that start at or before `t` may
+    /// replace `best` ([`Run::beats`], so the table's order does not
+    /// matter), later ones wait in `pending`. A run reaches left past `t`
+    /// as far as the bytes agree, down to `back_to` (where the emitted
+    /// cover ends, if that is before `t`): the windows it covers there are
+    /// repeats as well, which a lookup of their own may have missed (their
+    /// anchor refused). Returns whether `key` is full.
     fn run(
         &self,
         table: &AnchorTable,
-        anchor: &Anchor,
-        t: usize,
+        (key, a, wanted): (u64, usize, Option<&dyn Fn() -> u16>),
+        (t, back_to): (usize, usize),
         cands: &mut Vec<u64>,
         pending: &mut Vec<Run>,
         best: &mut Run,
-    ) {
-        let a = anchor.pos();
+    ) -> bool {
         cands.clear();
-        let wanted = || self.context_of(anchor, a - t);
-        table.candidates(anchor.hash, wanted, cands);
+        let full = table.candidates(key, wanted, cands);
         let here = self.base + a as u64;
         let before = pending.len();
         // First the candidates worth a comparison, each one's first bytes
@@ -591,6 +639,11 @@ impl Lookup<'_> {
             let (src, ql, whole_doc) = self.bytes_at(q);
             let max_left = (a - t).min(ql);
             let mut left = common_suffix(&self.text[a - max_left..a], &src[ql - max_left..ql]);
+            if left == a - t && back_to < t {
+                // Agreeing back to the window's start: on past it.
+                let more = (t - back_to).min(ql - left);
+                left += common_suffix(&self.text[t - more..t], &src[ql - left - more..ql - left]);
+            }
             // First only as far right as a run long enough to count needs
             // (`left < m`: the anchor lies in window `t`), so that a
             // comparison that fails reads at most `m` bytes, even where the
@@ -637,6 +690,7 @@ impl Lookup<'_> {
         if pending.len() != before {
             pending.sort_unstable_by_key(|r| core::cmp::Reverse(r.rs));
         }
+        full
     }
 }
 
@@ -644,6 +698,7 @@ impl Lookup<'_> {
 mod tests {
     use super::*;
     use crate::passage::stored::StoredText;
+    use crate::passage::table::MAX_CANDIDATES;
     use proptest::prelude::*;
 
     /// Scans `texts` in turn into one table and returns their pieces: in
@@ -679,6 +734,67 @@ mod tests {
             out += &format!("{pieces:?} {}\n", table.len());
         }
         out
+    }
+
+    /// Scans each text in turn into `table`, storing it after; returns
+    /// each one's pieces.
+    fn scan_all(p: &Params, table: &mut AnchorTable, texts: &[&[u8]]) -> Vec<Vec<Piece>> {
+        let (mut scratch, mut stored) = (Scratch::default(), StoredText::default());
+        let mut out = Vec::new();
+        for (id, text) in texts.iter().enumerate() {
+            let mut pieces = Vec::new();
+            scan(
+                p,
+                table,
+                stored.earlier(&[]),
+                text,
+                &mut scratch,
+                &mut pieces,
+                None,
+            );
+            stored.push(id as u64, text);
+            out.push(pieces);
+        }
+        out
+    }
+
+    /// A copy whose first window cannot be found (its earlier occurrence
+    /// was refused: its anchor hash and its window key both full) is still
+    /// removed from its first byte: the run found from the next window
+    /// reaches back to it.
+    #[test]
+    fn a_run_reaches_back_past_a_refused_window() {
+        let p = Params::new(16, 0);
+        let filler = vec![b'z'; 64];
+        let mut state = 5u64;
+        let a: Vec<u8> = (0..200)
+            .map(|_| b"abcdefghij klmnop"[(crate::gear::splitmix64(&mut state) % 17) as usize])
+            .collect();
+        let mut b = a[..116].to_vec();
+        b.extend_from_slice(b"#### a different tail, not in the first ####");
+        // Fill the anchor hash and the window key of `a`'s first window with
+        // positions of the filler, which never match.
+        let mut table = AnchorTable::default();
+        let first = anchors_of(&p, &a).unwrap()[0];
+        assert_eq!(first.first_window, 0);
+        let key = p.window.clone().at(&a, 0);
+        for q in 0..MAX_CANDIDATES as u64 {
+            assert!(table.insert(first.hash, q, 0xFFFF));
+            assert!(table.insert(key, q, 0));
+        }
+        let pieces = scan_all(&p, &mut table, &[&filler, &a, &b]);
+        // a's first window, and b's (not found when it was looked up).
+        assert_eq!(table.refused(), 2);
+        assert!(pieces[1].is_empty());
+        let base = (filler.len() + a.len()) as u64;
+        assert_eq!(
+            pieces[2],
+            [Piece {
+                span: Span::new(0, 116),
+                src: filler.len() as u64,
+            }],
+            "from b's first byte (base {base})"
+        );
     }
 
     proptest! {

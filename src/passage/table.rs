@@ -4,23 +4,27 @@
 //! An open-addressing multimap with linear probing: equal keys sit in one
 //! probe run, so the candidates of a hash are read from consecutive slots
 //! and no per-key allocation is needed. A slot is one 8-byte word: the top
-//! 26 bits of the mixed hash (which also choose the slot's home, so the
-//! table can grow without the full hash) and the stream position plus one
-//! (0 marks an empty slot). Beside each slot, two bytes of the anchor's
-//! context ([`crate::passage::context`]) let a lookup skip most candidates
-//! that cannot give a run. The table is at most half full: 20 to 40 bytes
+//! 26 bits of the mixed hash and the stream position plus one
+//! (0 marks an empty slot). Beside each slot, a 4-byte word holds 16 more
+//! bits of the mixed hash, so that keys are told apart, and homed, by 42
+//! bits: probe runs stay short and candidate lists hold one key however
+//! large the corpus (up to 2^42 slots), and two bytes of the anchor's context
+//! ([`crate::passage::context`]) that let a lookup skip most candidates
+//! that cannot give a run. The table is at most half full: 24 to 48 bytes
 //! per stored anchor.
 
 use crate::passage::context;
 
-/// The most earlier positions kept per k-gram hash. An anchor whose hash
-/// already has this many entries is refused (counted in
-/// [`AnchorTable::refused`]); that is the only way passage mode can miss a
-/// repeat.
+/// The most earlier positions kept per key. An insert under a key that
+/// already has this many entries is refused: the scan then keys the
+/// windows of that anchor by their own bytes instead, and counts a refusal
+/// ([`AnchorTable::refused`]) only when such a key is full too.
 pub(crate) const MAX_CANDIDATES: usize = 32;
 
 /// Hash bits kept in a slot.
 const TAG_BITS: u32 = 26;
+/// Hash bits kept in a slot and its side word together.
+const KEY_BITS: u32 = TAG_BITS + 16;
 /// Bits of a slot holding the position plus one.
 const POS_BITS: u32 = 64 - TAG_BITS;
 /// Mask of the position bits.
@@ -28,11 +32,30 @@ const POS_MASK: u64 = (1 << POS_BITS) - 1;
 /// Positions from here on are not stored (256 GiB of text).
 pub(crate) const MAX_POS: u64 = POS_MASK - 1;
 
-/// The slot tag of a hash: the top bits of the hash times an odd constant
-/// (anchors are window minima, so their own top bits are mostly zero).
+/// The mixed hash: anchors are window minima, so their own top bits are
+/// mostly zero; a multiplication by an odd constant spreads them.
+#[inline]
+fn mixed(hash: u64) -> u64 {
+    hash.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// The slot tag of a hash: the top bits of the mixed hash.
 #[inline]
 fn tag(hash: u64) -> u64 {
-    hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> POS_BITS
+    mixed(hash) >> POS_BITS
+}
+
+/// The side word of an entry: 16 more bits of the mixed hash (below the
+/// tag's) over the context.
+#[inline]
+fn side(hash: u64, ctx: u16) -> u32 {
+    ((mixed(hash) >> (POS_BITS - 16)) as u32) << 16 | u32::from(ctx)
+}
+
+/// Whether two side words are of the same key (their hash bits agree).
+#[inline]
+fn same_key(a: u32, b: u32) -> bool {
+    (a ^ b) >> 16 == 0
 }
 
 /// Hash to earlier anchor positions.
@@ -41,25 +64,30 @@ pub(crate) struct AnchorTable {
     /// Power-of-two many slots (`tag << POS_BITS | pos + 1`, or 0 when
     /// empty), or none before the first insert.
     slots: Vec<u64>,
-    /// The context of each used slot's anchor (same index).
-    ctx: Vec<u16>,
+    /// Each used slot's side word (same index): 16 more hash bits and the
+    /// anchor's context ([`side`]).
+    side: Vec<u32>,
     /// Used slots.
     len: usize,
-    /// Anchors refused because their hash already had
-    /// [`MAX_CANDIDATES`] entries (or their position was past [`MAX_POS`]).
+    /// Anchors refused by the scan (see [`MAX_CANDIDATES`]), or because
+    /// their position was past [`MAX_POS`].
     refused: u64,
+    /// Windows stored under their window keys.
+    window_keyed: u64,
 }
 
 impl AnchorTable {
-    /// The first slot probed for `tag`: its top bits, spread out when the
-    /// table has more slots than tags.
+    /// The first slot probed for an entry of tag `tag` and side word
+    /// `side`: the top bits of their 42 hash bits, spread out when the
+    /// table has more slots than that.
     #[inline]
-    fn home(&self, tag: u64) -> usize {
+    fn home(&self, tag: u64, side: u32) -> usize {
+        let key = tag << 16 | u64::from(side >> 16);
         let bits = self.slots.len().trailing_zeros();
-        if bits <= TAG_BITS {
-            (tag >> (TAG_BITS - bits)) as usize
+        if bits <= KEY_BITS {
+            (key >> (KEY_BITS - bits)) as usize
         } else {
-            (tag << (bits - TAG_BITS)) as usize
+            (key << (bits - KEY_BITS)) as usize
         }
     }
 
@@ -70,7 +98,7 @@ impl AnchorTable {
 
     /// Bytes of heap memory held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * 8 + self.ctx.capacity() * 2
+        self.slots.capacity() * 8 + self.side.capacity() * 4
     }
 
     /// Anchors refused so far (see [`MAX_CANDIDATES`]).
@@ -78,12 +106,32 @@ impl AnchorTable {
         self.refused
     }
 
+    /// Windows stored under their window keys so far.
+    pub(crate) fn window_keyed(&self) -> u64 {
+        self.window_keyed
+    }
+
+    /// Stores the window at `pos` under its window key `key`
+    /// ([`crate::passage::window`]); returns `false` when the key is full.
+    pub(crate) fn insert_window(&mut self, key: u64, pos: u64) -> bool {
+        let stored = self.insert(key, pos, 0);
+        self.window_keyed += u64::from(stored);
+        stored
+    }
+
+    /// Counts an anchor the scan could not store (a repeat of its windows
+    /// may be missed).
+    pub(crate) fn count_refused(&mut self) {
+        self.refused += 1;
+    }
+
     /// Forgets every anchor and the refusal count.
     pub(crate) fn clear(&mut self) {
         self.slots = Vec::new();
-        self.ctx = Vec::new();
+        self.side = Vec::new();
         self.len = 0;
         self.refused = 0;
+        self.window_keyed = 0;
     }
 
     /// Reads the home slot of each hash, so that the lookups and inserts
@@ -95,31 +143,46 @@ impl AnchorTable {
             return 0;
         }
         hashes.fold(0, |acc, hash| {
-            let i = self.home(tag(hash));
-            acc ^ self.slots[i] ^ u64::from(self.ctx[i])
+            let i = self.home(tag(hash), side(hash, 0));
+            acc ^ self.slots[i] ^ u64::from(self.side[i])
         })
     }
 
     /// Appends the positions stored for `hash` (at most
-    /// [`MAX_CANDIDATES`]) to `out`, those whose context passes for a
-    /// lookup of context `wanted()` ([`context::passes`]; computed only if
-    /// the hash has entries, once).
-    pub(crate) fn candidates(&self, hash: u64, wanted: impl Fn() -> u16, out: &mut Vec<u64>) {
+    /// [`MAX_CANDIDATES`]) to `out`: all of them when `wanted` is `None`,
+    /// otherwise those whose context passes for a lookup of context
+    /// `wanted()` ([`context::passes`]; computed only if the hash has
+    /// entries, once). Returns whether the key is full (holds
+    /// [`MAX_CANDIDATES`] entries, so that an insert would be refused).
+    pub(crate) fn candidates(
+        &self,
+        hash: u64,
+        wanted: Option<&dyn Fn() -> u16>,
+        out: &mut Vec<u64>,
+    ) -> bool {
         if self.slots.is_empty() {
-            return;
+            return false;
         }
-        let tag = tag(hash);
+        let (tag, key) = (tag(hash), side(hash, 0));
         let mask = self.slots.len() - 1;
-        let mut i = self.home(tag);
+        let mut i = self.home(tag, key);
         let mut want = None;
+        let mut same = 0;
         loop {
             let slot = self.slots[i];
             if slot == 0 {
-                return;
+                return same >= MAX_CANDIDATES;
             }
-            if slot >> POS_BITS == tag {
-                let want = *want.get_or_insert_with(&wanted);
-                if context::passes(self.ctx[i], want) {
+            if slot >> POS_BITS == tag && same_key(self.side[i], key) {
+                same += 1;
+                let passes = match wanted {
+                    None => true,
+                    Some(wanted) => {
+                        let want = *want.get_or_insert_with(wanted);
+                        context::passes(self.side[i] as u16, want)
+                    }
+                };
+                if passes {
                     out.push((slot & POS_MASK) - 1);
                 }
             }
@@ -127,33 +190,35 @@ impl AnchorTable {
         }
     }
 
-    /// Stores `pos`, an anchor of context `ctx`, under `hash` unless the
-    /// hash is full.
-    pub(crate) fn insert(&mut self, hash: u64, pos: u64, ctx: u16) {
+    /// Stores `pos`, an anchor of context `ctx`, under `hash`; returns
+    /// `false` when the hash is full (then nothing is stored or counted).
+    /// A position past [`MAX_POS`] is not stored either, and is counted as
+    /// refused.
+    pub(crate) fn insert(&mut self, hash: u64, pos: u64, ctx: u16) -> bool {
         if pos >= MAX_POS {
             self.refused += 1;
-            return;
+            return true;
         }
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let tag = tag(hash);
+        let (tag, side) = (tag(hash), side(hash, ctx));
         let mask = self.slots.len() - 1;
-        let mut i = self.home(tag);
+        let mut i = self.home(tag, side);
         let mut same = 0;
         while self.slots[i] != 0 {
-            if self.slots[i] >> POS_BITS == tag {
+            if self.slots[i] >> POS_BITS == tag && same_key(self.side[i], side) {
                 same += 1;
                 if same == MAX_CANDIDATES {
-                    self.refused += 1;
-                    return;
+                    return false;
                 }
             }
             i = (i + 1) & mask;
         }
         self.slots[i] = tag << POS_BITS | (pos + 1);
-        self.ctx[i] = ctx;
+        self.side[i] = side;
         self.len += 1;
+        true
     }
 
     /// Makes room for `additional` more anchors without growing.
@@ -190,15 +255,15 @@ impl AnchorTable {
         // 128 MiB batch on one thread), so a batch has every thread take a
         // part.
         let old = core::mem::replace(&mut self.slots, written(size, parallel));
-        let old_ctx = core::mem::replace(&mut self.ctx, written(size, parallel));
+        let old_side = core::mem::replace(&mut self.side, written(size, parallel));
         let mask = size - 1;
-        for (slot, ctx) in old.into_iter().zip(old_ctx).filter(|&(s, _)| s != 0) {
-            let mut i = self.home(slot >> POS_BITS);
+        for (slot, side) in old.into_iter().zip(old_side).filter(|&(s, _)| s != 0) {
+            let mut i = self.home(slot >> POS_BITS, side);
             while self.slots[i] != 0 {
                 i = (i + 1) & mask;
             }
             self.slots[i] = slot;
-            self.ctx[i] = ctx;
+            self.side[i] = side;
         }
     }
 }
@@ -227,34 +292,76 @@ mod tests {
         // Right-side contexts 1 and 2 by parity (no left side).
         let ctx = |pos: u64| (1 + pos % 2) as u16;
         let mut t = AnchorTable::default();
+        let mut full = 0;
         for pos in 0..100u64 {
-            t.insert(pos % 3, pos, ctx(pos));
+            full += u64::from(!t.insert(pos % 3, pos, ctx(pos)));
         }
         for pos in 0..5000u64 {
-            t.insert(1000 + pos, pos, ctx(pos));
+            assert!(t.insert(1000 + pos, pos, ctx(pos)));
         }
+        assert_eq!(full, 100 - 3 * MAX_CANDIDATES as u64);
+        assert_eq!(t.refused(), 0, "the scan counts refusals");
         let kept: Vec<u64> = (0..100)
             .filter(|p| p % 3 == 1)
             .take(MAX_CANDIDATES)
             .collect();
         for wanted in [1, 2] {
             let mut out = Vec::new();
-            t.candidates(1, || wanted, &mut out);
+            assert!(t.candidates(1, Some(&|| wanted), &mut out));
             out.sort_unstable();
             let expected: Vec<u64> = kept.iter().copied().filter(|&p| ctx(p) == wanted).collect();
             assert_eq!(out, expected);
         }
-        assert_eq!(t.refused(), 100 - 3 * MAX_CANDIDATES as u64);
         let mut out = Vec::new();
-        t.candidates(1000 + 4321, || 2, &mut out);
+        assert!(t.candidates(1, None, &mut out));
+        out.sort_unstable();
+        assert_eq!(out, kept);
+        out.clear();
+        assert!(!t.candidates(1000 + 4321, Some(&|| 2), &mut out));
         assert_eq!(out, [4321]);
         out.clear();
-        t.candidates(1000 + 4321, || 1, &mut out);
+        t.candidates(1000 + 4321, Some(&|| 1), &mut out);
         assert!(out.is_empty(), "context filtered");
-        t.candidates(99_999, || 1, &mut out);
+        t.candidates(99_999, Some(&|| 1), &mut out);
         assert!(out.is_empty());
+        t.count_refused();
+        assert_eq!(t.refused(), 1);
         t.clear();
-        t.candidates(1, || 1, &mut out);
+        assert_eq!(t.refused(), 0);
+        t.candidates(1, None, &mut out);
         assert!(out.is_empty());
+    }
+
+    /// Keys that share the slot's 26 tag bits are told apart by the side
+    /// word's 16: neither lists the other's entries nor counts them.
+    #[test]
+    fn keys_with_one_tag_are_apart() {
+        // The hash whose mixed value is `x`: multiply by the inverse of the
+        // odd constant (Newton's iteration, modulo 2^64).
+        let c = 0x9E37_79B9_7F4A_7C15u64;
+        let mut inv = c;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(c.wrapping_mul(inv)));
+        }
+        let unmixed = |x: u64| x.wrapping_mul(inv);
+        let (a, b) = (
+            unmixed(0xABCD_EF01_2345_6789),
+            unmixed(0xABCD_EF01_2345_6789 ^ 1 << 30),
+        );
+        assert_eq!(tag(a), tag(b));
+        assert!(!same_key(side(a, 0), side(b, 0)));
+        let mut t = AnchorTable::default();
+        for pos in 0..MAX_CANDIDATES as u64 {
+            assert!(t.insert(a, pos, 1));
+        }
+        assert!(!t.insert(a, 99, 1), "a is full");
+        assert!(t.insert(b, 1000, 1), "b is not");
+        let mut out = Vec::new();
+        assert!(!t.candidates(b, None, &mut out));
+        assert_eq!(out, [1000]);
+        out.clear();
+        assert!(t.candidates(a, None, &mut out));
+        assert_eq!(out.len(), MAX_CANDIDATES);
+        assert!(!out.contains(&1000));
     }
 }

@@ -145,10 +145,10 @@ pub(crate) struct DedupArgs {
     pub(crate) avg_size: Option<usize>,
     /// The seed of the fingerprints, anchors or chunk boundaries. A secret
     /// seed keeps crafted input from flooding the hash tables. The output
-    /// does not depend on it, except in passage mode when an anchor hash
-    /// holds 32 earlier positions (then repeats anchored there may be found
-    /// with one seed and missed with another) and in chunk mode (the
-    /// boundaries move with the seed).
+    /// does not depend on it, except in passage mode when anchors were
+    /// refused (crafted hash collisions: then repeats may be found with one
+    /// seed and missed with another) and in chunk mode (the boundaries move
+    /// with the seed).
     #[arg(long, value_name = "N")]
     pub(crate) seed: Option<u64>,
 }

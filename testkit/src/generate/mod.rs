@@ -3,6 +3,7 @@
 //! reproduced exactly.
 
 pub mod letters;
+pub mod mail;
 pub mod news;
 pub mod syllables;
 pub mod vocabulary;
