@@ -11,19 +11,50 @@
 //! hash collision, so a window key fills only when 32 different windows
 //! collide: the one case left where a repeat can be missed.
 //!
-//! The key is a polynomial hash modulo 2^64 with an odd base derived from
-//! the seed, rolled from one window to the next in constant time.
+//! The key is a polynomial hash modulo the prime 2^61 - 1, with a base
+//! derived from the seed, rolled from one window to the next in constant
+//! time. Two different windows collide for at most `m` bases out of
+//! 2^61 - 1 (their difference is a nonzero polynomial of degree below `m`),
+//! so under a secret seed a collision is as unlikely as chance makes it,
+//! whatever the input; modulo 2^64 instead, some inputs (Thue–Morse
+//! sequences) collide under every base.
 
 /// A salt that keeps window keys apart from the k-gram hashes they share
 /// the table with.
 const SALT: u64 = 0x5bd1_e995_7f4a_7c15;
+
+/// The prime modulus, 2^61 - 1.
+const P: u64 = (1 << 61) - 1;
+
+/// `a * b` modulo [`P`], for `a, b < P`.
+#[inline]
+fn mul(a: u64, b: u64) -> u64 {
+    let x = u128::from(a) * u128::from(b);
+    let folded = (x as u64 & P) + (x >> 61) as u64;
+    if folded >= P {
+        folded - P
+    } else {
+        folded
+    }
+}
+
+/// `a + b` modulo [`P`], for `a, b < P`.
+#[inline]
+fn add(a: u64, b: u64) -> u64 {
+    let sum = a + b;
+    if sum >= P {
+        sum - P
+    } else {
+        sum
+    }
+}
 
 /// The rolling hash of the window at `pos`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct WindowKey {
     /// The window length.
     m: usize,
-    /// The polynomial's base (odd).
+    /// The polynomial's base, in `2..P`.
     base: u64,
     /// `base^(m - 1)`: the weight of the window's first byte.
     first_weight: u64,
@@ -37,14 +68,14 @@ impl WindowKey {
     /// The key for windows of `m` bytes under `seed`.
     pub(crate) fn new(m: usize, seed: u64) -> WindowKey {
         let mut state = seed ^ 0x7769_6e64_6f77_6b79; // "windowky"
-        let base = crate::gear::splitmix64(&mut state) | 1;
+        let base = 2 + crate::gear::splitmix64(&mut state) % (P - 2);
         // base^(m - 1) by squaring: `m` may be as large as `usize::MAX`.
         let (mut first_weight, mut square, mut e) = (1u64, base, m.saturating_sub(1));
         while e > 0 {
             if e & 1 == 1 {
-                first_weight = first_weight.wrapping_mul(square);
+                first_weight = mul(first_weight, square);
             }
-            square = square.wrapping_mul(square);
+            square = mul(square, square);
             e >>= 1;
         }
         WindowKey {
@@ -65,19 +96,16 @@ impl WindowKey {
         match self.pos {
             Some(pos) if pos <= t && t - pos <= self.m => {
                 for i in pos..t {
-                    let out = u64::from(text[i]) + 1;
+                    let out = mul(u64::from(text[i]) + 1, self.first_weight);
                     let inn = u64::from(text[i + self.m]) + 1;
-                    self.hash = self
-                        .hash
-                        .wrapping_sub(out.wrapping_mul(self.first_weight))
-                        .wrapping_mul(self.base)
-                        .wrapping_add(inn);
+                    let rest = add(self.hash, P - out);
+                    self.hash = add(mul(rest, self.base), inn);
                 }
             }
             _ => {
-                self.hash = text[t..t + self.m].iter().fold(0u64, |h, &b| {
-                    h.wrapping_mul(self.base).wrapping_add(u64::from(b) + 1)
-                });
+                self.hash = text[t..t + self.m]
+                    .iter()
+                    .fold(0u64, |h, &b| add(mul(h, self.base), u64::from(b) + 1));
             }
         }
         self.pos = Some(t);
@@ -118,5 +146,40 @@ mod tests {
             }
         }
         assert_ne!(WindowKey::new(16, 1).at(&text, 0), keys[0], "seeded");
+    }
+
+    /// A Thue–Morse block and its complement: equal modulo 2^64 under every
+    /// odd base, apart modulo the prime.
+    #[test]
+    fn thue_morse_blocks_do_not_collide() {
+        let block = |flip: bool| -> Vec<u8> {
+            (0..4096u32)
+                .map(|i| {
+                    if (i.count_ones() % 2 == 1) != flip {
+                        b'b'
+                    } else {
+                        b'a'
+                    }
+                })
+                .collect()
+        };
+        let (x, y) = (block(false), block(true));
+        for seed in 0..8 {
+            let mut key = WindowKey::new(x.len(), seed);
+            let kx = key.at(&x, 0);
+            assert_ne!(WindowKey::new(y.len(), seed).at(&y, 0), kx, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn modular_arithmetic_stays_reduced() {
+        for (a, b) in [(P - 1, P - 1), (P - 1, 2), (0, P - 1), (1 << 60, 1 << 60)] {
+            let want = (u128::from(a) * u128::from(b) % u128::from(P)) as u64;
+            assert_eq!(mul(a, b), want);
+            assert_eq!(
+                add(a, b),
+                ((u128::from(a) + u128::from(b)) % u128::from(P)) as u64
+            );
+        }
     }
 }

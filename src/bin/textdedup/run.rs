@@ -213,9 +213,10 @@ fn finish(
     }
     if let Some(n) = refused.filter(|&n| n > 0) {
         warn(format!(
-            "{n} passage anchors were refused (their hash already held 32 earlier \
-             positions): repeats anchored only there may be missed; run again with \
-             another --seed to find them"
+            "{n} passage windows were refused (their anchor hash and their own key each \
+             already held 32 earlier positions, which takes crafted hash collisions): \
+             later copies of them may have been missed; run again with a secret --seed \
+             (any number of your own) to find them"
         ));
     }
     if let Some(path) = &run.stats {
