@@ -1,0 +1,304 @@
+//! `dedup_arrow`: a pyarrow string or binary array in, a pyarrow table out,
+//! through the Arrow C data interface (`arrow-pyarrow`), with no Python
+//! object per document.
+//!
+//! The input's buffers are read in place. The output has one row per
+//! input element: `kept` (the input's type; null where the input is
+//! null), `removals` (a list of `{start, end, first_doc, first_start,
+//! first_end}`, offsets in bytes of the UTF-8 text) and `bytes_removed`.
+//! A null element counts as an empty document, so document indices are
+//! row indices (from the corpus's first row).
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{ByteArrayType, GenericBinaryType, GenericStringType};
+use arrow_array::{
+    make_array, Array, ArrayRef, GenericByteArray, Int64Array, ListArray, RecordBatch, StructArray,
+};
+use arrow_buffer::{Buffer, OffsetBuffer, ScalarBuffer};
+use arrow_data::ArrayData;
+use arrow_pyarrow::{FromPyArrow, ToPyArrow};
+use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use rayon::prelude::*;
+
+use crate::engine::{DynEngine, Found, State};
+use crate::options::type_name;
+use crate::pool::Pool;
+use crate::run::kept_bytes;
+
+/// The names of a removal's fields, in order.
+const REMOVAL_FIELDS: [&str; 5] = ["start", "end", "first_doc", "first_start", "first_end"];
+
+/// Deduplicates the elements of `array` as the next documents of `state`.
+///
+/// # Errors
+///
+/// `TypeError` for anything but a pyarrow (chunked) array of `string`,
+/// `large_string`, `binary` or `large_binary`; `ValueError` for an array
+/// the Arrow library rejects.
+pub(crate) fn dedup_arrow<'py>(
+    py: Python<'py>,
+    pool: &Pool,
+    engine: &dyn DynEngine,
+    state: &mut State,
+    array: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let arrays = import(array)?;
+    let data_type = match arrays.first() {
+        Some(first) => first.data_type().clone(),
+        None => chunked_type(array)?,
+    };
+    match data_type {
+        DataType::Utf8 => run::<GenericStringType<i32>>(py, pool, engine, state, &arrays),
+        DataType::LargeUtf8 => run::<GenericStringType<i64>>(py, pool, engine, state, &arrays),
+        DataType::Binary => run::<GenericBinaryType<i32>>(py, pool, engine, state, &arrays),
+        DataType::LargeBinary => run::<GenericBinaryType<i64>>(py, pool, engine, state, &arrays),
+        other => Err(PyTypeError::new_err(format!(
+            "dedup_arrow takes an array of string, large_string, binary or large_binary, not {other}"
+        ))),
+    }
+}
+
+/// The arrays of a pyarrow `Array` (one) or `ChunkedArray` (its chunks).
+fn import(array: &Bound<'_, PyAny>) -> PyResult<Vec<ArrayRef>> {
+    let one = |a: &Bound<'_, PyAny>| -> PyResult<ArrayRef> {
+        Ok(make_array(ArrayData::from_pyarrow_bound(a)?))
+    };
+    let py = array.py();
+    if array.hasattr(intern!(py, "__arrow_c_array__"))? {
+        return Ok(vec![one(array)?]);
+    }
+    if array.hasattr(intern!(py, "__arrow_c_stream__"))? && array.hasattr(intern!(py, "chunks"))? {
+        let chunks = array.getattr(intern!(py, "chunks"))?;
+        return chunks.try_iter()?.map(|c| one(&c?)).collect();
+    }
+    Err(PyTypeError::new_err(format!(
+        "dedup_arrow takes a pyarrow Array or ChunkedArray (anything with __arrow_c_array__), not {}",
+        type_name(array)
+    )))
+}
+
+/// The type of a chunked array without chunks.
+fn chunked_type(array: &Bound<'_, PyAny>) -> PyResult<DataType> {
+    DataType::from_pyarrow_bound(&array.getattr(intern!(array.py(), "type"))?)
+}
+
+/// An Arrow error as a `ValueError`.
+fn arrow_error(e: ArrowError) -> PyErr {
+    PyValueError::new_err(e.to_string())
+}
+
+/// The output's schema for `kept` of type `T`.
+fn schema<T: ByteArrayType>() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("kept", T::DATA_TYPE, true),
+        Field::new("removals", DataType::List(removal_item()), false),
+        Field::new("bytes_removed", DataType::Int64, false),
+    ]))
+}
+
+/// The list item of `removals`.
+fn removal_item() -> Arc<Field> {
+    Arc::new(Field::new("item", DataType::Struct(removal_fields()), false))
+}
+
+/// The fields of one removal.
+fn removal_fields() -> Fields {
+    REMOVAL_FIELDS
+        .iter()
+        .map(|name| Field::new(*name, DataType::Int64, false))
+        .collect()
+}
+
+/// Deduplicates arrays of type `T`, then hands the table to pyarrow.
+fn run<'py, T: ByteArrayType>(
+    py: Python<'py>,
+    pool: &Pool,
+    engine: &dyn DynEngine,
+    state: &mut State,
+    arrays: &[ArrayRef],
+) -> PyResult<Bound<'py, PyAny>> {
+    let typed: Vec<&GenericByteArray<T>> = arrays.iter().map(|a| a.as_bytes::<T>()).collect();
+    let texts: Vec<&[u8]> = typed
+        .iter()
+        .flat_map(|a| {
+            (0..a.len()).map(move |i| {
+                if a.is_null(i) {
+                    &[][..]
+                } else {
+                    a.value(i).as_ref()
+                }
+            })
+        })
+        .collect();
+    let schema = schema::<T>();
+    let threads = pool.get()?;
+    let batches = py.detach(|| {
+        threads.install(|| {
+            let founds = engine.batch(state, &texts);
+            let mut start = 0;
+            typed
+                .iter()
+                .map(|array| {
+                    let range = start..start + array.len();
+                    start = range.end;
+                    batch(
+                        array,
+                        &texts[range.clone()],
+                        &founds[range],
+                        Arc::clone(&schema),
+                    )
+                })
+                .collect::<Result<Vec<_>, ArrowError>>()
+        })
+    })
+    .map_err(arrow_error)?;
+    let batches = batches
+        .iter()
+        .map(|b| b.to_pyarrow(py))
+        .collect::<PyResult<Vec<_>>>()?;
+    let table = py.import(intern!(py, "pyarrow"))?.getattr(intern!(py, "Table"))?;
+    table.call_method1(
+        intern!(py, "from_batches"),
+        (PyList::new(py, batches)?, schema.to_pyarrow(py)?),
+    )
+}
+
+/// The output rows of one input array.
+fn batch<T: ByteArrayType>(
+    array: &GenericByteArray<T>,
+    texts: &[&[u8]],
+    founds: &[Found],
+    schema: SchemaRef,
+) -> Result<RecordBatch, ArrowError> {
+    let kept = kept_column(array, texts, founds)?;
+    let removals = removals_column(founds)?;
+    let removed: Int64Array = founds
+        .iter()
+        .map(|f| Some(f.stats.bytes_removed as i64))
+        .collect();
+    RecordBatch::try_new(schema, vec![kept, removals, Arc::new(removed)])
+}
+
+/// The kept text of each element, with the input's nulls.
+fn kept_column<T: ByteArrayType>(
+    array: &GenericByteArray<T>,
+    texts: &[&[u8]],
+    founds: &[Found],
+) -> Result<ArrayRef, ArrowError> {
+    let lengths: Vec<usize> = texts
+        .iter()
+        .zip(founds)
+        .map(|(t, f)| t.len() - f.stats.bytes_removed as usize)
+        .collect();
+    let offsets = offset_buffer::<T>(&lengths)?;
+    let mut values = vec![0u8; lengths.iter().sum()];
+    let mut rest = values.as_mut_slice();
+    let mut parts = Vec::with_capacity(lengths.len());
+    for &len in &lengths {
+        let (part, tail) = std::mem::take(&mut rest).split_at_mut(len);
+        parts.push(part);
+        rest = tail;
+    }
+    parts
+        .into_par_iter()
+        .zip(texts)
+        .zip(founds)
+        .for_each(|((out, text), found)| {
+            let mut at = 0;
+            let mut pos = 0;
+            for r in &found.removals {
+                let piece = &text[pos..r.span().start];
+                out[at..at + piece.len()].copy_from_slice(piece);
+                at += piece.len();
+                pos = r.span().end;
+            }
+            out[at..].copy_from_slice(&text[pos..]);
+        });
+    let nulls = array.nulls().cloned();
+    match GenericByteArray::<T>::try_new(offsets, Buffer::from_vec(values), nulls.clone()) {
+        Ok(kept) => Ok(Arc::new(kept)),
+        // Only a string array whose removals split a character (passage
+        // mode with `snap="byte"`): such characters become U+FFFD.
+        Err(_) => {
+            let lossy: Vec<Vec<u8>> = texts
+                .iter()
+                .zip(founds)
+                .map(|(text, found)| {
+                    String::from_utf8_lossy(&kept_bytes(text, found))
+                        .into_owned()
+                        .into_bytes()
+                })
+                .collect();
+            let lengths: Vec<usize> = lossy.iter().map(Vec::len).collect();
+            let offsets = offset_buffer::<T>(&lengths)?;
+            let kept = GenericByteArray::<T>::try_new(offsets, Buffer::from_vec(lossy.concat()), nulls)?;
+            Ok(Arc::new(kept))
+        }
+    }
+}
+
+/// Offsets for elements of `lengths` bytes.
+fn offset_buffer<T: ByteArrayType>(lengths: &[usize]) -> Result<OffsetBuffer<T::Offset>, ArrowError> {
+    use arrow_buffer::ArrowNativeType;
+    let mut out = Vec::with_capacity(lengths.len() + 1);
+    let mut total = 0usize;
+    out.push(T::Offset::usize_as(0));
+    for &len in lengths {
+        total += len;
+        out.push(T::Offset::from_usize(total).ok_or_else(|| {
+            ArrowError::InvalidArgumentError(format!(
+                "the kept text does not fit in {}: use a large type",
+                T::DATA_TYPE
+            ))
+        })?);
+    }
+    Ok(OffsetBuffer::new(ScalarBuffer::from(out)))
+}
+
+/// Each element's removals, as a list of structs.
+fn removals_column(founds: &[Found]) -> Result<ArrayRef, ArrowError> {
+    let total: usize = founds.iter().map(|f| f.removals.len()).sum();
+    let mut columns: [Vec<i64>; 5] = Default::default();
+    for column in &mut columns {
+        column.reserve(total);
+    }
+    let mut offsets = Vec::with_capacity(founds.len() + 1);
+    offsets.push(0i32);
+    for found in founds {
+        for r in &found.removals {
+            let first = r.first();
+            let values = [
+                r.span().start,
+                r.span().end,
+                first.doc().as_usize(),
+                first.start(),
+                first.end(),
+            ];
+            for (column, value) in columns.iter_mut().zip(values) {
+                column.push(value as i64);
+            }
+        }
+        let end = i32::try_from(columns[0].len()).map_err(|_| {
+            ArrowError::InvalidArgumentError("more than 2^31 removals in one array".into())
+        })?;
+        offsets.push(end);
+    }
+    let children: Vec<ArrayRef> = columns
+        .into_iter()
+        .map(|c| Arc::new(Int64Array::from(c)) as ArrayRef)
+        .collect();
+    let items = StructArray::try_new(removal_fields(), children, None)?;
+    let list = ListArray::try_new(
+        removal_item(),
+        OffsetBuffer::new(ScalarBuffer::from(offsets)),
+        Arc::new(items),
+        None,
+    )?;
+    Ok(Arc::new(list))
+}

@@ -1,0 +1,173 @@
+//! One call from Python: documents in, reports out. Everything between
+//! reading the documents and making the Python objects (the library's
+//! work, offsets in characters, the kept text) runs without the GIL, on
+//! the deduper's pool.
+
+use std::collections::HashMap;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+use rayon::prelude::*;
+
+use crate::engine::{DynEngine, Found, State};
+use crate::offsets::{self, CharIndex};
+use crate::pool::Pool;
+use crate::report::{Removal, Report};
+use crate::text::{Doc, Kind};
+
+/// The character indexes of a corpus's earlier non-ASCII `str`
+/// documents, by document index: a later document's first copies may be
+/// in them.
+pub(crate) type Earlier = HashMap<u64, CharIndex>;
+
+/// Where the documents of a call go.
+pub(crate) enum Target<'a> {
+    /// One document on its own.
+    One,
+    /// The next documents of a corpus; with `earlier` when the corpus
+    /// keeps the indexes of its `str` documents for later calls.
+    Corpus {
+        /// The corpus.
+        state: &'a mut State,
+        /// Indexes of earlier documents, grown by this call.
+        earlier: Option<&'a mut Earlier>,
+    },
+}
+
+/// One document's answer in its own units, with its kept text when
+/// something was removed.
+struct Converted {
+    /// Removals in the document's units.
+    removals: Vec<Removal>,
+    /// The kept bytes; `None` when nothing was removed.
+    kept: Option<Vec<u8>>,
+}
+
+/// Deduplicates `docs` into `target` with `engine` on `pool`.
+///
+/// # Errors
+///
+/// When the pool's threads cannot be started, or a Python object cannot be
+/// made.
+pub(crate) fn dedup_docs(
+    py: Python<'_>,
+    pool: &Pool,
+    engine: &dyn DynEngine,
+    target: Target<'_>,
+    docs: &[Doc<'_>],
+) -> PyResult<Vec<Py<Report>>> {
+    let texts: Vec<&[u8]> = docs.iter().map(Doc::bytes).collect();
+    let chars: Vec<bool> = docs.iter().map(|d| d.kind == Kind::Str).collect();
+    let threads = pool.get()?;
+    let (founds, converted, units, earlier) = match target {
+        Target::One => {
+            let (founds, converted, units) = py.detach(|| {
+                threads.install(|| {
+                    let founds: Vec<Found> = texts.iter().map(|t| engine.one(t)).collect();
+                    let (converted, units) = convert(&texts, &chars, &founds, None);
+                    (founds, converted, units)
+                })
+            });
+            (founds, converted, units, None)
+        }
+        Target::Corpus { state, earlier } => {
+            let earlier_ref = earlier.as_deref();
+            let (founds, converted, units) = py.detach(|| {
+                threads.install(|| {
+                    let founds = engine.batch(state, &texts);
+                    let (converted, units) = convert(&texts, &chars, &founds, earlier_ref);
+                    (founds, converted, units)
+                })
+            });
+            (founds, converted, units, earlier)
+        }
+    };
+    if let Some(earlier) = earlier {
+        for (found, units) in founds.iter().zip(units) {
+            if let Some(index) = units {
+                earlier.insert(found.doc, index);
+            }
+        }
+    }
+    founds
+        .into_iter()
+        .zip(converted)
+        .zip(docs)
+        .map(|((found, converted), doc)| {
+            let kept = match (converted.kept, doc.kind) {
+                (None, _) => doc.original.clone().unbind(),
+                (Some(bytes), Kind::Bytes) => PyBytes::new(py, &bytes).into_any().unbind(),
+                (Some(bytes), Kind::Str) => {
+                    let text = String::from_utf8(bytes)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    PyString::new(py, &text).into_any().unbind()
+                }
+            };
+            Py::new(
+                py,
+                Report::new(kept, found.doc, converted.removals, found.stats),
+            )
+        })
+        .collect()
+}
+
+/// Every document's removals in its units and its kept bytes, in
+/// parallel; also the documents' units, for a corpus to keep.
+fn convert(
+    texts: &[&[u8]],
+    chars: &[bool],
+    founds: &[Found],
+    earlier: Option<&Earlier>,
+) -> (Vec<Converted>, Vec<Option<CharIndex>>) {
+    let units: Vec<Option<CharIndex>> = texts
+        .par_iter()
+        .zip(chars)
+        .map(|(text, &chars)| offsets::index_of(text, chars))
+        .collect();
+    let base = founds.first().map_or(0, |f| f.doc);
+    let index_of = |doc: u64| -> Option<&CharIndex> {
+        if doc >= base {
+            units.get((doc - base) as usize)?.as_ref()
+        } else {
+            earlier?.get(&doc)
+        }
+    };
+    let converted = founds
+        .par_iter()
+        .zip(texts)
+        .enumerate()
+        .map(|(i, (found, text))| {
+            let own = units[i].as_ref();
+            let removals = found
+                .removals
+                .iter()
+                .map(|r| {
+                    let first = r.first();
+                    let theirs = index_of(first.doc().index());
+                    Removal {
+                        start: offsets::convert(own, r.span().start),
+                        end: offsets::convert(own, r.span().end),
+                        first_doc: first.doc().index(),
+                        first_start: offsets::convert(theirs, first.start()),
+                        first_end: offsets::convert(theirs, first.end()),
+                    }
+                })
+                .collect();
+            let kept = (!found.removals.is_empty()).then(|| kept_bytes(text, found));
+            Converted { removals, kept }
+        })
+        .collect();
+    (converted, units)
+}
+
+/// `text` without the removed spans of `found`.
+pub(crate) fn kept_bytes(text: &[u8], found: &Found) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() - found.stats.bytes_removed as usize);
+    let mut pos = 0;
+    for r in &found.removals {
+        out.extend_from_slice(&text[pos..r.span().start]);
+        pos = r.span().end;
+    }
+    out.extend_from_slice(&text[pos..]);
+    out
+}
