@@ -115,7 +115,7 @@ impl Settings {
             "chunk" => Mode::Chunk,
             other => {
                 return Err(PyValueError::new_err(format!(
-                    "unknown mode {other:?}: expected \"paragraph\", \"passage\" or \"chunk\""
+                    "unknown mode '{other}': expected 'paragraph', 'passage' or 'chunk'"
                 )))
             }
         };
@@ -128,7 +128,7 @@ impl Settings {
             let name = key.as_ref();
             if !OPTIONS.contains(&name) {
                 return Err(PyValueError::new_err(format!(
-                    "unknown option {name:?}: the options are {}",
+                    "unknown option '{name}': the options are {}",
                     OPTIONS.join(", ")
                 )));
             }
@@ -138,7 +138,7 @@ impl Settings {
             let shared = matches!(name, "scope" | "seed" | "threads");
             if !shared && !mode.own_options().contains(&name) {
                 return Err(PyValueError::new_err(format!(
-                    "option {name:?} does not apply to mode {:?} (its options: {}, scope, seed, threads)",
+                    "option '{name}' does not apply to mode '{}' (its options: {}, scope, seed, threads)",
                     mode.name(),
                     mode.own_options().join(", ")
                 )));
@@ -251,7 +251,7 @@ impl Settings {
     /// The settings as `Deduper(...)` would take them back: the mode and
     /// every option that was given.
     pub(crate) fn repr(&self) -> String {
-        let mut out = format!("Deduper(mode={:?}", self.mode.name());
+        let mut out = format!("Deduper(mode='{}'", self.mode.name());
         let scope = match self.scope {
             Scope::Document => Some("document"),
             _ => None,
@@ -285,7 +285,7 @@ impl Settings {
         ];
         for (name, value) in texts {
             if let Some(value) = value {
-                let _ = write!(out, ", {name}={value:?}");
+                let _ = write!(out, ", {name}='{value}'");
             }
         }
         let numbers = [
@@ -327,13 +327,13 @@ fn choice<T: Copy>(name: &str, value: &Bound<'_, PyAny>, choices: &[(&str, T)]) 
     let listed = || {
         choices
             .iter()
-            .map(|(text, _)| format!("{text:?}"))
+            .map(|(text, _)| format!("'{text}'"))
             .collect::<Vec<_>>()
             .join(", ")
     };
     let Ok(text) = value.cast::<PyString>() else {
         return Err(PyValueError::new_err(format!(
-            "option {name:?} takes a str ({}), not {}",
+            "option '{name}' takes a str ({}), not {}",
             listed(),
             type_name(value)
         )));
@@ -345,7 +345,7 @@ fn choice<T: Copy>(name: &str, value: &Bound<'_, PyAny>, choices: &[(&str, T)]) 
         .map(|&(_, v)| v)
         .ok_or_else(|| {
             PyValueError::new_err(format!(
-                "invalid {name}={text:?}: expected one of {}",
+                "invalid {name}='{text}': expected one of {}",
                 listed()
             ))
         })
@@ -355,7 +355,7 @@ fn choice<T: Copy>(name: &str, value: &Bound<'_, PyAny>, choices: &[(&str, T)]) 
 fn integer(name: &str, value: &Bound<'_, PyAny>, low: u64, high: u64) -> PyResult<u64> {
     let wrong = || {
         PyValueError::new_err(format!(
-            "option {name:?} takes an int from {low} to {high}, not {}",
+            "option '{name}' takes an int from {low} to {high}, not {}",
             type_name(value)
         ))
     };
