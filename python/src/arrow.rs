@@ -104,7 +104,11 @@ fn schema<T: ByteArrayType>() -> SchemaRef {
 
 /// The list item of `removals`.
 fn removal_item() -> Arc<Field> {
-    Arc::new(Field::new("item", DataType::Struct(removal_fields()), false))
+    Arc::new(Field::new(
+        "item",
+        DataType::Struct(removal_fields()),
+        false,
+    ))
 }
 
 /// The fields of one removal.
@@ -138,31 +142,34 @@ fn run<'py, T: ByteArrayType>(
         .collect();
     let schema = schema::<T>();
     let threads = pool.get()?;
-    let batches = py.detach(|| {
-        threads.install(|| {
-            let founds = engine.batch(state, &texts);
-            let mut start = 0;
-            typed
-                .iter()
-                .map(|array| {
-                    let range = start..start + array.len();
-                    start = range.end;
-                    batch(
-                        array,
-                        &texts[range.clone()],
-                        &founds[range],
-                        Arc::clone(&schema),
-                    )
-                })
-                .collect::<Result<Vec<_>, ArrowError>>()
+    let batches = py
+        .detach(|| {
+            threads.install(|| {
+                let founds = engine.batch(state, &texts);
+                let mut start = 0;
+                typed
+                    .iter()
+                    .map(|array| {
+                        let range = start..start + array.len();
+                        start = range.end;
+                        batch(
+                            array,
+                            &texts[range.clone()],
+                            &founds[range],
+                            Arc::clone(&schema),
+                        )
+                    })
+                    .collect::<Result<Vec<_>, ArrowError>>()
+            })
         })
-    })
-    .map_err(arrow_error)?;
+        .map_err(arrow_error)?;
     let batches = batches
         .iter()
         .map(|b| b.to_pyarrow(py))
         .collect::<PyResult<Vec<_>>>()?;
-    let table = py.import(intern!(py, "pyarrow"))?.getattr(intern!(py, "Table"))?;
+    let table = py
+        .import(intern!(py, "pyarrow"))?
+        .getattr(intern!(py, "Table"))?;
     table.call_method1(
         intern!(py, "from_batches"),
         (PyList::new(py, batches)?, schema.to_pyarrow(py)?),
@@ -191,6 +198,10 @@ fn kept_column<T: ByteArrayType>(
     texts: &[&[u8]],
     founds: &[Found],
 ) -> Result<ArrayRef, ArrowError> {
+    if founds.iter().all(|f| f.removals.is_empty()) {
+        // Nothing removed: the input's buffers, shared.
+        return Ok(Arc::new(array.clone()));
+    }
     let lengths: Vec<usize> = texts
         .iter()
         .zip(founds)
@@ -237,14 +248,17 @@ fn kept_column<T: ByteArrayType>(
                 .collect();
             let lengths: Vec<usize> = lossy.iter().map(Vec::len).collect();
             let offsets = offset_buffer::<T>(&lengths)?;
-            let kept = GenericByteArray::<T>::try_new(offsets, Buffer::from_vec(lossy.concat()), nulls)?;
+            let kept =
+                GenericByteArray::<T>::try_new(offsets, Buffer::from_vec(lossy.concat()), nulls)?;
             Ok(Arc::new(kept))
         }
     }
 }
 
 /// Offsets for elements of `lengths` bytes.
-fn offset_buffer<T: ByteArrayType>(lengths: &[usize]) -> Result<OffsetBuffer<T::Offset>, ArrowError> {
+fn offset_buffer<T: ByteArrayType>(
+    lengths: &[usize],
+) -> Result<OffsetBuffer<T::Offset>, ArrowError> {
     use arrow_buffer::ArrowNativeType;
     let mut out = Vec::with_capacity(lengths.len() + 1);
     let mut total = 0usize;

@@ -62,7 +62,11 @@ impl Corpus {
     }
 
     /// Deduplicates ``texts`` as the next documents, in parallel.
-    fn dedup_batch(&mut self, py: Python<'_>, texts: &Bound<'_, PyAny>) -> PyResult<Vec<Py<Report>>> {
+    fn dedup_batch(
+        &mut self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<Py<Report>>> {
         let docs = read_all(texts)?;
         self.feed(py, &docs)
     }
@@ -100,7 +104,8 @@ impl Corpus {
     #[getter]
     fn heap_bytes(&self) -> usize {
         let indexes: usize = self.earlier.values().map(|i| i.heap_bytes()).sum();
-        let table = self.earlier.capacity() * (std::mem::size_of::<(u64, crate::offsets::CharIndex)>() + 1);
+        let table =
+            self.earlier.capacity() * (std::mem::size_of::<(u64, crate::offsets::CharIndex)>() + 1);
         self.deduper.get().engine().heap_bytes(&self.state) + indexes + table
     }
 

@@ -129,11 +129,7 @@ where
         let corpus = state
             .downcast_mut::<D::Corpus>()
             .expect("a corpus is only fed by the engine that made it");
-        self.0
-            .dedup_batch(corpus, docs)
-            .iter()
-            .map(found)
-            .collect()
+        self.0.dedup_batch(corpus, docs).iter().map(found).collect()
     }
 
     fn one(&self, doc: &[u8]) -> Found {

@@ -34,11 +34,7 @@ impl CharIndex {
             if k % BLOCKS_PER_TOTAL == 0 {
                 totals.push(count);
             }
-            let mut mask = 0u64;
-            for (i, &b) in block.iter().enumerate() {
-                // Not a continuation byte (0b10xx_xxxx).
-                mask |= u64::from((b as i8) >= -0x40) << i;
-            }
+            let mask = starts_mask(block);
             count += u64::from(mask.count_ones());
             starts.push(mask);
         }
@@ -71,6 +67,28 @@ impl CharIndex {
     pub(crate) fn heap_bytes(&self) -> usize {
         (self.starts.capacity() + self.totals.capacity()) * std::mem::size_of::<u64>()
     }
+}
+
+/// Bit `i` set when byte `i` of `block` (at most 64 bytes) starts a
+/// character, that is, is not a continuation byte (`0b10xx_xxxx`); eight
+/// bytes at a time.
+fn starts_mask(block: &[u8]) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut mask = 0u64;
+    let mut words = block.chunks_exact(8);
+    for (w, word) in words.by_ref().enumerate() {
+        let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        // Bit 7 of each byte: set for a continuation byte (10xx_xxxx).
+        let continuation = x & !(x << 1) & HIGH;
+        // Gather the eight bit-7s into one byte, byte j at bit j.
+        let gathered = ((continuation >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        mask |= (!gathered & 0xff) << (8 * w);
+    }
+    let done = block.len() - words.remainder().len();
+    for (i, &b) in words.remainder().iter().enumerate() {
+        mask |= u64::from((b as i8) >= -0x40) << (done + i);
+    }
+    mask
 }
 
 /// The index a document needs to count characters: `None` (its offsets

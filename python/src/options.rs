@@ -152,7 +152,11 @@ impl Settings {
     fn set(&mut self, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
         match name {
             "scope" => {
-                self.scope = choice(name, value, &[("corpus", Scope::Corpus), ("document", Scope::Document)])?
+                self.scope = choice(
+                    name,
+                    value,
+                    &[("corpus", Scope::Corpus), ("document", Scope::Document)],
+                )?
             }
             "split" => {
                 self.split = Some(choice(
@@ -185,9 +189,15 @@ impl Settings {
                 )?)
             }
             "min_len" => self.min_len = Some(integer(name, value, 0, usize::MAX as u64)? as usize),
-            "avg_size" => self.avg_size = Some(integer(name, value, 0, usize::MAX as u64)? as usize),
-            "min_size" => self.min_size = Some(integer(name, value, 0, usize::MAX as u64)? as usize),
-            "max_size" => self.max_size = Some(integer(name, value, 0, usize::MAX as u64)? as usize),
+            "avg_size" => {
+                self.avg_size = Some(integer(name, value, 0, usize::MAX as u64)? as usize)
+            }
+            "min_size" => {
+                self.min_size = Some(integer(name, value, 0, usize::MAX as u64)? as usize)
+            }
+            "max_size" => {
+                self.max_size = Some(integer(name, value, 0, usize::MAX as u64)? as usize)
+            }
             "seed" => self.seed = Some(integer(name, value, 0, u64::MAX)?),
             "threads" => self.threads = Some(integer(name, value, 1, u16::MAX.into())? as usize),
             _ => unreachable!("option names are checked before they are set"),

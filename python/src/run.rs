@@ -64,7 +64,7 @@ pub(crate) fn dedup_docs(
             let (founds, converted, units) = py.detach(|| {
                 threads.install(|| {
                     let founds: Vec<Found> = texts.iter().map(|t| engine.one(t)).collect();
-                    let (converted, units) = convert(&texts, &chars, &founds, None);
+                    let (converted, units) = convert(&texts, &chars, &founds, None, false);
                     (founds, converted, units)
                 })
             });
@@ -72,10 +72,11 @@ pub(crate) fn dedup_docs(
         }
         Target::Corpus { state, earlier } => {
             let earlier_ref = earlier.as_deref();
+            let keep = earlier.is_some();
             let (founds, converted, units) = py.detach(|| {
                 threads.install(|| {
                     let founds = engine.batch(state, &texts);
-                    let (converted, units) = convert(&texts, &chars, &founds, earlier_ref);
+                    let (converted, units) = convert(&texts, &chars, &founds, earlier_ref, keep);
                     (founds, converted, units)
                 })
             });
@@ -118,13 +119,30 @@ fn convert(
     chars: &[bool],
     founds: &[Found],
     earlier: Option<&Earlier>,
+    keep_all: bool,
 ) -> (Vec<Converted>, Vec<Option<CharIndex>>) {
+    let base = founds.first().map_or(0, |f| f.doc);
+    // The documents whose offsets are asked for: those with removals, and
+    // those holding first copies; all of them when a corpus keeps them.
+    let mut needed = vec![keep_all; texts.len()];
+    for (i, found) in founds.iter().enumerate() {
+        if !found.removals.is_empty() {
+            needed[i] = true;
+        }
+        for r in &found.removals {
+            if let Some(first) = r.first().doc().index().checked_sub(base) {
+                if let Some(slot) = needed.get_mut(first as usize) {
+                    *slot = true;
+                }
+            }
+        }
+    }
     let units: Vec<Option<CharIndex>> = texts
         .par_iter()
         .zip(chars)
-        .map(|(text, &chars)| offsets::index_of(text, chars))
+        .zip(needed)
+        .map(|((text, &chars), needed)| offsets::index_of(text, chars && needed))
         .collect();
-    let base = founds.first().map_or(0, |f| f.doc);
     let index_of = |doc: u64| -> Option<&CharIndex> {
         if doc >= base {
             units.get((doc - base) as usize)?.as_ref()
