@@ -68,27 +68,33 @@ fn main() {
     let docs = read(path);
     let rounds: usize = rounds.parse().expect("ROUNDS is a number");
     let threads: usize = threads.parse().expect("THREADS is a number");
-    let (seconds, removed) = match mode.as_str() {
-        "paragraph" => time(
+    let (seconds, with_kept, removed) = match mode.as_str() {
+        "paragraph" => both(
             &paragraph::Config::new().threads(threads).build().unwrap(),
             &docs,
             rounds,
         ),
-        "passage" => time(
+        "passage" => both(
             &passage::Config::new().threads(threads).build().unwrap(),
             &docs,
             rounds,
         ),
-        "chunk" => time(
+        "chunk" => both(
             &chunk::Config::new().threads(threads).build().unwrap(),
             &docs,
             rounds,
         ),
         other => panic!("unknown mode {other}"),
     };
-    let list: Vec<String> = seconds.iter().map(|s| format!("{s:.6}")).collect();
+    let list = |v: &[f64]| {
+        v.iter()
+            .map(|s| format!("{s:.6}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     println!(
-        "{{\"seconds\": [{}], \"bytes_removed\": {removed}}}",
-        list.join(", ")
+        "{{\"seconds\": [{}], \"seconds_with_kept\": [{}], \"bytes_removed\": {removed}}}",
+        list(&seconds),
+        list(&with_kept)
     );
 }
