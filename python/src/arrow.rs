@@ -29,7 +29,7 @@ use rayon::prelude::*;
 use crate::engine::{DynEngine, Found, State};
 use crate::options::type_name;
 use crate::pool::Pool;
-use crate::run::kept_bytes;
+use crate::run::{kept_bytes, write_kept};
 
 /// The names of a removal's fields, in order.
 const REMOVAL_FIELDS: [&str; 5] = ["start", "end", "first_doc", "first_start", "first_end"];
@@ -220,39 +220,51 @@ fn kept_column<T: ByteArrayType>(
         .into_par_iter()
         .zip(texts)
         .zip(founds)
-        .for_each(|((out, text), found)| {
-            let mut at = 0;
-            let mut pos = 0;
-            for r in &found.removals {
-                let piece = &text[pos..r.span().start];
-                out[at..at + piece.len()].copy_from_slice(piece);
-                at += piece.len();
-                pos = r.span().end;
-            }
-            out[at..].copy_from_slice(&text[pos..]);
-        });
+        .for_each(|((out, text), found)| write_kept(text, found, out));
     let nulls = array.nulls().cloned();
-    match GenericByteArray::<T>::try_new(offsets, Buffer::from_vec(values), nulls.clone()) {
-        Ok(kept) => Ok(Arc::new(kept)),
-        // Only a string array whose removals split a character (passage
-        // mode with `snap="byte"`): such characters become U+FFFD.
-        Err(_) => {
-            let lossy: Vec<Vec<u8>> = texts
-                .iter()
-                .zip(founds)
-                .map(|(text, found)| {
-                    String::from_utf8_lossy(&kept_bytes(text, found))
-                        .into_owned()
-                        .into_bytes()
-                })
-                .collect();
-            let lengths: Vec<usize> = lossy.iter().map(Vec::len).collect();
-            let offsets = offset_buffer::<T>(&lengths)?;
-            let kept =
-                GenericByteArray::<T>::try_new(offsets, Buffer::from_vec(lossy.concat()), nulls)?;
-            Ok(Arc::new(kept))
-        }
+    let values = Buffer::from_vec(values);
+    if !matches!(T::DATA_TYPE, DataType::Utf8 | DataType::LargeUtf8) {
+        return Ok(Arc::new(GenericByteArray::<T>::try_new(
+            offsets, values, nulls,
+        )?));
     }
+    if !splits_a_character(texts, founds) {
+        // SAFETY: the input passed `ArrayData::validate_full` when it was
+        // imported, so each value is valid UTF-8; every removal starts and
+        // ends on a character boundary of its value, so each kept value
+        // is whole characters of its input value, valid UTF-8 as well. The
+        // offsets start at 0, never decrease (built from lengths) and end
+        // at the length of `values`; `nulls` is the input's, of the same
+        // length.
+        let kept = unsafe { GenericByteArray::<T>::new_unchecked(offsets, values, nulls) };
+        return Ok(Arc::new(kept));
+    }
+    // Passage mode with `snap="byte"` cut a character: such characters
+    // become U+FFFD.
+    let lossy: Vec<Vec<u8>> = texts
+        .iter()
+        .zip(founds)
+        .map(|(text, found)| {
+            String::from_utf8_lossy(&kept_bytes(text, found))
+                .into_owned()
+                .into_bytes()
+        })
+        .collect();
+    let lengths: Vec<usize> = lossy.iter().map(Vec::len).collect();
+    let offsets = offset_buffer::<T>(&lengths)?;
+    let kept = GenericByteArray::<T>::try_new(offsets, Buffer::from_vec(lossy.concat()), nulls)?;
+    Ok(Arc::new(kept))
+}
+
+/// Whether a removal starts or ends inside a UTF-8 character.
+fn splits_a_character(texts: &[&[u8]], founds: &[Found]) -> bool {
+    let boundary = |text: &[u8], at: usize| text.get(at).is_none_or(|&b| (b as i8) >= -0x40);
+    texts.iter().zip(founds).any(|(text, found)| {
+        found
+            .removals
+            .iter()
+            .any(|r| !boundary(text, r.span().start) || !boundary(text, r.span().end))
+    })
 }
 
 /// Offsets for elements of `lengths` bytes.

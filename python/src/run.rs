@@ -34,13 +34,14 @@ pub(crate) enum Target<'a> {
     },
 }
 
-/// One document's answer in its own units, with its kept text when
-/// something was removed.
+/// One document's answer in its own units, with the kept text of a `str`
+/// document that lost something (a `bytes` document's kept text is
+/// written straight into its Python object).
 struct Converted {
     /// Removals in the document's units.
     removals: Vec<Removal>,
-    /// The kept bytes; `None` when nothing was removed.
-    kept: Option<Vec<u8>>,
+    /// The kept text of a `str` document with removals.
+    kept: Option<String>,
 }
 
 /// Deduplicates `docs` into `target` with `engine` on `pool`.
@@ -93,15 +94,19 @@ pub(crate) fn dedup_docs(
     founds
         .into_iter()
         .zip(converted)
-        .zip(docs)
-        .map(|((found, converted), doc)| {
-            let kept = match (converted.kept, doc.kind) {
-                (None, _) => doc.original.clone().unbind(),
-                (Some(bytes), Kind::Bytes) => PyBytes::new(py, &bytes).into_any().unbind(),
-                (Some(bytes), Kind::Str) => {
-                    let text = String::from_utf8(bytes)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                    PyString::new(py, &text).into_any().unbind()
+        .zip(docs.iter().zip(&texts))
+        .map(|((found, converted), (doc, text))| {
+            let kept = match converted.kept {
+                _ if found.removals.is_empty() => doc.original.clone().unbind(),
+                Some(kept) => PyString::new(py, &kept).into_any().unbind(),
+                None => {
+                    let len = text.len() - found.stats.bytes_removed as usize;
+                    PyBytes::new_with(py, len, |out| {
+                        write_kept(text, &found, out);
+                        Ok(())
+                    })?
+                    .into_any()
+                    .unbind()
                 }
             };
             Py::new(
@@ -171,7 +176,10 @@ fn convert(
                     }
                 })
                 .collect();
-            let kept = (!found.removals.is_empty()).then(|| kept_bytes(text, found));
+            let kept = (chars[i] && !found.removals.is_empty()).then(|| {
+                String::from_utf8(kept_bytes(text, found))
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            });
             Converted { removals, kept }
         })
         .collect();
@@ -180,12 +188,21 @@ fn convert(
 
 /// `text` without the removed spans of `found`.
 pub(crate) fn kept_bytes(text: &[u8], found: &Found) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() - found.stats.bytes_removed as usize);
+    let mut out = vec![0; text.len() - found.stats.bytes_removed as usize];
+    write_kept(text, found, &mut out);
+    out
+}
+
+/// Writes `text` without the removed spans of `found` into `out`, which
+/// has exactly the kept length.
+pub(crate) fn write_kept(text: &[u8], found: &Found, out: &mut [u8]) {
+    let mut at = 0;
     let mut pos = 0;
     for r in &found.removals {
-        out.extend_from_slice(&text[pos..r.span().start]);
+        let piece = &text[pos..r.span().start];
+        out[at..at + piece.len()].copy_from_slice(piece);
+        at += piece.len();
         pos = r.span().end;
     }
-    out.extend_from_slice(&text[pos..]);
-    out
+    out[at..].copy_from_slice(&text[pos..]);
 }

@@ -28,3 +28,9 @@ def test_pandas_example():
 def test_datasets_example():
     pytest.importorskip("datasets")
     exec(compile(example("Hugging Face datasets"), "README datasets", "exec"), {})
+
+
+def test_root_readme_section():
+    text = (README.parent / "README_SECTION.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    exec(compile(code, "README section", "exec"), {})
