@@ -7,7 +7,8 @@
 //! null), `removals` (a list of `{start, end, first_doc, first_start,
 //! first_end}`, offsets in bytes of the UTF-8 text) and `bytes_removed`.
 //! A null element counts as an empty document, so document indices are
-//! row indices (from the corpus's first row).
+//! row indices (from the corpus's first row). The table is made of record
+//! batches of about 8 MiB of input each.
 
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ use rayon::prelude::*;
 use crate::engine::{DynEngine, Found, State};
 use crate::options::type_name;
 use crate::pool::Pool;
-use crate::run::{kept_bytes, write_kept};
+use crate::run::kept_bytes;
 
 /// The names of a removal's fields, in order.
 const REMOVAL_FIELDS: [&str; 5] = ["start", "end", "first_doc", "first_start", "first_end"];
@@ -146,14 +147,20 @@ fn run<'py, T: ByteArrayType>(
         .detach(|| {
             threads.install(|| {
                 let founds = engine.batch(state, &texts);
+                let mut pieces = Vec::new();
                 let mut start = 0;
-                typed
-                    .iter()
-                    .map(|array| {
-                        let range = start..start + array.len();
-                        start = range.end;
+                for array in &typed {
+                    for rows in row_ranges(&texts[start..start + array.len()]) {
+                        let slice = GenericByteArray::<T>::slice(array, rows.start, rows.len());
+                        pieces.push((slice, start + rows.start..start + rows.end));
+                    }
+                    start += array.len();
+                }
+                pieces
+                    .into_par_iter()
+                    .map(|(slice, range)| {
                         batch(
-                            array,
+                            &slice,
                             &texts[range.clone()],
                             &founds[range],
                             Arc::clone(&schema),
@@ -174,6 +181,29 @@ fn run<'py, T: ByteArrayType>(
         intern!(py, "from_batches"),
         (PyList::new(py, batches)?, schema.to_pyarrow(py)?),
     )
+}
+
+/// Input bytes behind one output record batch at most (a row may be
+/// larger): buffers of this size are reused by the allocator from one
+/// call to the next, where one buffer for a whole large array would be
+/// fresh memory every time.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Rows of `texts` cut into consecutive ranges of about [`BATCH_BYTES`].
+fn row_ranges(texts: &[&[u8]]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, text) in texts.iter().enumerate() {
+        if bytes > 0 && bytes + text.len() > BATCH_BYTES {
+            ranges.push(start..i);
+            (start, bytes) = (i, 0);
+        }
+        bytes += text.len();
+    }
+    if start < texts.len() {
+        ranges.push(start..texts.len());
+    }
+    ranges
 }
 
 /// The output rows of one input array.
@@ -208,19 +238,17 @@ fn kept_column<T: ByteArrayType>(
         .map(|(t, f)| t.len() - f.stats.bytes_removed as usize)
         .collect();
     let offsets = offset_buffer::<T>(&lengths)?;
-    let mut values = vec![0u8; lengths.iter().sum()];
-    let mut rest = values.as_mut_slice();
-    let mut parts = Vec::with_capacity(lengths.len());
-    for &len in &lengths {
-        let (part, tail) = std::mem::take(&mut rest).split_at_mut(len);
-        parts.push(part);
-        rest = tail;
+    // Written in order without zeroing first; record batches are built
+    // in parallel.
+    let mut values = Vec::with_capacity(lengths.iter().sum());
+    for (text, found) in texts.iter().zip(founds) {
+        let mut pos = 0;
+        for r in &found.removals {
+            values.extend_from_slice(&text[pos..r.span().start]);
+            pos = r.span().end;
+        }
+        values.extend_from_slice(&text[pos..]);
     }
-    parts
-        .into_par_iter()
-        .zip(texts)
-        .zip(founds)
-        .for_each(|((out, text), found)| write_kept(text, found, out));
     let nulls = array.nulls().cloned();
     let values = Buffer::from_vec(values);
     if !matches!(T::DATA_TYPE, DataType::Utf8 | DataType::LargeUtf8) {
