@@ -60,12 +60,12 @@ def make_corpus(docs=120, seed=7):
     return out
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def corpus():
     return make_corpus()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def article():
     return ARTICLE.read_bytes()
 
@@ -85,7 +85,7 @@ def find_cli():
     return shutil.which("textdedup")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cli():
     exe = find_cli()
     if exe is None:
