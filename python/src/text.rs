@@ -1,13 +1,12 @@
 //! Documents read from Python: `str` or `bytes`, as UTF-8 bytes the
 //! library can read without the GIL.
 //!
-//! `bytes` are read in place. A `str` is read in place where the limited
-//! API allows it (a build for Python 3.10 or later, where CPython keeps a
-//! UTF-8 copy of the string inside it, the string itself for ASCII); the
-//! default wheel, for Python 3.9 and later, encodes it once into a new
-//! `bytes` object instead (`PyUnicode_AsUTF8String`), kept alive for the
-//! call. A `str` with lone surrogates has no UTF-8 form and is refused
-//! with `UnicodeEncodeError` (a `ValueError`).
+//! `bytes` are read in place. The limited API of Python 3.9, which the
+//! abi3 wheel targets, has no call that lends a `str`'s UTF-8 bytes
+//! (`PyUnicode_AsUTF8AndSize` joined it in 3.10), so a `str` is encoded
+//! once into a new `bytes` object (`PyUnicode_AsUTF8String`, a copy),
+//! kept alive for the call. A `str` with lone surrogates has no UTF-8 form
+//! and is refused with `UnicodeEncodeError` (a `ValueError`).
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -54,13 +53,6 @@ impl<'py> Doc<'py> {
             });
         }
         if let Ok(text) = value.cast::<PyString>() {
-            #[cfg(Py_3_10)]
-            let data = {
-                // Fails here, not later, for lone surrogates.
-                text.to_str()?;
-                value.clone()
-            };
-            #[cfg(not(Py_3_10))]
             let data = text.encode_utf8()?.into_any();
             return Ok(Doc {
                 original: value.clone(),
@@ -78,11 +70,6 @@ impl<'py> Doc<'py> {
     /// The document's UTF-8 bytes (or its bytes), valid while the
     /// document is.
     pub(crate) fn bytes(&self) -> &[u8] {
-        #[cfg(Py_3_10)]
-        if let Ok(text) = self.data.cast::<PyString>() {
-            // Checked in `read`; CPython keeps the UTF-8 form it made then.
-            return text.to_str().map(str::as_bytes).unwrap_or_default();
-        }
         self.data
             .cast::<PyBytes>()
             .map(|b| b.as_bytes())
