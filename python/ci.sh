@@ -7,7 +7,9 @@
 #   bash python/ci.sh
 #
 # TEXTDEDUP_PY_VENV chooses the virtual environment (default: under
-# $TMPDIR); CARGO_TARGET_DIR is honoured.
+# $TMPDIR); CARGO_TARGET_DIR is honoured; TEXTDEDUP_CLI names a command
+# line already built (.ci/run passes the one its tests built), otherwise a
+# release build is made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,13 +27,15 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 (
     cd python
     cargo fmt --check
-    cargo clippy --release --all-targets -- -D warnings
-    cargo test --release --quiet
+    cargo clippy --all-targets -- -D warnings
+    cargo test --quiet
 )
 (cd python/bench/baseline && cargo fmt --check)
 
-cargo build --release --features cli --bin textdedup
-export TEXTDEDUP_CLI="$target/release/textdedup"
+if [ -z "${TEXTDEDUP_CLI:-}" ]; then
+    cargo build --release --features cli --bin textdedup
+    export TEXTDEDUP_CLI="$target/release/textdedup"
+fi
 
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python
 # From python/, so that `import textdedup` finds the installed package and

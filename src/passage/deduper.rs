@@ -259,7 +259,8 @@ impl Deduper {
     /// At most `batch_bytes` plus one document of the caller's text at a
     /// time and the batch's working memory ([`Deduper::dedup_batch`]).
     /// Under [`Scope::Corpus`] the corpus keeps a copy of every document and
-    /// its anchors (about 1.7 bytes per byte, [`Corpus::heap_bytes`]),
+    /// its anchors (more bytes per byte the smaller `min_len`: see the README's
+    /// table and [`Corpus::heap_bytes`]),
     /// so the stream must fit in memory once; under [`Scope::Document`]
     /// nothing is kept from one batch to the next.
     ///
