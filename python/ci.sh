@@ -38,7 +38,8 @@ if [ -z "${TEXTDEDUP_CLI:-}" ]; then
 fi
 
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python
-# From python/, so that `import textdedup` finds the installed package and
-# not the source folder beside the tests.
-cd python
-"$venv/bin/python" -m pytest tests -q -p no:cacheprovider
+# From python/tests, so that `import textdedup` finds the installed package
+# and not the source folder python/textdedup (`python -m` puts the current
+# directory first on the path).
+cd python/tests
+"$venv/bin/python" -m pytest . -q -p no:cacheprovider

@@ -31,6 +31,8 @@ def test_datasets_example():
 
 
 def test_root_readme_section():
-    text = (README.parent / "README_SECTION.md").read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    """The three-line example of the repository README's Python section."""
+    text = (README.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Use it from Python") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     exec(compile(code, "README section", "exec"), {})
