@@ -27,7 +27,7 @@ def local_ray():
     ray.shutdown()
 
 
-def write_shards(folder, compress=False, shards=4, seed=3):
+def write_shards(folder, compress=None, shards=4, seed=3):
     """JSON Lines shards of the shared corpus: records with and without ids,
     ASCII-escaped and raw non-ASCII text, blank lines, repeats across
     shards."""
@@ -46,15 +46,21 @@ def write_shards(folder, compress=False, shards=4, seed=3):
     paths = []
     for s, shard in enumerate(lines):
         data = "".join(shard).encode("utf-8")
-        name = f"part-{s:03}.jsonl" + (".gz" if compress else "")
+        name = f"part-{s:03}.jsonl" + (f".{compress}" if compress else "")
         path = folder / name
-        path.write_bytes(gzip.compress(data, mtime=0) if compress else data)
+        if compress == "gz":
+            data = gzip.compress(data, mtime=0)
+        elif compress == "zst":
+            data = pytest.importorskip("zstandard").ZstdCompressor().compress(data)
+        path.write_bytes(data)
         paths.append(str(path))
     return paths
 
 
 def read(path):
     data = open(path, "rb").read()
+    if path.endswith(".zst"):
+        return pytest.importorskip("zstandard").ZstdDecompressor().decompressobj().decompress(data)
     return gzip.decompress(data) if path.endswith(".gz") else data
 
 
@@ -89,8 +95,9 @@ def test_clean_and_find_match_the_command_line(local_ray, cli, tmp_path, blocks)
     assert (tmp_path / "ray.jsonl").read_bytes() == expected_find
 
 
-def test_gzip_shards(local_ray, cli, tmp_path):
-    write_shards(tmp_path / "in", compress=True)
+@pytest.mark.parametrize("compress", ["gz", "zst"])
+def test_compressed_shards(local_ray, cli, tmp_path, compress):
+    write_shards(tmp_path / "in", compress=compress)
     expected = cli_clean(cli, tmp_path / "in", tmp_path / "cli-out")
     tray.clean(str(tmp_path / "in"), tmp_path / "ray-out", block_bytes=4096)
     got = {name: read(str(tmp_path / "ray-out" / name)) for name in expected}

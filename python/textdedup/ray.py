@@ -36,6 +36,11 @@ from ._textdedup import ray_apply, ray_fingerprint, ray_resolve
 
 __all__ = ["clean", "find"]
 
+#: Figures of the last run in this process: ``input_bytes`` (decompressed),
+#: ``key_rows`` and ``shuffle_bytes`` (the Arrow bytes of the key rows, the
+#: data the sort moves), ``later_copies``.
+last_stats: dict[str, int] = {}
+
 #: Bytes of whole lines per block, by default.
 DEFAULT_BLOCK_BYTES = 32 << 20
 
@@ -134,7 +139,8 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
     def read(batch: dict) -> Iterator[dict]:
         for file, path in zip(batch["file"], batch["path"]):
             for first_line, data in _blocks(str(path), job.block_bytes):
-                yield {"file": [int(file)], "path": [str(path)], "first_line": [first_line], "data": [data]}
+                yield {"file": [int(file)], "path": [str(path)], "first_line": [first_line],
+                   "data": [data]}
 
     def fingerprint(table: "pa.Table") -> "pa.Table":
         deduper = job.deduper()
@@ -144,7 +150,7 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
                 ray_fingerprint(deduper, row["data"], row["file"], row["first_line"], row["path"],
                                 job.text_field, job.id_field, names)
             )
-        return pa.Table.from_batches(out) if out else pa.Table.from_batches([], schema=None)
+        return pa.Table.from_batches(out)
 
     def resolve(table: "pa.Table") -> "pa.Table":
         copies = ray_resolve(job.deduper(), table.to_batches())
@@ -156,15 +162,22 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
                 folder = os.path.join(copies_dir, str(file))
                 os.makedirs(folder, exist_ok=True)
                 pq.write_table(part, os.path.join(folder, uuid.uuid4().hex + ".parquet"))
-        return pa.table({"copies": [copies.num_rows]})
+        return pa.table({"rows": [table.num_rows], "bytes": [table.nbytes],
+                         "copies": [copies.num_rows]})
 
     files = ray.data.from_items(
         [{"file": i, "path": p} for i, p in enumerate(paths)], override_num_blocks=len(paths)
     )
     keys = files.map_batches(read, batch_size=1).map_batches(fingerprint, batch_format="pyarrow")
     resolved = keys.sort("key").map_batches(resolve, batch_size=None, batch_format="pyarrow")
-    for _ in resolved.iter_batches(batch_size=None):
-        pass
+    totals = {"key_rows": 0, "shuffle_bytes": 0, "later_copies": 0}
+    for batch in resolved.iter_batches(batch_size=None, batch_format="pyarrow"):
+        for name, column in (("key_rows", "rows"), ("shuffle_bytes", "bytes"),
+                             ("later_copies", "copies")):
+            totals[name] += sum(batch.column(column).to_pylist())
+    last_stats.clear()
+    last_stats.update(totals)
+    last_stats["input_bytes"] = 0
 
 
 def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]:
@@ -178,11 +191,13 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
 
     def apply(batch: dict) -> dict:
         deduper = job.deduper()
+        sizes = []
         for file, path in zip(batch["file"], batch["path"]):
             file, path = int(file), str(path)
             folder = os.path.join(work, "copies", str(file))
             copies = pq.read_table(folder) if os.path.isdir(folder) else None
             dest = os.path.join(out_dir, str(file))
+            size = 0
             with open(dest, "wb") as out:
                 for first_line, data in _blocks(path, job.block_bytes):
                     mine = []
@@ -192,15 +207,17 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
                         lines = copies.filter(pc.and_(pc.greater_equal(copies["doc"], lo),
                                                       pc.less(copies["doc"], hi)))
                         mine = lines.to_batches()
+                    size += len(data)
                     out.write(ray_apply(deduper, data, file, first_line, path, job.text_field,
                                         job.id_field, mine, find))
-        return {"file": batch["file"]}
+            sizes.append(size)
+        return {"file": batch["file"], "bytes": sizes}
 
     files = ray.data.from_items(
         [{"file": i, "path": p} for i, p in enumerate(paths)], override_num_blocks=len(paths)
     )
-    for _ in files.map_batches(apply, batch_size=1).iter_batches(batch_size=None):
-        pass
+    for batch in files.map_batches(apply, batch_size=1).iter_batches(batch_size=None):
+        last_stats["input_bytes"] += int(sum(batch["bytes"]))
     return [os.path.join(out_dir, str(i)) for i in range(len(paths))]
 
 
