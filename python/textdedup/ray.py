@@ -153,6 +153,7 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
         return pa.Table.from_batches(out)
 
     def resolve(table: "pa.Table") -> "pa.Table":
+        rows, size = table.num_rows, table.nbytes
         copies = ray_resolve(job.deduper(), table.to_batches())
         if copies.num_rows:
             files = pa.compute.shift_right(copies.column("doc"), 40)
@@ -162,7 +163,7 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
                 folder = os.path.join(copies_dir, str(file))
                 os.makedirs(folder, exist_ok=True)
                 pq.write_table(part, os.path.join(folder, uuid.uuid4().hex + ".parquet"))
-        return pa.table({"rows": [table.num_rows], "bytes": [table.nbytes],
+        return pa.table({"rows": [rows], "bytes": [size],
                          "copies": [copies.num_rows]})
 
     files = ray.data.from_items(
