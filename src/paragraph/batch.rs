@@ -21,7 +21,10 @@
 //!    as the sequential loop does.
 //!
 //! On a cluster the same phases are map (1), shuffle by shard and reduce
-//! (2), and map (3).
+//! (2), and map (3): [`crate::phases`] exposes them, with the same
+//! candidates (`Deduper::fingerprint` walks the paragraphs as phase 1
+//! does), the same rule for the first copy, and phase 3 itself
+//! (`apply_checked`, shared with `Deduper::apply`).
 //!
 //! What stays sequential is planning the units (a pass over document
 //! lengths, plus a `memchr` near each cut) and the groups (a pass over
