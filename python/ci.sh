@@ -22,6 +22,9 @@ python3 -m venv "$venv"
 # The Hugging Face example is skipped when datasets cannot be installed.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check datasets ||
     echo "python/ci.sh: datasets did not install; its example test will be skipped" >&2
+# textdedup.ray's tests run a local Ray (2 CPUs, no network).
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "ray[data]" zstandard ||
+    echo "python/ci.sh: ray[data] did not install; the textdedup.ray tests will be skipped" >&2
 
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 (

@@ -223,6 +223,7 @@ mod gear;
 mod par;
 pub mod paragraph;
 pub mod passage;
+pub mod phases;
 mod report;
 mod snap;
 mod span;

@@ -15,8 +15,10 @@ mod engine;
 mod offsets;
 mod options;
 mod pool;
+mod ray;
 mod report;
 mod run;
+mod shards;
 mod text;
 
 use pyo3::prelude::*;
@@ -30,6 +32,9 @@ fn _textdedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<report::Removal>()?;
     m.add_class::<report::Stats>()?;
     m.add_function(wrap_pyfunction!(deduper::dedup_str, m)?)?;
+    m.add_function(wrap_pyfunction!(ray::ray_fingerprint, m)?)?;
+    m.add_function(wrap_pyfunction!(ray::ray_resolve, m)?)?;
+    m.add_function(wrap_pyfunction!(ray::ray_apply, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

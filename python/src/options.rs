@@ -205,6 +205,26 @@ impl Settings {
         Ok(())
     }
 
+    /// The paragraph mode deduper of these settings (whatever their mode:
+    /// the options of other modes are left out).
+    ///
+    /// # Errors
+    ///
+    /// `ValueError` naming the option whose value the library rejects.
+    pub(crate) fn paragraph(&self) -> PyResult<paragraph::Deduper> {
+        let mut config = paragraph::Config::new()
+            .scope(self.scope)
+            .split(self.split.unwrap_or(Split::Lines))
+            .normalize(self.normalize.unwrap_or(Normalize::Exact));
+        if let Some(min_len) = self.min_len {
+            config = config.min_len(min_len);
+        }
+        if let Some(seed) = self.seed {
+            config = config.seed(seed);
+        }
+        config.build().map_err(rejected)
+    }
+
     /// Builds the mode's engine. Its own loops run on the current rayon
     /// pool: the caller installs the deduper's pool around every call.
     ///
@@ -213,19 +233,7 @@ impl Settings {
     /// `ValueError` naming the option whose value the library rejects.
     pub(crate) fn engine(&self) -> PyResult<Arc<dyn DynEngine>> {
         let engine: Arc<dyn DynEngine> = match self.mode {
-            Mode::Paragraph => {
-                let mut config = paragraph::Config::new()
-                    .scope(self.scope)
-                    .split(self.split.unwrap_or(Split::Lines))
-                    .normalize(self.normalize.unwrap_or(Normalize::Exact));
-                if let Some(min_len) = self.min_len {
-                    config = config.min_len(min_len);
-                }
-                if let Some(seed) = self.seed {
-                    config = config.seed(seed);
-                }
-                Arc::new(Typed::new(config.build().map_err(rejected)?))
-            }
+            Mode::Paragraph => Arc::new(Typed::new(self.paragraph()?)),
             Mode::Passage => {
                 let mut config = passage::Config::new()
                     .scope(self.scope)

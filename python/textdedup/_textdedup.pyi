@@ -117,3 +117,19 @@ class Corpus:
     @property
     def refused_anchors(self) -> Optional[int]: ...
     def __len__(self) -> int: ...
+
+# The Rust steps of `textdedup.ray` (private: use `textdedup.ray`).
+def ray_fingerprint(
+    deduper: Deduper, data: bytes, file: int, first_line: int, path: str,
+    text_field: str, id_field: str, names: bool,
+) -> Any:
+    """The key rows of a block of whole JSON Lines lines (a pyarrow record batch)."""
+
+def ray_resolve(deduper: Deduper, batches: list[Any]) -> Any:
+    """The later copies among key rows that hold every row of their keys."""
+
+def ray_apply(
+    deduper: Deduper, data: bytes, file: int, first_line: int, path: str,
+    text_field: str, id_field: str, copies: list[Any], find: bool,
+) -> bytes:
+    """A block's cleaned lines, or its report rows when ``find``."""

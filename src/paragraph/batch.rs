@@ -21,7 +21,10 @@
 //!    as the sequential loop does.
 //!
 //! On a cluster the same phases are map (1), shuffle by shard and reduce
-//! (2), and map (3).
+//! (2), and map (3): [`crate::phases`] exposes them, with the same
+//! candidates (`Deduper::fingerprint` walks the paragraphs as phase 1
+//! does), the same rule for the first copy, and phase 3 itself
+//! (`apply_checked`, shared with `Deduper::apply`).
 //!
 //! What stays sequential is planning the units (a pass over document
 //! lengths, plus a `memchr` near each cut) and the groups (a pass over
@@ -42,8 +45,10 @@
 
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::par;
-use crate::paragraph::document::{for_each_candidate, Resolver};
+use crate::paragraph::document::for_each_candidate;
+use crate::paragraph::phases::apply_checked;
 use crate::paragraph::Config;
+use crate::phases::{copies_of, LaterCopy};
 use crate::report::{DocId, DocReport};
 use crate::span::Span;
 use crate::split::{self, Split};
@@ -68,17 +73,6 @@ struct Candidate {
     doc: u32,
     /// Its full span, terminator included.
     span: Span,
-}
-
-/// A later copy found by phase 2.
-#[derive(Clone, Copy, Debug)]
-struct LaterCopy {
-    /// Its document's index within the batch.
-    doc: u32,
-    /// Its span.
-    span: Span,
-    /// Where its first copy is.
-    first: FirstSeen,
 }
 
 /// Phase 1 output for one unit.
@@ -154,21 +148,19 @@ fn apply_group<'t>(
     first_doc: u64,
 ) -> Vec<DocReport<'t>> {
     let mut mine = Vec::new();
+    let range = docs.start as u64..docs.end as u64;
     for list in lists {
-        let a = list.partition_point(|c| (c.doc as usize) < docs.start);
-        let b = a + list[a..].partition_point(|c| (c.doc as usize) < docs.end);
-        mine.extend_from_slice(&list[a..b]);
+        mine.extend_from_slice(copies_of(list, range.clone()));
     }
     par::sort_by_unique_key(&mut mine, |c| (c.doc, c.span.start));
     let mut reports = Vec::with_capacity(docs.len());
     let mut at = 0;
     for d in docs {
-        let mut resolver = Resolver::new(texts[d], DocId::new(first_doc + d as u64));
-        while let Some(c) = mine.get(at).filter(|c| c.doc as usize == d) {
-            resolver.remove(c.span, c.first.origin());
-            at += 1;
-        }
-        reports.push(resolver.finish(paragraphs[d]));
+        let n = mine[at..].partition_point(|c| c.doc == d as u64);
+        let id = DocId::new(first_doc + d as u64);
+        let copies = &mine[at..at + n];
+        reports.push(apply_checked(texts[d], id, copies, Some(paragraphs[d])));
+        at += n;
     }
     reports
 }
@@ -258,9 +250,9 @@ fn resolve_shard(
             };
             if let Some(first) = table.first_or_insert(c.fp, here) {
                 later.push(LaterCopy {
-                    doc: c.doc,
+                    doc: u64::from(c.doc),
                     span: c.span,
-                    first,
+                    first: first.origin(),
                 });
             }
         }

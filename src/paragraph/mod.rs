@@ -27,6 +27,7 @@ mod config;
 mod corpus;
 mod deduper;
 mod document;
+mod phases;
 
 pub use crate::fingerprint::Normalize;
 pub use crate::split::Split;

@@ -1,0 +1,198 @@
+//! The Rust steps of `textdedup.ray`: fingerprint a block of a JSON Lines
+//! shard into key rows, resolve a group of key rows into later copies,
+//! apply later copies to a block. Rows travel as pyarrow record batches;
+//! every step releases the GIL.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{ArrayRef, RecordBatch, StringArray};
+use arrow_pyarrow::{FromPyArrow, ToPyArrow};
+use arrow_schema::{ArrowError, Field, Schema};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use textdedup::paragraph;
+use textdedup::phases::arrow::{
+    key_rows_from_batch, key_rows_to_batch, later_copies_from_batch, later_copies_to_batch,
+};
+use textdedup::phases::{resolve, KeyRow, LaterCopy};
+
+use crate::deduper::Deduper;
+use crate::shards::Block;
+
+/// An Arrow error as a `ValueError`.
+fn arrow_error(e: ArrowError) -> PyErr {
+    PyValueError::new_err(e.to_string())
+}
+
+/// The paragraph deduper of `deduper`'s settings.
+fn paragraph_of(deduper: &Deduper) -> PyResult<paragraph::Deduper> {
+    deduper.settings().paragraph()
+}
+
+/// `batch` with the string column `name` added.
+fn with_strings(batch: RecordBatch, name: &str, values: Vec<String>) -> PyResult<RecordBatch> {
+    let mut fields: Vec<Field> = batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone())
+        .collect();
+    fields.push(Field::new(name, arrow_schema::DataType::Utf8, false));
+    let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
+    columns.push(Arc::new(StringArray::from(values)));
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(arrow_error)
+}
+
+/// The string column `name` of `batch`, if it has one.
+fn strings(batch: &RecordBatch, name: &str) -> PyResult<Option<Vec<String>>> {
+    let Some(column) = batch.column_by_name(name) else {
+        return Ok(None);
+    };
+    let column = column
+        .as_string_opt::<i32>()
+        .map(|c| c.iter().map(|s| s.unwrap_or("").to_owned()).collect())
+        .or_else(|| {
+            column
+                .as_string_opt::<i64>()
+                .map(|c| c.iter().map(|s| s.unwrap_or("").to_owned()).collect())
+        })
+        .ok_or_else(|| PyValueError::new_err(format!("column `{name}` is not a string")))?;
+    Ok(Some(column))
+}
+
+/// The fingerprint phase over one block: a pyarrow record batch of key
+/// rows (`key`, `doc`, `start`, `end`, and `name`, the document's name as
+/// JSON, when `names`).
+#[pyfunction]
+#[pyo3(signature = (deduper, data, file, first_line, path, text_field, id_field, names))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ray_fingerprint<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    data: &[u8],
+    file: u64,
+    first_line: u64,
+    path: &str,
+    text_field: &str,
+    id_field: &str,
+    names: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let paragraph = paragraph_of(deduper.get())?;
+    let block = Block {
+        data,
+        file,
+        first_line,
+        path,
+        text_field,
+        id_field,
+    };
+    let (rows, row_names) = py
+        .detach(|| block.fingerprint(&paragraph, names))
+        .map_err(PyValueError::new_err)?;
+    let batch = key_rows_to_batch(&rows);
+    let batch = if names {
+        with_strings(batch, "name", row_names)?
+    } else {
+        batch
+    };
+    batch.to_pyarrow(py)
+}
+
+/// The resolve phase over the record batches `batches`, which hold every
+/// key row of each of their keys: a pyarrow record batch of the later
+/// copies, sorted by document and start, with `first_name` when the rows
+/// have names.
+#[pyfunction]
+pub(crate) fn ray_resolve<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    batches: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let scope = paragraph_of(deduper.get())?.config().get_scope();
+    let mut rows: Vec<KeyRow> = Vec::new();
+    let mut names: Option<HashMap<u64, String>> = None;
+    for batch in &batches {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let start = rows.len();
+        rows.extend(key_rows_from_batch(&batch).map_err(arrow_error)?);
+        if let Some(column) = strings(&batch, "name")? {
+            let map = names.get_or_insert_with(HashMap::new);
+            for (row, name) in rows[start..].iter().zip(column) {
+                map.entry(row.doc).or_insert(name);
+            }
+        }
+    }
+    let copies = py.detach(|| {
+        let mut copies: Vec<LaterCopy> = Vec::new();
+        resolve(&mut rows, scope, &mut copies);
+        copies
+    });
+    let batch = later_copies_to_batch(&copies);
+    let batch = match names {
+        Some(names) => {
+            let first: Vec<String> = copies
+                .iter()
+                .map(|c| {
+                    names
+                        .get(&c.first.doc().index())
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect();
+            with_strings(batch, "first_name", first)?
+        }
+        None => batch,
+    };
+    batch.to_pyarrow(py)
+}
+
+/// The apply phase over one block: its lines cleaned, or (`find`) its
+/// report rows, given the later copies of its documents as pyarrow record
+/// batches (any order; `first_name` needed for `find`).
+#[pyfunction]
+#[pyo3(signature = (deduper, data, file, first_line, path, text_field, id_field, copies, find))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ray_apply<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    data: &[u8],
+    file: u64,
+    first_line: u64,
+    path: &str,
+    text_field: &str,
+    id_field: &str,
+    copies: Vec<Bound<'py, PyAny>>,
+    find: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let paragraph = paragraph_of(deduper.get())?;
+    let mut all: Vec<LaterCopy> = Vec::new();
+    let mut first_names = HashMap::new();
+    for batch in &copies {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let start = all.len();
+        all.extend(later_copies_from_batch(&batch).map_err(arrow_error)?);
+        if let Some(column) = strings(&batch, "first_name")? {
+            for (copy, name) in all[start..].iter().zip(column) {
+                first_names.entry(copy.first.doc().index()).or_insert(name);
+            }
+        }
+    }
+    let block = Block {
+        data,
+        file,
+        first_line,
+        path,
+        text_field,
+        id_field,
+    };
+    let out = py
+        .detach(|| {
+            all.sort_unstable_by_key(|c| (c.doc, c.span.start));
+            block.apply(&paragraph, &all, &first_names, find)
+        })
+        .map_err(PyValueError::new_err)?;
+    Ok(PyBytes::new(py, &out))
+}

@@ -1,0 +1,125 @@
+"""`textdedup.ray` against the command line on the same JSON Lines shards:
+the same cleaned shards and the same report rows, byte for byte, whatever
+the blocks and the order the shards are given in."""
+
+import gzip
+import json
+import os
+import random
+import subprocess
+
+import pytest
+
+from conftest import make_corpus
+
+ray = pytest.importorskip("ray")
+pytest.importorskip("ray.data")
+
+import textdedup.ray as tray  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             configure_logging=False)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    yield
+    ray.shutdown()
+
+
+def write_shards(folder, compress=None, shards=4, seed=3):
+    """JSON Lines shards of the shared corpus: records with and without ids,
+    ASCII-escaped and raw non-ASCII text, blank lines, repeats across
+    shards."""
+    folder.mkdir()
+    docs = make_corpus(docs=160, seed=seed)
+    rng = random.Random(seed)
+    lines = [[] for _ in range(shards)]
+    for i, text in enumerate(docs):
+        record = {"text": text, "lang": "xx"}
+        if i % 5:
+            record = {"id": f"d{i}", **record}
+        line = json.dumps(record, ensure_ascii=bool(i % 2)) + ("\r\n" if i % 7 == 0 else "\n")
+        lines[rng.randrange(shards)].append(line)
+        if i % 11 == 0:
+            lines[rng.randrange(shards)].append("  \n")
+    paths = []
+    for s, shard in enumerate(lines):
+        data = "".join(shard).encode("utf-8")
+        name = f"part-{s:03}.jsonl" + (f".{compress}" if compress else "")
+        path = folder / name
+        if compress == "gz":
+            data = gzip.compress(data, mtime=0)
+        elif compress == "zst":
+            data = pytest.importorskip("zstandard").ZstdCompressor().compress(data)
+        path.write_bytes(data)
+        paths.append(str(path))
+    return paths
+
+
+def read(path):
+    data = open(path, "rb").read()
+    if path.endswith(".zst"):
+        return pytest.importorskip("zstandard").ZstdDecompressor().decompressobj().decompress(data)
+    return gzip.decompress(data) if path.endswith(".gz") else data
+
+
+def cli_clean(cli, folder, out):
+    subprocess.run([cli, "clean", "--jsonl", "--quiet", "--out-dir", str(out), str(folder)],
+                   check=True)
+    return {name: read(str(out / name)) for name in sorted(os.listdir(out))}
+
+
+def cli_find(cli, folder, out):
+    subprocess.run([cli, "find", "--jsonl", "--quiet", "--output", str(out), str(folder)],
+                   check=True)
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("blocks", [1, 3, 16])
+def test_clean_and_find_match_the_command_line(local_ray, cli, tmp_path, blocks):
+    paths = write_shards(tmp_path / "in")
+    expected_clean = cli_clean(cli, tmp_path / "in", tmp_path / "cli-out")
+    expected_find = cli_find(cli, tmp_path / "in", tmp_path / "cli.jsonl")
+    assert expected_find.count(b"\n") > 50  # the corpus has copies to find
+    block_bytes = max(1, max(os.path.getsize(p) for p in paths) // blocks)
+    shuffled = paths[:]
+    random.Random(blocks).shuffle(shuffled)
+
+    written = tray.clean(shuffled, tmp_path / "ray-out", block_bytes=block_bytes)
+    assert sorted(os.path.basename(w) for w in written) == sorted(expected_clean)
+    got = {name: read(str(tmp_path / "ray-out" / name)) for name in expected_clean}
+    assert got == expected_clean
+
+    tray.find(shuffled, tmp_path / "ray.jsonl", block_bytes=block_bytes)
+    assert (tmp_path / "ray.jsonl").read_bytes() == expected_find
+
+
+@pytest.mark.parametrize("compress", ["gz", "zst"])
+def test_compressed_shards(local_ray, cli, tmp_path, compress):
+    write_shards(tmp_path / "in", compress=compress)
+    expected = cli_clean(cli, tmp_path / "in", tmp_path / "cli-out")
+    tray.clean(str(tmp_path / "in"), tmp_path / "ray-out", block_bytes=4096)
+    got = {name: read(str(tmp_path / "ray-out" / name)) for name in expected}
+    assert got == expected
+
+
+def test_a_bad_shard_names_its_path_and_leaves_no_output(local_ray, tmp_path):
+    paths = write_shards(tmp_path / "in")
+    with open(paths[2], "ab") as f:
+        f.write(b'{"text": "an unterminated record\n')
+    with pytest.raises(Exception) as err:
+        tray.clean(paths, tmp_path / "out")
+    assert paths[2] in str(err.value)
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(Exception) as err:
+        tray.find(paths, tmp_path / "report.jsonl")
+    assert paths[2] in str(err.value)
+    assert not (tmp_path / "report.jsonl").exists()
+
+
+def test_options_are_checked_before_any_work(tmp_path):
+    with pytest.raises(ValueError, match="normalize"):
+        tray.clean([], tmp_path / "out", normalize="nope")
+    with pytest.raises(ValueError, match="mode"):
+        tray.find([], tmp_path / "r.jsonl", mode="passage")

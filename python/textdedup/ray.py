@@ -1,0 +1,345 @@
+"""Deduplication beyond one machine: the three phases on Ray Data.
+
+``clean(inputs, out_dir, ...)`` and ``find(inputs, output, ...)`` take JSON
+Lines shards (plain, ``.gz`` or ``.zst``) and give the answer of
+``textdedup clean --jsonl`` / ``textdedup find --jsonl`` on the same shards,
+byte for byte, for any number of workers and blocks:
+
+1. **fingerprint**: each shard is read in blocks of whole lines; a Rust
+   step turns each block into key rows (fingerprint, document key, span);
+2. **resolve**: a Ray Data sort by key brings each key's rows into one
+   block, where a Rust step keeps the smallest (document key, offset) as
+   the first copy and emits every other row as a later copy; the later
+   copies are written as Parquet, one folder per shard;
+3. **apply**: each shard is read again, block by block, and a Rust step
+   writes its cleaned lines (or its report rows) from that shard's later
+   copies.
+
+A document's key is its corpus order: the shard's index in sorted path
+order, then its line number. No step holds the corpus or all the
+fingerprints in one process: a block, one sort block of key rows, and one
+shard's later copies at most.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any, Iterator, Sequence, Union
+
+from . import Deduper
+from ._textdedup import ray_apply, ray_fingerprint, ray_resolve
+
+__all__ = ["clean", "find"]
+
+#: Figures of the last run in this process: ``input_bytes`` (decompressed),
+#: ``key_rows`` and ``shuffle_bytes`` (the Arrow bytes of the key rows, the
+#: data the sort moves), ``later_copies``.
+last_stats: dict[str, int] = {}
+
+#: Bytes of whole lines per block, by default.
+DEFAULT_BLOCK_BYTES = 32 << 20
+
+Inputs = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]]
+
+
+def _shards(inputs: Inputs) -> list[str]:
+    """The shard files of ``inputs`` (files and folders, folders walked),
+    sorted by path: their corpus order."""
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    found: list[str] = []
+    for item in inputs:
+        path = os.fspath(item)
+        if os.path.isdir(path):
+            for root, _, files in os.walk(path):
+                found.extend(os.path.join(root, f) for f in files)
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    if not found:
+        raise ValueError("no input shards")
+    return sorted(found)
+
+
+def _open(path: str):
+    """The shard's bytes, decompressed by its name's suffix."""
+    if path.endswith(".gz"):
+        return gzip.open(path, "rb")
+    if path.endswith(".zst"):
+        try:
+            import zstandard
+        except ImportError as e:  # pragma: no cover - depends on the machine
+            raise ImportError(f"{path}: reading .zst shards needs `zstandard`") from e
+        return zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)
+    return open(path, "rb")
+
+
+def _blocks(path: str, block_bytes: int) -> Iterator[tuple[int, bytes]]:
+    """The shard as blocks of whole lines: (first line number, bytes)."""
+    line = 1
+    rest = b""
+    with _open(path) as f:
+        while True:
+            chunk = f.read(block_bytes)
+            if not chunk:
+                break
+            data = rest + chunk
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                rest = data
+                continue
+            block, rest = data[:cut], data[cut:]
+            yield line, block
+            line += block.count(b"\n")
+    if rest:
+        yield line, rest
+
+
+def _ray():
+    import ray  # noqa: F401  (imported here: the package works without Ray)
+    import ray.data
+
+    return ray
+
+
+class _Job:
+    """One run's settings, shipped to every task."""
+
+    def __init__(self, mode, text_field, id_field, block_bytes, options):
+        if mode != "paragraph":
+            raise ValueError(f"textdedup.ray: mode {mode!r} is not supported (only 'paragraph')")
+        self.options = dict(options)
+        self.options.pop("threads", None)
+        Deduper(mode, threads=1, **self.options)  # checks the options now
+        self.mode = mode
+        self.text_field = text_field
+        self.id_field = id_field
+        self.block_bytes = int(block_bytes)
+        if self.block_bytes < 1:
+            raise ValueError("block_bytes must be at least 1")
+
+    def deduper(self) -> Deduper:
+        return Deduper(self.mode, threads=1, **self.options)
+
+
+def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> None:
+    """Phases 1 and 2: writes each shard's later copies under
+    ``work/copies/<shard index>/``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    copies_dir = os.path.join(work, "copies")
+
+    def read(batch: dict) -> Iterator[dict]:
+        for file, path in zip(batch["file"], batch["path"]):
+            for first_line, data in _blocks(str(path), job.block_bytes):
+                yield {"file": [int(file)], "path": [str(path)], "first_line": [first_line],
+                   "data": [data]}
+
+    def fingerprint(table: "pa.Table") -> "pa.Table":
+        deduper = job.deduper()
+        out = []
+        for row in table.to_pylist():
+            out.append(
+                ray_fingerprint(deduper, row["data"], row["file"], row["first_line"], row["path"],
+                                job.text_field, job.id_field, names)
+            )
+        return pa.Table.from_batches(out)
+
+    def resolve(table: "pa.Table") -> "pa.Table":
+        rows, size = table.num_rows, table.nbytes
+        copies = ray_resolve(job.deduper(), table.to_batches())
+        if copies.num_rows:
+            files = pa.compute.shift_right(copies.column("doc"), 40)
+            table = pa.Table.from_batches([copies]).append_column("file", files)
+            for file in pa.compute.unique(files).to_pylist():
+                part = table.filter(pa.compute.equal(table.column("file"), file)).drop_columns(["file"])
+                folder = os.path.join(copies_dir, str(file))
+                os.makedirs(folder, exist_ok=True)
+                pq.write_table(part, os.path.join(folder, uuid.uuid4().hex + ".parquet"))
+        return pa.table({"rows": [rows], "bytes": [size],
+                         "copies": [copies.num_rows]})
+
+    files = ray.data.from_items(
+        [{"file": i, "path": p} for i, p in enumerate(paths)], override_num_blocks=len(paths)
+    )
+    keys = files.map_batches(read, batch_size=1).map_batches(fingerprint, batch_format="pyarrow")
+    resolved = keys.sort("key").map_batches(resolve, batch_size=None, batch_format="pyarrow")
+    totals = {"key_rows": 0, "shuffle_bytes": 0, "later_copies": 0}
+    for batch in resolved.iter_batches(batch_size=None, batch_format="pyarrow"):
+        for name, column in (("key_rows", "rows"), ("shuffle_bytes", "bytes"),
+                             ("later_copies", "copies")):
+            totals[name] += sum(batch.column(column).to_pylist())
+    last_stats.clear()
+    last_stats.update(totals)
+    last_stats["input_bytes"] = 0
+
+
+def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]:
+    """Phase 3: each shard's cleaned lines (or report rows), written under
+    ``work/out/<shard index>``; returns those files, in shard order."""
+    import pyarrow.parquet as pq
+    import pyarrow.compute as pc
+
+    out_dir = os.path.join(work, "out")
+    os.makedirs(out_dir, exist_ok=True)
+
+    def apply(batch: dict) -> dict:
+        deduper = job.deduper()
+        sizes = []
+        for file, path in zip(batch["file"], batch["path"]):
+            file, path = int(file), str(path)
+            folder = os.path.join(work, "copies", str(file))
+            copies = pq.read_table(folder) if os.path.isdir(folder) else None
+            dest = os.path.join(out_dir, str(file))
+            size = 0
+            with open(dest, "wb") as out:
+                for first_line, data in _blocks(path, job.block_bytes):
+                    mine = []
+                    if copies is not None:
+                        lo = (file << 40) | first_line
+                        hi = lo + data.count(b"\n") + 1
+                        lines = copies.filter(pc.and_(pc.greater_equal(copies["doc"], lo),
+                                                      pc.less(copies["doc"], hi)))
+                        mine = lines.to_batches()
+                    size += len(data)
+                    out.write(ray_apply(deduper, data, file, first_line, path, job.text_field,
+                                        job.id_field, mine, find))
+            sizes.append(size)
+        return {"file": batch["file"], "bytes": sizes}
+
+    files = ray.data.from_items(
+        [{"file": i, "path": p} for i, p in enumerate(paths)], override_num_blocks=len(paths)
+    )
+    for batch in files.map_batches(apply, batch_size=1).iter_batches(batch_size=None):
+        last_stats["input_bytes"] += int(sum(batch["bytes"]))
+    return [os.path.join(out_dir, str(i)) for i in range(len(paths))]
+
+
+def _run(inputs: Inputs, find: bool, mode, text_field, id_field, block_bytes, work_dir, options):
+    ray = _ray()
+    job = _Job(mode, text_field, id_field, block_bytes, options)
+    paths = _shards(inputs)
+    work = tempfile.mkdtemp(prefix="textdedup-ray-", dir=work_dir)
+    try:
+        _later_copies(job, paths, work, find, ray)
+        return paths, work, _apply(job, paths, work, find, ray)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _compress_like(src: str, dest: str, like: str) -> None:
+    """Copies ``src`` to ``dest``, compressed as the shard ``like`` is."""
+    if like.endswith(".gz"):
+        with open(src, "rb") as i, gzip.open(dest, "wb") as o:
+            shutil.copyfileobj(i, o, 1 << 20)
+    elif like.endswith(".zst"):
+        import zstandard
+
+        with open(src, "rb") as i, open(dest, "wb") as raw:
+            with zstandard.ZstdCompressor().stream_writer(raw) as o:
+                shutil.copyfileobj(i, o, 1 << 20)
+    else:
+        shutil.move(src, dest)
+
+
+def clean(
+    inputs: Inputs,
+    out_dir: Union[str, os.PathLike],
+    mode: str = "paragraph",
+    text_field: str = "text",
+    id_field: str = "id",
+    *,
+    block_bytes: int = DEFAULT_BLOCK_BYTES,
+    work_dir: Union[str, os.PathLike, None] = None,
+    **options: Any,
+) -> list[str]:
+    """Writes the JSON Lines shards of ``inputs`` under ``out_dir``, each
+    under its own name (its path relative to the folder given, or its file
+    name), without their later copies: what ``textdedup clean --jsonl
+    --out-dir`` writes, byte for byte. Returns the files written.
+
+    ``options`` are those of :class:`textdedup.Deduper`. ``block_bytes``
+    sizes the blocks a shard is read in; ``work_dir`` holds the
+    intermediate rows (default: the system's temporary folder; on a
+    cluster, a folder every node shares). Nothing appears under ``out_dir``
+    unless the whole run succeeds.
+    """
+    names = _output_names(inputs)
+    paths, work, results = _run(inputs, False, mode, text_field, id_field, block_bytes,
+                                work_dir, options)
+    staged = os.path.join(work, "staged")
+    try:
+        written = []
+        for path, result in zip(paths, results):
+            dest = os.path.join(staged, names[path])
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            _compress_like(result, dest, path)
+            written.append(names[path])
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in written:
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(os.path.join(staged, name), target)
+        return [str(out / name) for name in written]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _output_names(inputs: Inputs) -> dict[str, str]:
+    """Each shard's name under the output folder."""
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    names: dict[str, str] = {}
+    for item in inputs:
+        path = os.fspath(item)
+        if os.path.isdir(path):
+            for root, _, files in os.walk(path):
+                for f in files:
+                    full = os.path.join(root, f)
+                    names[full] = os.path.relpath(full, path)
+        else:
+            names[path] = os.path.basename(path)
+    return names
+
+
+def find(
+    inputs: Inputs,
+    output: Union[str, os.PathLike],
+    mode: str = "paragraph",
+    text_field: str = "text",
+    id_field: str = "id",
+    *,
+    block_bytes: int = DEFAULT_BLOCK_BYTES,
+    work_dir: Union[str, os.PathLike, None] = None,
+    **options: Any,
+) -> str:
+    """Writes to ``output`` the report rows of ``textdedup find --jsonl`` on
+    the shards of ``inputs``, byte for byte: one JSON object per removed
+    span, in corpus order. The options are those of :func:`clean`. The
+    file appears only when the whole run succeeds."""
+    paths, work, results = _run(inputs, True, mode, text_field, id_field, block_bytes,
+                                work_dir, options)
+    try:
+        staged = os.path.join(work, "report.jsonl")
+        with open(staged, "wb") as out:
+            for result in results:
+                with open(result, "rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 20)
+        os.replace(staged, output) if _same_device(staged, output) else shutil.move(staged, output)
+        return os.fspath(output)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _same_device(a: str, b: Union[str, os.PathLike]) -> bool:
+    parent = os.path.dirname(os.path.abspath(os.fspath(b))) or "."
+    return os.stat(a).st_dev == os.stat(parent).st_dev
