@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use textdedup::phases::{copies_of, KeyRow, LaterCopy};
-use textdedup::{paragraph, DocReport};
+use textdedup::DocReport;
+
+use crate::ray::Phases;
 
 #[path = "../../src/bin/textdedup/jsonl.rs"]
 #[allow(dead_code, unreachable_pub)]
@@ -139,7 +141,7 @@ impl<'a> Block<'a> {
     /// document name when `names` (for `find`).
     pub(crate) fn fingerprint(
         &self,
-        deduper: &paragraph::Deduper,
+        deduper: &Phases,
         names: bool,
     ) -> Result<(Vec<KeyRow>, Vec<String>), String> {
         let mut rows = Vec::new();
@@ -165,7 +167,7 @@ impl<'a> Block<'a> {
     /// copies' documents (for `find`).
     pub(crate) fn apply(
         &self,
-        deduper: &paragraph::Deduper,
+        deduper: &Phases,
         copies: &[LaterCopy],
         first_names: &HashMap<u64, String>,
         find: bool,

@@ -95,6 +95,37 @@ def test_clean_and_find_match_the_command_line(local_ray, cli, tmp_path, blocks)
     assert (tmp_path / "ray.jsonl").read_bytes() == expected_find
 
 
+@pytest.mark.parametrize("blocks, extra", [
+    (1, {}),
+    (3, {"scope": "document", "seed": 5}),
+])
+def test_chunk_mode_matches_the_command_line(local_ray, cli, tmp_path, blocks, extra):
+    paths = write_shards(tmp_path / "in")
+    flags = ["--mode", "chunk", "--avg-size", "64"]
+    for name, value in extra.items():
+        flags += [f"--{name}", str(value)]
+    out = tmp_path / "cli-out"
+    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
+                    str(tmp_path / "in")], check=True)
+    expected_clean = {name: read(str(out / name)) for name in sorted(os.listdir(out))}
+    report = tmp_path / "cli.jsonl"
+    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
+                    str(tmp_path / "in")], check=True)
+    expected_find = report.read_bytes()
+    # The corpus has repeated chunks (few within one document).
+    assert expected_find.count(b"\n") > (0 if extra else 50)
+    block_bytes = max(1, max(os.path.getsize(p) for p in paths) // blocks)
+    shuffled = paths[::-1]
+
+    tray.clean(shuffled, tmp_path / "ray-out", mode="chunk", avg_size=64,
+               block_bytes=block_bytes, **extra)
+    got = {name: read(str(tmp_path / "ray-out" / name)) for name in expected_clean}
+    assert got == expected_clean
+    tray.find(shuffled, tmp_path / "ray.jsonl", mode="chunk", avg_size=64,
+              block_bytes=block_bytes, **extra)
+    assert (tmp_path / "ray.jsonl").read_bytes() == expected_find
+
+
 @pytest.mark.parametrize("compress", ["gz", "zst"])
 def test_compressed_shards(local_ray, cli, tmp_path, compress):
     write_shards(tmp_path / "in", compress=compress)

@@ -6,7 +6,9 @@ Lines shards (plain, ``.gz`` or ``.zst``) and give the answer of
 byte for byte, for any number of workers and blocks:
 
 1. **fingerprint**: each shard is read in blocks of whole lines; a Rust
-   step turns each block into key rows (fingerprint, document key, span);
+   step turns each block into key rows (fingerprint, document key, span),
+   one per paragraph (``mode="paragraph"``) or chunk (``mode="chunk"``)
+   that can be a copy;
 2. **resolve**: a Ray Data sort by key brings each key's rows into one
    block, where a Rust step keeps the smallest (document key, offset) as
    the first copy and emits every other row as a later copy; the later
@@ -40,6 +42,9 @@ __all__ = ["clean", "find"]
 #: ``key_rows`` and ``shuffle_bytes`` (the Arrow bytes of the key rows, the
 #: data the sort moves), ``later_copies``.
 last_stats: dict[str, int] = {}
+
+#: The modes the phases run in.
+MODES = ("paragraph", "chunk")
 
 #: Bytes of whole lines per block, by default.
 DEFAULT_BLOCK_BYTES = 32 << 20
@@ -112,8 +117,9 @@ class _Job:
     """One run's settings, shipped to every task."""
 
     def __init__(self, mode, text_field, id_field, block_bytes, options):
-        if mode != "paragraph":
-            raise ValueError(f"textdedup.ray: mode {mode!r} is not supported (only 'paragraph')")
+        if mode not in MODES:
+            raise ValueError(
+                f"textdedup.ray: mode {mode!r} is not supported ('paragraph' or 'chunk')")
         self.options = dict(options)
         self.options.pop("threads", None)
         Deduper(mode, threads=1, **self.options)  # checks the options now
@@ -266,7 +272,11 @@ def clean(
     name), without their later copies: what ``textdedup clean --jsonl
     --out-dir`` writes, byte for byte. Returns the files written.
 
-    ``options`` are those of :class:`textdedup.Deduper`. ``block_bytes``
+    ``mode`` is ``"paragraph"`` or ``"chunk"`` (``ValueError`` for
+    ``"passage"``); ``options`` are those of :class:`textdedup.Deduper` in
+    that mode (chunk: ``avg_size``, ``min_size``, ``max_size``, ``seed``,
+    ``scope``), and the answer is that of ``textdedup clean --mode MODE``
+    with the same options. ``block_bytes``
     sizes the blocks a shard is read in; ``work_dir`` holds the
     intermediate rows (default: the system's temporary folder; on a
     cluster, a folder every node shares). Nothing appears under ``out_dir``

@@ -5,6 +5,7 @@ PathLike = Union[str, os.PathLike[str]]
 Inputs = Union[PathLike, Sequence[PathLike]]
 
 DEFAULT_BLOCK_BYTES: int
+MODES: tuple[str, ...]
 last_stats: dict[str, int]
 
 def clean(
@@ -19,7 +20,8 @@ def clean(
     **options: Any,
 ) -> list[str]:
     """Writes the shards of ``inputs`` under ``out_dir`` without their later
-    copies, as ``textdedup clean --jsonl --out-dir`` does; returns the files."""
+    copies, as ``textdedup clean --jsonl --out-dir`` does; returns the files.
+    ``mode`` is ``"paragraph"`` or ``"chunk"``."""
 
 def find(
     inputs: Inputs,
