@@ -21,6 +21,7 @@ use textdedup::{chunk, paragraph, DocReport, RemovalsError, Scope};
 
 use crate::deduper::Deduper;
 use crate::options::Mode;
+use crate::rows::Rows;
 use crate::shards::Block;
 
 /// An Arrow error as a `ValueError`.
@@ -216,18 +217,7 @@ pub(crate) fn ray_apply<'py>(
     find: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let phases = Phases::of(deduper.get())?;
-    let mut all: Vec<LaterCopy> = Vec::new();
-    let mut first_names = HashMap::new();
-    for batch in &copies {
-        let batch = RecordBatch::from_pyarrow_bound(batch)?;
-        let start = all.len();
-        all.extend(later_copies_from_batch(&batch).map_err(arrow_error)?);
-        if let Some(column) = strings(&batch, "first_name")? {
-            for (copy, name) in all[start..].iter().zip(column) {
-                first_names.entry(copy.first.doc().index()).or_insert(name);
-            }
-        }
-    }
+    let (mut all, first_names) = read_copies(&copies)?;
     let block = Block {
         data,
         file,
@@ -243,4 +233,93 @@ pub(crate) fn ray_apply<'py>(
         })
         .map_err(PyValueError::new_err)?;
     Ok(PyBytes::new(py, &out))
+}
+
+/// The later copies in the record batches `copies` (in their order), and
+/// the names of their first copies' documents when the batches have them.
+fn read_copies(copies: &[Bound<'_, PyAny>]) -> PyResult<(Vec<LaterCopy>, HashMap<u64, String>)> {
+    let mut all: Vec<LaterCopy> = Vec::new();
+    let mut first_names = HashMap::new();
+    for batch in copies {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let start = all.len();
+        all.extend(later_copies_from_batch(&batch).map_err(arrow_error)?);
+        if let Some(column) = strings(&batch, "first_name")? {
+            for (copy, name) in all[start..].iter().zip(column) {
+                first_names.entry(copy.first.doc().index()).or_insert(name);
+            }
+        }
+    }
+    Ok((all, first_names))
+}
+
+/// The fingerprint phase over a block of Parquet rows: a record batch
+/// `rows` whose `text_field` column is `large_binary`, the first of them
+/// row `first_row` (from 0) of shard `file`. Key rows as
+/// [`ray_fingerprint`] gives them.
+#[pyfunction]
+#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, names))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ray_fingerprint_rows<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    rows: &Bound<'py, PyAny>,
+    file: u64,
+    first_row: u64,
+    path: &str,
+    text_field: &str,
+    id_field: &str,
+    names: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let phases = Phases::of(deduper.get())?;
+    let batch = RecordBatch::from_pyarrow_bound(rows)?;
+    let block = Rows::new(&batch, file, first_row, path, text_field, id_field)
+        .map_err(PyValueError::new_err)?;
+    let (rows, row_names) = py
+        .detach(|| block.fingerprint(&phases, names))
+        .map_err(PyValueError::new_err)?;
+    let batch = key_rows_to_batch(&rows);
+    let batch = if names {
+        with_strings(batch, "name", row_names)?
+    } else {
+        batch
+    };
+    batch.to_pyarrow(py)
+}
+
+/// The apply phase over a block of Parquet rows (as for
+/// [`ray_fingerprint_rows`]): the new text column (`large_binary`) for
+/// `clean`, or the report rows (bytes) for `find`.
+#[pyfunction]
+#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, copies, find))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ray_apply_rows<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    rows: &Bound<'py, PyAny>,
+    file: u64,
+    first_row: u64,
+    path: &str,
+    text_field: &str,
+    id_field: &str,
+    copies: Vec<Bound<'py, PyAny>>,
+    find: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let phases = Phases::of(deduper.get())?;
+    let (mut all, first_names) = read_copies(&copies)?;
+    let batch = RecordBatch::from_pyarrow_bound(rows)?;
+    let block = Rows::new(&batch, file, first_row, path, text_field, id_field)
+        .map_err(PyValueError::new_err)?;
+    all.sort_unstable_by_key(|c| (c.doc, c.span.start));
+    if find {
+        let out = py
+            .detach(|| block.find(&phases, &all, &first_names))
+            .map_err(PyValueError::new_err)?;
+        Ok(PyBytes::new(py, &out).into_any())
+    } else {
+        let column = py
+            .detach(|| block.clean(&phases, &all))
+            .map_err(PyValueError::new_err)?;
+        column.to_data().to_pyarrow(py)
+    }
 }

@@ -1,11 +1,14 @@
 """Deduplication beyond one machine: the three phases on Ray Data.
 
 ``clean(inputs, out_dir, ...)`` and ``find(inputs, output, ...)`` take JSON
-Lines shards (plain, ``.gz`` or ``.zst``) and give the answer of
-``textdedup clean --jsonl`` / ``textdedup find --jsonl`` on the same shards,
-byte for byte, for any number of workers and blocks:
+Lines shards (plain, ``.gz`` or ``.zst``) and Parquet shards (recognised by
+their first bytes, ``PAR1``) and give the answer of ``textdedup clean
+--jsonl`` / ``textdedup find --jsonl`` on the same shards, for any number of
+workers and blocks: JSON Lines output and report rows byte for byte,
+Parquet output with the same schema, column values and row groups.
 
-1. **fingerprint**: each shard is read in blocks of whole lines; a Rust
+1. **fingerprint**: each shard is read in blocks of whole lines (Parquet:
+   of whole row groups, with pyarrow); a Rust
    step turns each block into key rows (fingerprint, document key, span),
    one per paragraph (``mode="paragraph"``) or chunk (``mode="chunk"``)
    that can be a copy;
@@ -18,7 +21,7 @@ byte for byte, for any number of workers and blocks:
    copies.
 
 A document's key is its corpus order: the shard's index in sorted path
-order, then its line number. No step holds the corpus or all the
+order, then its line number (Parquet: its row number, from 0). No step holds the corpus or all the
 fingerprints in one process: a block, one sort block of key rows, and one
 shard's later copies at most.
 """
@@ -34,7 +37,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence, Union
 
 from . import Deduper
-from ._textdedup import ray_apply, ray_fingerprint, ray_resolve
+from ._textdedup import (ray_apply, ray_apply_rows, ray_fingerprint, ray_fingerprint_rows,
+                          ray_resolve)
 
 __all__ = ["clean", "find"]
 
@@ -106,6 +110,73 @@ def _blocks(path: str, block_bytes: int) -> Iterator[tuple[int, bytes]]:
         yield line, rest
 
 
+def _is_parquet(path: str) -> bool:
+    """Whether the shard is a Parquet file: its first bytes are ``PAR1``,
+    as the command line recognises one."""
+    with open(path, "rb") as f:
+        return f.read(4) == b"PAR1"
+
+
+def _text_type_ok(t) -> bool:
+    """Whether a Parquet column of type ``t`` can hold the text (it is cast
+    to ``large_binary`` for the Rust steps)."""
+    import pyarrow as pa
+
+    return (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t)
+            or pa.types.is_large_binary(t) or str(t) in ("string_view", "binary_view"))
+
+
+def _row_groups(path: str, text_field: str, block_bytes: int) -> Iterator[tuple[int, int, int]]:
+    """The Parquet shard as blocks of whole row groups of about
+    ``block_bytes`` (uncompressed): (first row, first group, end group)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    schema = pq.read_schema(path)
+    if text_field not in schema.names:
+        raise ValueError(f"{path}: no column '{text_field}' (columns: {', '.join(schema.names)})")
+    if not _text_type_ok(schema.field(text_field).type):
+        raise ValueError(f"{path}: column '{text_field}' is {schema.field(text_field).type}, "
+                         "not string or binary")
+    row, lo, size = 0, 0, 0
+    first = 0
+    for g in range(meta.num_row_groups):
+        size += meta.row_group(g).total_byte_size
+        row += meta.row_group(g).num_rows
+        if size >= block_bytes:
+            yield first, lo, g + 1
+            first, lo, size = row, g + 1, 0
+    if lo < meta.num_row_groups:
+        yield first, lo, meta.num_row_groups
+
+
+def _read_rows(path: str, lo: int, hi: int, columns):
+    """Row groups ``lo..hi`` of a Parquet shard (only ``columns`` that it
+    has; every column when ``None``), and the file."""
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    if columns is not None:
+        columns = [c for c in dict.fromkeys(columns) if c in pf.schema_arrow.names]
+    return pf.read_row_groups(list(range(lo, hi)), columns=columns), pf
+
+
+def _binary_batches(table, text_field: str) -> Iterator[tuple[int, Any]]:
+    """The table's record batches with ``text_field`` cast to
+    ``large_binary``, each with its first row's offset in the table."""
+    import pyarrow as pa
+
+    at = 0
+    index = table.schema.get_field_index(text_field)
+    for batch in table.to_batches():
+        if batch.num_rows == 0:
+            continue
+        arrays = list(batch.columns)
+        arrays[index] = arrays[index].cast(pa.large_binary())
+        yield at, pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+        at += batch.num_rows
+
+
 def _ray():
     import ray  # noqa: F401  (imported here: the package works without Ray)
     import ray.data
@@ -144,18 +215,34 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
 
     def read(batch: dict) -> Iterator[dict]:
         for file, path in zip(batch["file"], batch["path"]):
-            for first_line, data in _blocks(str(path), job.block_bytes):
-                yield {"file": [int(file)], "path": [str(path)], "first_line": [first_line],
-                   "data": [data]}
+            path = str(path)
+            if _is_parquet(path):
+                for first_row, lo, hi in _row_groups(path, job.text_field, job.block_bytes):
+                    yield {"file": [int(file)], "path": [path], "first_line": [first_row],
+                           "data": [b""], "lo": [lo], "hi": [hi]}
+                continue
+            for first_line, data in _blocks(path, job.block_bytes):
+                yield {"file": [int(file)], "path": [path], "first_line": [first_line],
+                       "data": [data], "lo": [-1], "hi": [-1]}
 
     def fingerprint(table: "pa.Table") -> "pa.Table":
         deduper = job.deduper()
         out = []
         for row in table.to_pylist():
+            if row["lo"] >= 0:  # Parquet row groups lo..hi
+                rows, _ = _read_rows(row["path"], row["lo"], row["hi"],
+                                     [job.text_field, job.id_field])
+                for at, batch in _binary_batches(rows, job.text_field):
+                    out.append(ray_fingerprint_rows(
+                        deduper, batch, row["file"], row["first_line"] + at, row["path"],
+                        job.text_field, job.id_field, names))
+                continue
             out.append(
                 ray_fingerprint(deduper, row["data"], row["file"], row["first_line"], row["path"],
                                 job.text_field, job.id_field, names)
             )
+        if not out:
+            return pa.Table.from_batches([], schema=_key_schema(names))
         return pa.Table.from_batches(out)
 
     def resolve(table: "pa.Table") -> "pa.Table":
@@ -204,6 +291,9 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
             folder = os.path.join(work, "copies", str(file))
             copies = pq.read_table(folder) if os.path.isdir(folder) else None
             dest = os.path.join(out_dir, str(file))
+            if _is_parquet(path):
+                sizes.append(_apply_parquet(job, deduper, file, path, copies, dest, find))
+                continue
             size = 0
             with open(dest, "wb") as out:
                 for first_line, data in _blocks(path, job.block_bytes):
@@ -226,6 +316,85 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
     for batch in files.map_batches(apply, batch_size=1).iter_batches(batch_size=None):
         last_stats["input_bytes"] += int(sum(batch["bytes"]))
     return [os.path.join(out_dir, str(i)) for i in range(len(paths))]
+
+
+def _copies_of(copies, lo: int, hi: int) -> list:
+    """The record batches of the later copies of documents ``lo..hi``."""
+    import pyarrow.compute as pc
+
+    if copies is None:
+        return []
+    mine = copies.filter(pc.and_(pc.greater_equal(copies["doc"], lo), pc.less(copies["doc"], hi)))
+    return mine.to_batches()
+
+
+def _compression(pf, column: int) -> str:
+    """The Parquet compression of a shard's column, as pyarrow names it."""
+    if pf.metadata.num_row_groups == 0:
+        return "snappy"
+    name = pf.metadata.row_group(0).column(column).compression.lower()
+    return {"uncompressed": "none"}.get(name, name)
+
+
+def _apply_parquet(job: _Job, deduper, file: int, path: str, copies, dest: str,
+                   find: bool) -> int:
+    """Phase 3 for a Parquet shard: its report rows, or the shard with its
+    text column cleaned (same schema and columns, a row group per input row
+    group, the text column's compression), written to ``dest``; returns the
+    bytes of text read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    size = 0
+    schema = pq.read_schema(path)
+    index = schema.get_field_index(job.text_field)
+    with open(dest, "wb") as out:
+        writer = None
+        if not find:
+            pf = pq.ParquetFile(path)
+            writer = pq.ParquetWriter(out, pf.schema_arrow, compression=_compression(pf, index))
+        try:
+            for first_row, lo, hi in _row_groups(path, job.text_field, job.block_bytes):
+                columns = [job.text_field, job.id_field] if find else None
+                table, pf = _read_rows(path, lo, hi, columns)
+                key = (file << 40) | first_row
+                mine = _copies_of(copies, key, key + table.num_rows)
+                parts = []
+                for at, batch in _binary_batches(table, job.text_field):
+                    size += batch.column(job.text_field).nbytes
+                    result = ray_apply_rows(deduper, batch, file, first_row + at, path,
+                                            job.text_field, job.id_field, mine, find)
+                    if find:
+                        out.write(result)
+                    else:
+                        parts.append(result)
+                if find:
+                    continue
+                text = table.column(index)
+                if parts:
+                    text = pa.chunked_array(parts, type=pa.large_binary()).cast(text.type)
+                cleaned = table.set_column(index, schema.field(index), text)
+                at = 0
+                for g in range(lo, hi):
+                    n = pf.metadata.row_group(g).num_rows
+                    if n:
+                        writer.write_table(cleaned.slice(at, n), row_group_size=n)
+                    at += n
+        finally:
+            if writer is not None:
+                writer.close()
+    return size
+
+
+def _key_schema(names: bool):
+    """The columns of the key rows, for a block with none."""
+    import pyarrow as pa
+
+    fields = [pa.field("key", pa.binary(16), False)] + [
+        pa.field(n, pa.uint64(), False) for n in ("doc", "start", "end")]
+    if names:
+        fields.append(pa.field("name", pa.string(), False))
+    return pa.schema(fields)
 
 
 def _run(inputs: Inputs, find: bool, mode, text_field, id_field, block_bytes, work_dir, options):
@@ -267,10 +436,14 @@ def clean(
     work_dir: Union[str, os.PathLike, None] = None,
     **options: Any,
 ) -> list[str]:
-    """Writes the JSON Lines shards of ``inputs`` under ``out_dir``, each
-    under its own name (its path relative to the folder given, or its file
-    name), without their later copies: what ``textdedup clean --jsonl
-    --out-dir`` writes, byte for byte. Returns the files written.
+    """Writes the JSON Lines and Parquet shards of ``inputs`` under
+    ``out_dir``, each under its own name (its path relative to the folder
+    given, or its file name), without their later copies: what ``textdedup
+    clean --jsonl --out-dir`` writes, byte for byte for JSON Lines; a
+    Parquet shard gets the same schema, the same values in every column but
+    ``text_field`` (string or binary; a null text fails the run, naming the
+    row), the same row groups and the text column's compression. Returns
+    the files written.
 
     ``mode`` is ``"paragraph"`` or ``"chunk"`` (``ValueError`` for
     ``"passage"``); ``options`` are those of :class:`textdedup.Deduper` in
@@ -334,8 +507,9 @@ def find(
 ) -> str:
     """Writes to ``output`` the report rows of ``textdedup find --jsonl`` on
     the shards of ``inputs``, byte for byte: one JSON object per removed
-    span, in corpus order. The options are those of :func:`clean`. The
-    file appears only when the whole run succeeds."""
+    span, in corpus order (a Parquet row is named by its ``id_field``
+    value, or ``FILE:ROW`` with rows from 0). The options are those of
+    :func:`clean`. The file appears only when the whole run succeeds."""
     paths, work, results = _run(inputs, True, mode, text_field, id_field, block_bytes,
                                 work_dir, options)
     try:
