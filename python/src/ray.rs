@@ -255,10 +255,11 @@ fn read_copies(copies: &[Bound<'_, PyAny>]) -> PyResult<(Vec<LaterCopy>, HashMap
 
 /// The fingerprint phase over a block of Parquet rows: a record batch
 /// `rows` whose `text_field` column is `large_binary`, the first of them
-/// row `first_row` (from 0) of shard `file`. Key rows as
-/// [`ray_fingerprint`] gives them.
+/// row `first_row` (from 0) of shard `file`, or (`key_field`) rows whose
+/// document keys are that `uint64` column. Key rows as [`ray_fingerprint`]
+/// gives them.
 #[pyfunction]
-#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, names))]
+#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, names, key_field=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn ray_fingerprint_rows<'py>(
     py: Python<'py>,
@@ -270,11 +271,14 @@ pub(crate) fn ray_fingerprint_rows<'py>(
     text_field: &str,
     id_field: &str,
     names: bool,
+    key_field: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let phases = Phases::of(deduper.get())?;
     let batch = RecordBatch::from_pyarrow_bound(rows)?;
-    let block = Rows::new(&batch, file, first_row, path, text_field, id_field)
-        .map_err(PyValueError::new_err)?;
+    let block = Rows::new(
+        &batch, file, first_row, path, text_field, id_field, key_field,
+    )
+    .map_err(PyValueError::new_err)?;
     let (rows, row_names) = py
         .detach(|| block.fingerprint(&phases, names))
         .map_err(PyValueError::new_err)?;
@@ -291,7 +295,7 @@ pub(crate) fn ray_fingerprint_rows<'py>(
 /// [`ray_fingerprint_rows`]): the new text column (`large_binary`) for
 /// `clean`, or the report rows (bytes) for `find`.
 #[pyfunction]
-#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, copies, find))]
+#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, copies, find, key_field=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn ray_apply_rows<'py>(
     py: Python<'py>,
@@ -304,12 +308,15 @@ pub(crate) fn ray_apply_rows<'py>(
     id_field: &str,
     copies: Vec<Bound<'py, PyAny>>,
     find: bool,
+    key_field: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let phases = Phases::of(deduper.get())?;
     let (mut all, first_names) = read_copies(&copies)?;
     let batch = RecordBatch::from_pyarrow_bound(rows)?;
-    let block = Rows::new(&batch, file, first_row, path, text_field, id_field)
-        .map_err(PyValueError::new_err)?;
+    let block = Rows::new(
+        &batch, file, first_row, path, text_field, id_field, key_field,
+    )
+    .map_err(PyValueError::new_err)?;
     all.sort_unstable_by_key(|c| (c.doc, c.span.start));
     if find {
         let out = py

@@ -1,8 +1,9 @@
-//! `textdedup.ray`'s work on a block of a Parquet shard: some of its rows,
-//! the first of them at a known row number (from 0), as a record batch
-//! whose text column is `large_binary` (the Python side casts it) and whose
-//! id column, if any, is as stored. Rows are named in report rows as the
-//! command line names them: the id, or `FILE:ROW`.
+//! `textdedup.ray`'s work on a block of rows: rows of a Parquet shard, the
+//! first of them at a known row number (from 0), or rows of a
+//! `ray.data.Dataset` whose document keys are a `uint64` column. The text
+//! column is `large_binary` (the Python side casts it) and the id column,
+//! if any, is as stored. Rows are named in report rows as the command line
+//! names them: the id, or `FILE:ROW` (a Dataset's row: its key).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, ArrayRef, LargeBinaryArray, RecordBatch};
+use arrow_array::{Array, ArrayRef, LargeBinaryArray, RecordBatch, UInt64Array};
 use arrow_schema::DataType;
 use textdedup::phases::{copies_of, KeyRow, LaterCopy};
 
@@ -31,6 +32,9 @@ pub(crate) struct Rows<'a> {
     first_row: u64,
     /// The shard's name as given.
     path: &'a str,
+    /// The document keys, for a Dataset's rows (else from `file` and
+    /// `first_row`).
+    keys: Option<UInt64Array>,
 }
 
 impl<'a> Rows<'a> {
@@ -42,7 +46,18 @@ impl<'a> Rows<'a> {
         path: &'a str,
         text_field: &str,
         id_field: &str,
+        key_field: Option<&str>,
     ) -> Result<Rows<'a>, String> {
+        let keys = match key_field {
+            Some(k) => Some(
+                batch
+                    .column_by_name(k)
+                    .and_then(|c| c.as_primitive_opt::<UInt64Type>())
+                    .ok_or_else(|| format!("{path}: no uint64 column `{k}` in the block"))?
+                    .clone(),
+            ),
+            None => None,
+        };
         let texts = batch
             .column_by_name(text_field)
             .and_then(|c| c.as_binary_opt::<i64>())
@@ -55,25 +70,35 @@ impl<'a> Rows<'a> {
             file,
             first_row,
             path,
+            keys,
         })
+    }
+
+    /// Where row `i` is, for messages: `PATH, row N` or `document key K`.
+    fn at(&self, i: usize) -> String {
+        match &self.keys {
+            Some(keys) if keys.is_valid(i) => format!("document key {}", keys.value(i)),
+            Some(_) => format!("{}, row {i} of a block", self.path),
+            None => format!("{}, row {}", self.path, self.first_row + i as u64),
+        }
     }
 
     /// The text of row `i`; an error naming the row when it is null, as
     /// the command line's.
     fn text(&self, i: usize) -> Result<&[u8], String> {
         if self.texts.is_null(i) {
-            return Err(format!(
-                "{}, row {}: the text is null",
-                self.path,
-                self.first_row + i as u64
-            ));
+            return Err(format!("{}: the text is null", self.at(i)));
         }
         Ok(self.texts.value(i))
     }
 
     /// The document key of row `i`.
     fn key(&self, i: usize) -> Result<u64, String> {
-        doc_key(self.file, self.first_row + i as u64)
+        match &self.keys {
+            Some(keys) if keys.is_valid(i) => Ok(keys.value(i)),
+            Some(_) => Err(format!("{}: the document key is null", self.at(i))),
+            None => doc_key(self.file, self.first_row + i as u64),
+        }
     }
 
     /// Row `i`'s name in report rows, as JSON: its id (a string column as a
@@ -81,6 +106,9 @@ impl<'a> Rows<'a> {
     /// or, with no id, `FILE:ROW`.
     fn name(&self, i: usize) -> Result<String, String> {
         let Some(a) = self.ids.as_ref().filter(|a| !a.is_null(i)) else {
+            if self.keys.is_some() {
+                return Ok(self.key(i)?.to_string());
+            }
             return Ok(json_string(&format!(
                 "{}:{}",
                 self.path,
@@ -154,7 +182,7 @@ impl<'a> Rows<'a> {
             }
             let report = phases
                 .apply(doc, text, mine)
-                .map_err(|e| format!("{}, row {}: {e}", self.path, self.first_row + i as u64))?;
+                .map_err(|e| format!("{}: {e}", self.at(i)))?;
             out.append_value(report.kept_bytes());
         }
         Ok(Arc::new(out.finish()))
@@ -177,7 +205,7 @@ impl<'a> Rows<'a> {
             }
             let report = phases
                 .apply(doc, text, mine)
-                .map_err(|e| format!("{}, row {}: {e}", self.path, self.first_row + i as u64))?;
+                .map_err(|e| format!("{}: {e}", self.at(i)))?;
             report_rows(&self.name(i)?, &report, first_names, &mut out)?;
         }
         Ok(out)

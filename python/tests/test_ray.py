@@ -229,3 +229,56 @@ def test_a_null_parquet_text_names_the_row(local_ray, tmp_path):
     with pytest.raises(Exception, match=r"a\.parquet, row 1: the text is null"):
         tray.find(str(tmp_path / "in"), tmp_path / "r.jsonl")
     assert not (tmp_path / "r.jsonl").exists()
+
+
+@pytest.mark.parametrize("mode", ["paragraph", "chunk"])
+@pytest.mark.parametrize("op", ["find", "clean"])
+def test_a_dataset_matches_the_command_line_in_key_order(local_ray, cli, tmp_path, mode, op):
+    pa = pytest.importorskip("pyarrow")
+    docs = make_corpus(docs=120, seed=11)
+    keys = [10 * i + 3 for i in range(len(docs))]  # corpus order, not consecutive
+    # The command line reads the documents in key order.
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "docs.jsonl", "w") as f:
+        for i, text in enumerate(docs):
+            f.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
+    flags = ["--mode", mode] + (["--avg-size", "64"] if mode == "chunk" else [])
+    options = {"avg_size": 64} if mode == "chunk" else {}
+    out = tmp_path / "cli-out"
+    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
+                    str(tmp_path / "in")], check=True)
+    expected_texts = [json.loads(line)["text"]
+                      for line in (out / "docs.jsonl").read_text().splitlines()]
+    report = tmp_path / "cli.jsonl"
+    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
+                    str(tmp_path / "in")], check=True)
+    assert report.read_bytes().count(b"\n") > 20
+
+    # The Dataset holds them in another order, in several blocks.
+    order = list(range(len(docs)))
+    random.Random(1).shuffle(order)
+    table = pa.table({"k": pa.array([keys[i] for i in order], pa.int64()),
+                      "id": [f"d{i}" for i in order],
+                      "text": [docs[i] for i in order],
+                      "lang": ["xx"] * len(docs)})
+    ds = ray.data.from_arrow(table).repartition(4)
+
+    if op == "find":
+        tray.find(ds, tmp_path / "ray.jsonl", mode=mode, key_field="k", **options)
+        assert (tmp_path / "ray.jsonl").read_bytes() == report.read_bytes()
+        return
+    cleaned = tray.clean(ds, mode=mode, key_field="k", **options)
+    got = pa.Table.from_pylist(cleaned.take_all()).sort_by("k")
+    assert got.column_names == ["k", "id", "text", "lang"]
+    assert got.column("k").to_pylist() == keys
+    assert got.column("text").to_pylist() == expected_texts
+    assert got.column("lang").to_pylist() == ["xx"] * len(docs)
+
+
+def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
+    ds = ray.data.from_items([{"text": "a line long enough to repeat\n"}])
+    with pytest.raises(ValueError, match="key_field"):
+        tray.find(ds, tmp_path / "r.jsonl")
+    with pytest.raises(Exception, match="no column 'k'"):
+        tray.find(ds, tmp_path / "r.jsonl", key_field="k")
+    assert not (tmp_path / "r.jsonl").exists()

@@ -21,7 +21,11 @@ Parquet output with the same schema, column values and row groups.
    copies.
 
 A document's key is its corpus order: the shard's index in sorted path
-order, then its line number (Parquet: its row number, from 0). No step holds the corpus or all the
+order, then its line number (Parquet: its row number, from 0). Both also
+take a ``ray.data.Dataset`` with ``key_field``, an integer column of
+document keys in corpus order: the later copies are written as Parquet
+sorted by document, the Dataset is sorted by key, and each of its blocks
+reads the copies of its key range. No step holds the corpus or all the
 fingerprints in one process: a block, one sort block of key rows, and one
 shard's later copies at most.
 """
@@ -34,7 +38,7 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, Iterator, Sequence, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 from . import Deduper
 from ._textdedup import (ray_apply, ray_apply_rows, ray_fingerprint, ray_fingerprint_rows,
@@ -427,15 +431,16 @@ def _compress_like(src: str, dest: str, like: str) -> None:
 
 def clean(
     inputs: Inputs,
-    out_dir: Union[str, os.PathLike],
+    out_dir: Union[str, os.PathLike, None] = None,
     mode: str = "paragraph",
     text_field: str = "text",
     id_field: str = "id",
     *,
     block_bytes: int = DEFAULT_BLOCK_BYTES,
     work_dir: Union[str, os.PathLike, None] = None,
+    key_field: Optional[str] = None,
     **options: Any,
-) -> list[str]:
+) -> Any:
     """Writes the JSON Lines and Parquet shards of ``inputs`` under
     ``out_dir``, each under its own name (its path relative to the folder
     given, or its file name), without their later copies: what ``textdedup
@@ -444,6 +449,12 @@ def clean(
     ``text_field`` (string or binary; a null text fails the run, naming the
     row), the same row groups and the text column's compression. Returns
     the files written.
+
+    ``inputs`` may instead be a ``ray.data.Dataset`` with ``key_field``, an
+    integer column of distinct non-negative document keys in corpus order
+    (distinctness is not checked): then ``out_dir`` is ``None`` and the
+    result is a Dataset of the same rows and columns, ``text_field``
+    cleaned, in no particular order (sort it by ``key_field``).
 
     ``mode`` is ``"paragraph"`` or ``"chunk"`` (``ValueError`` for
     ``"passage"``); ``options`` are those of :class:`textdedup.Deduper` in
@@ -455,6 +466,12 @@ def clean(
     cluster, a folder every node shares). Nothing appears under ``out_dir``
     unless the whole run succeeds.
     """
+    if _is_dataset(inputs):
+        if out_dir is not None:
+            raise ValueError("clean: a Dataset is cleaned into a Dataset (out_dir must be None)")
+        return _clean_dataset(inputs, mode, text_field, id_field, key_field, work_dir, options)
+    if out_dir is None:
+        raise ValueError("clean: out_dir is needed for shards")
     names = _output_names(inputs)
     paths, work, results = _run(inputs, False, mode, text_field, id_field, block_bytes,
                                 work_dir, options)
@@ -503,13 +520,21 @@ def find(
     *,
     block_bytes: int = DEFAULT_BLOCK_BYTES,
     work_dir: Union[str, os.PathLike, None] = None,
+    key_field: Optional[str] = None,
     **options: Any,
 ) -> str:
     """Writes to ``output`` the report rows of ``textdedup find --jsonl`` on
     the shards of ``inputs``, byte for byte: one JSON object per removed
     span, in corpus order (a Parquet row is named by its ``id_field``
     value, or ``FILE:ROW`` with rows from 0). The options are those of
-    :func:`clean`. The file appears only when the whole run succeeds."""
+    :func:`clean`. The file appears only when the whole run succeeds.
+
+    ``inputs`` may instead be a ``ray.data.Dataset`` with ``key_field`` (as
+    for :func:`clean`); a row is then named by its ``id_field`` value, or
+    by its key (a JSON number) when it has none."""
+    if _is_dataset(inputs):
+        return _find_dataset(inputs, output, mode, text_field, id_field, key_field, work_dir,
+                             options)
     paths, work, results = _run(inputs, True, mode, text_field, id_field, block_bytes,
                                 work_dir, options)
     try:
@@ -527,3 +552,171 @@ def find(
 def _same_device(a: str, b: Union[str, os.PathLike]) -> bool:
     parent = os.path.dirname(os.path.abspath(os.fspath(b))) or "."
     return os.stat(a).st_dev == os.stat(parent).st_dev
+
+
+# A ray.data.Dataset as input: the document key is a column the user names.
+
+#: The document key column the steps add (``uint64``).
+_DOC = "__textdedup_doc"
+
+
+def _is_dataset(inputs: Any) -> bool:
+    """Whether ``inputs`` is a ``ray.data.Dataset``."""
+    try:
+        import ray.data
+    except ImportError:  # pragma: no cover - depends on the machine
+        return False
+    return isinstance(inputs, ray.data.Dataset)
+
+
+def _keyed(table, job: _Job, key_field: str):
+    """``table`` with the document keys as a ``uint64`` column ``_DOC``."""
+    import pyarrow as pa
+
+    for name in (job.text_field, key_field):
+        if name not in table.column_names:
+            raise ValueError(f"the Dataset has no column '{name}' "
+                             f"(columns: {', '.join(table.column_names)})")
+    if not _text_type_ok(table.schema.field(job.text_field).type):
+        raise ValueError(f"column '{job.text_field}' is "
+                         f"{table.schema.field(job.text_field).type}, not string or binary")
+    keys = table.column(key_field)
+    if not pa.types.is_integer(keys.type):
+        raise ValueError(f"the key column '{key_field}' is {keys.type}, not an integer")
+    try:
+        keys = keys.cast(pa.uint64())
+    except pa.ArrowInvalid as e:
+        raise ValueError(f"the key column '{key_field}' has a negative value") from e
+    return table.append_column(_DOC, keys)
+
+
+def _dataset_copies(job: _Job, ds, key_field: str, names: bool, work: str, ray) -> list:
+    """Phases 1 and 2 over a Dataset: writes the later copies, sorted by
+    document, as Parquet files under ``work``; returns (first document,
+    last document, file) for each."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not key_field:
+        raise ValueError("a Dataset needs key_field: the integer column of document keys")
+
+    def fingerprint(table: "pa.Table") -> "pa.Table":
+        deduper = job.deduper()
+        columns = [c for c in (job.text_field, job.id_field, key_field) if c in table.column_names]
+        table = _keyed(table.select(list(dict.fromkeys(columns))), job, key_field)
+        out = [ray_fingerprint_rows(deduper, batch, 0, 0, "", job.text_field, job.id_field,
+                                    names, _DOC)
+               for _, batch in _binary_batches(table, job.text_field)]
+        if not out:
+            return pa.Table.from_batches([], schema=_key_schema(names))
+        return pa.Table.from_batches(out)
+
+    def resolve(table: "pa.Table") -> "pa.Table":
+        return pa.Table.from_batches([ray_resolve(job.deduper(), table.to_batches())])
+
+    def write(table: "pa.Table") -> "pa.Table":
+        if table.num_rows == 0:
+            return pa.table({"lo": pa.array([], pa.uint64()), "hi": pa.array([], pa.uint64()),
+                             "path": pa.array([], pa.string())})
+        path = os.path.join(work, uuid.uuid4().hex + ".parquet")
+        pq.write_table(table, path)
+        docs = table.column("doc")
+        return pa.table({"lo": [pa.compute.min(docs).as_py()], "hi": [pa.compute.max(docs).as_py()],
+                         "path": [path]})
+
+    keys = ds.map_batches(fingerprint, batch_format="pyarrow")
+    copies = keys.sort("key").map_batches(resolve, batch_size=None, batch_format="pyarrow")
+    files = copies.sort("doc").map_batches(write, batch_size=None, batch_format="pyarrow")
+    index = sorted((r["lo"], r["hi"], r["path"]) for r in files.take_all())
+    last_stats.clear()
+    last_stats["later_copies"] = sum(pq.ParquetFile(p).metadata.num_rows for _, _, p in index)
+    return index
+
+
+def _apply_dataset(ds, job: _Job, key_field: str, index: list, apply):
+    """The Dataset sorted by document key, each block with its later
+    copies (record batches) handed to ``apply(table, copies)``, whose
+    ``text_field`` is ``large_binary`` and with the keys as ``_DOC``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    def block(table: "pa.Table") -> "pa.Table":
+        table = _keyed(table, job, key_field).sort_by(_DOC)
+        copies = []
+        if table.num_rows:
+            lo = pc.min(table.column(_DOC)).as_py()
+            hi = pc.max(table.column(_DOC)).as_py()
+            for first, last, path in index:
+                if first <= hi and last >= lo:
+                    part = pq.read_table(path, filters=[("doc", ">=", lo), ("doc", "<=", hi)])
+                    copies.extend(part.to_batches())
+        return apply(table, copies)
+
+    keyed = ds.map_batches(lambda t: _keyed(t, job, key_field), batch_format="pyarrow")
+    return keyed.sort(_DOC).drop_columns([_DOC]).map_batches(
+        block, batch_size=None, batch_format="pyarrow")
+
+
+def _clean_dataset(ds, mode, text_field, id_field, key_field, work_dir, options):
+    """:func:`clean` over a Dataset: the cleaned Dataset, materialized."""
+    import pyarrow as pa
+
+    ray = _ray()
+    job = _Job(mode, text_field, id_field, DEFAULT_BLOCK_BYTES, options)
+    work = tempfile.mkdtemp(prefix="textdedup-ray-", dir=work_dir)
+    try:
+        index = _dataset_copies(job, ds, key_field, False, work, ray)
+
+        def apply(table: "pa.Table", copies: list) -> "pa.Table":
+            deduper = job.deduper()
+            position = table.schema.get_field_index(text_field)
+            texts = [ray_apply_rows(deduper, batch, 0, 0, "", text_field, id_field, copies,
+                                    False, _DOC)
+                     for _, batch in _binary_batches(table, text_field)]
+            if texts:
+                field = table.schema.field(position)
+                column = pa.chunked_array(texts, type=pa.large_binary()).cast(field.type)
+                table = table.set_column(position, field, column)
+            return table.drop_columns([_DOC])
+
+        return _apply_dataset(ds, job, key_field, index, apply).materialize()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _find_dataset(ds, output, mode, text_field, id_field, key_field, work_dir, options) -> str:
+    """:func:`find` over a Dataset."""
+    import pyarrow as pa
+
+    ray = _ray()
+    job = _Job(mode, text_field, id_field, DEFAULT_BLOCK_BYTES, options)
+    work = tempfile.mkdtemp(prefix="textdedup-ray-", dir=work_dir)
+    try:
+        index = _dataset_copies(job, ds, key_field, True, work, ray)
+
+        def apply(table: "pa.Table", copies: list) -> "pa.Table":
+            deduper = job.deduper()
+            found = b"".join(ray_apply_rows(deduper, batch, 0, 0, "", text_field, id_field,
+                                            copies, True, _DOC)
+                             for _, batch in _binary_batches(table, text_field))
+            if not found:
+                return pa.table({"lo": pa.array([], pa.uint64()),
+                                 "path": pa.array([], pa.string())})
+            path = os.path.join(work, uuid.uuid4().hex + ".jsonl")
+            with open(path, "wb") as f:
+                f.write(found)
+            return pa.table({"lo": pa.array([table.column(_DOC)[0].as_py()], pa.uint64()),
+                             "path": [path]})
+
+        parts = sorted((r["lo"], r["path"]) for r in
+                       _apply_dataset(ds, job, key_field, index, apply).take_all())
+        staged = os.path.join(work, "report.jsonl")
+        with open(staged, "wb") as out:
+            for _, path in parts:
+                with open(path, "rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 20)
+        os.replace(staged, output) if _same_device(staged, output) else shutil.move(staged, output)
+        return os.fspath(output)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
