@@ -281,4 +281,11 @@ def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
         tray.find(ds, tmp_path / "r.jsonl")
     with pytest.raises(Exception, match="no column 'k'"):
         tray.find(ds, tmp_path / "r.jsonl", key_field="k")
+    twice = ray.data.from_items([{"k": k, "text": "a line long enough to repeat\n"}
+                                 for k in (4, 9, 4)])
+    with pytest.raises(Exception, match="holds 4 twice"):
+        tray.find(twice, tmp_path / "r.jsonl", key_field="k")
+    negative = ray.data.from_items([{"k": -1, "text": "text\n"}])
+    with pytest.raises(Exception, match="negative"):
+        tray.clean(negative, key_field="k")
     assert not (tmp_path / "r.jsonl").exists()

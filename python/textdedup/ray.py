@@ -452,7 +452,7 @@ def clean(
 
     ``inputs`` may instead be a ``ray.data.Dataset`` with ``key_field``, an
     integer column of distinct non-negative document keys in corpus order
-    (distinctness is not checked): then ``out_dir`` is ``None`` and the
+    (a key seen twice fails the run): then ``out_dir`` is ``None`` and the
     result is a Dataset of the same rows and columns, ``text_field``
     cleaned, in no particular order (sort it by ``key_field``).
 
@@ -643,6 +643,13 @@ def _apply_dataset(ds, job: _Job, key_field: str, index: list, apply):
 
     def block(table: "pa.Table") -> "pa.Table":
         table = _keyed(table, job, key_field).sort_by(_DOC)
+        docs = table.column(_DOC)
+        if table.num_rows > 1:
+            same = pc.equal(docs.slice(1), docs.slice(0, table.num_rows - 1))
+            if pc.any(same).as_py():
+                twice = docs[pc.index(same, True).as_py()].as_py()
+                raise ValueError(f"the key column '{key_field}' holds {twice} twice: "
+                                 "document keys must be distinct")
         copies = []
         if table.num_rows:
             lo = pc.min(table.column(_DOC)).as_py()
