@@ -17,6 +17,7 @@ mod options;
 mod pool;
 mod ray;
 mod report;
+mod rows;
 mod run;
 mod shards;
 mod text;
@@ -35,6 +36,8 @@ fn _textdedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ray::ray_fingerprint, m)?)?;
     m.add_function(wrap_pyfunction!(ray::ray_resolve, m)?)?;
     m.add_function(wrap_pyfunction!(ray::ray_apply, m)?)?;
+    m.add_function(wrap_pyfunction!(ray::ray_fingerprint_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(ray::ray_apply_rows, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -225,6 +225,29 @@ impl Settings {
         config.build().map_err(rejected)
     }
 
+    /// The chunk mode deduper of these settings (whatever their mode: the
+    /// options of other modes are left out).
+    ///
+    /// # Errors
+    ///
+    /// `ValueError` naming the option whose value the library rejects.
+    pub(crate) fn chunk(&self) -> PyResult<chunk::Deduper> {
+        let mut config = chunk::Config::new().scope(self.scope);
+        if let Some(avg) = self.avg_size {
+            config = config.avg(avg);
+        }
+        if let Some(min) = self.min_size {
+            config = config.min(min);
+        }
+        if let Some(max) = self.max_size {
+            config = config.max(max);
+        }
+        if let Some(seed) = self.seed {
+            config = config.seed(seed);
+        }
+        config.build().map_err(rejected)
+    }
+
     /// Builds the mode's engine. Its own loops run on the current rayon
     /// pool: the caller installs the deduper's pool around every call.
     ///
@@ -246,22 +269,7 @@ impl Settings {
                 }
                 Arc::new(Typed::new(config.build().map_err(rejected)?))
             }
-            Mode::Chunk => {
-                let mut config = chunk::Config::new().scope(self.scope);
-                if let Some(avg) = self.avg_size {
-                    config = config.avg(avg);
-                }
-                if let Some(min) = self.min_size {
-                    config = config.min(min);
-                }
-                if let Some(max) = self.max_size {
-                    config = config.max(max);
-                }
-                if let Some(seed) = self.seed {
-                    config = config.seed(seed);
-                }
-                Arc::new(Typed::new(config.build().map_err(rejected)?))
-            }
+            Mode::Chunk => Arc::new(Typed::new(self.chunk()?)),
         };
         Ok(engine)
     }

@@ -13,13 +13,15 @@ use arrow_schema::{ArrowError, Field, Schema};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use textdedup::paragraph;
 use textdedup::phases::arrow::{
     key_rows_from_batch, key_rows_to_batch, later_copies_from_batch, later_copies_to_batch,
 };
 use textdedup::phases::{resolve, KeyRow, LaterCopy};
+use textdedup::{chunk, paragraph, DocReport, RemovalsError, Scope};
 
 use crate::deduper::Deduper;
+use crate::options::Mode;
+use crate::rows::Rows;
 use crate::shards::Block;
 
 /// An Arrow error as a `ValueError`.
@@ -27,9 +29,56 @@ fn arrow_error(e: ArrowError) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
 
-/// The paragraph deduper of `deduper`'s settings.
-fn paragraph_of(deduper: &Deduper) -> PyResult<paragraph::Deduper> {
-    deduper.settings().paragraph()
+/// The fingerprint and apply phases of one mode.
+pub(crate) enum Phases {
+    /// Paragraph mode.
+    Paragraph(paragraph::Deduper),
+    /// Chunk mode.
+    Chunk(Box<chunk::Deduper>),
+}
+
+impl Phases {
+    /// The phases of `deduper`'s mode and settings; `ValueError` for a mode
+    /// without them.
+    fn of(deduper: &Deduper) -> PyResult<Phases> {
+        let settings = deduper.settings();
+        match settings.mode {
+            Mode::Paragraph => Ok(Phases::Paragraph(settings.paragraph()?)),
+            Mode::Chunk => Ok(Phases::Chunk(Box::new(settings.chunk()?))),
+            Mode::Passage => Err(PyValueError::new_err(
+                "textdedup.ray: mode 'passage' is not supported ('paragraph' or 'chunk')",
+            )),
+        }
+    }
+
+    /// The configured scope.
+    fn scope(&self) -> Scope {
+        match self {
+            Phases::Paragraph(d) => d.config().get_scope(),
+            Phases::Chunk(d) => d.config().get_scope(),
+        }
+    }
+
+    /// The fingerprint phase for one document.
+    pub(crate) fn fingerprint(&self, doc: u64, text: &[u8], out: &mut Vec<KeyRow>) {
+        match self {
+            Phases::Paragraph(d) => d.fingerprint(doc, text, out),
+            Phases::Chunk(d) => d.fingerprint(doc, text, out),
+        };
+    }
+
+    /// The apply phase for one document.
+    pub(crate) fn apply<'t>(
+        &self,
+        doc: u64,
+        text: &'t [u8],
+        copies: &[LaterCopy],
+    ) -> Result<DocReport<'t>, RemovalsError> {
+        match self {
+            Phases::Paragraph(d) => d.apply(doc, text, copies),
+            Phases::Chunk(d) => d.apply(doc, text, copies),
+        }
+    }
 }
 
 /// `batch` with the string column `name` added.
@@ -80,7 +129,7 @@ pub(crate) fn ray_fingerprint<'py>(
     id_field: &str,
     names: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let paragraph = paragraph_of(deduper.get())?;
+    let phases = Phases::of(deduper.get())?;
     let block = Block {
         data,
         file,
@@ -90,7 +139,7 @@ pub(crate) fn ray_fingerprint<'py>(
         id_field,
     };
     let (rows, row_names) = py
-        .detach(|| block.fingerprint(&paragraph, names))
+        .detach(|| block.fingerprint(&phases, names))
         .map_err(PyValueError::new_err)?;
     let batch = key_rows_to_batch(&rows);
     let batch = if names {
@@ -111,7 +160,7 @@ pub(crate) fn ray_resolve<'py>(
     deduper: &Bound<'py, Deduper>,
     batches: Vec<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let scope = paragraph_of(deduper.get())?.config().get_scope();
+    let scope = Phases::of(deduper.get())?.scope();
     let mut rows: Vec<KeyRow> = Vec::new();
     let mut names: Option<HashMap<u64, String>> = None;
     for batch in &batches {
@@ -167,19 +216,8 @@ pub(crate) fn ray_apply<'py>(
     copies: Vec<Bound<'py, PyAny>>,
     find: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let paragraph = paragraph_of(deduper.get())?;
-    let mut all: Vec<LaterCopy> = Vec::new();
-    let mut first_names = HashMap::new();
-    for batch in &copies {
-        let batch = RecordBatch::from_pyarrow_bound(batch)?;
-        let start = all.len();
-        all.extend(later_copies_from_batch(&batch).map_err(arrow_error)?);
-        if let Some(column) = strings(&batch, "first_name")? {
-            for (copy, name) in all[start..].iter().zip(column) {
-                first_names.entry(copy.first.doc().index()).or_insert(name);
-            }
-        }
-    }
+    let phases = Phases::of(deduper.get())?;
+    let (mut all, first_names) = read_copies(&copies)?;
     let block = Block {
         data,
         file,
@@ -191,8 +229,104 @@ pub(crate) fn ray_apply<'py>(
     let out = py
         .detach(|| {
             all.sort_unstable_by_key(|c| (c.doc, c.span.start));
-            block.apply(&paragraph, &all, &first_names, find)
+            block.apply(&phases, &all, &first_names, find)
         })
         .map_err(PyValueError::new_err)?;
     Ok(PyBytes::new(py, &out))
+}
+
+/// The later copies in the record batches `copies` (in their order), and
+/// the names of their first copies' documents when the batches have them.
+fn read_copies(copies: &[Bound<'_, PyAny>]) -> PyResult<(Vec<LaterCopy>, HashMap<u64, String>)> {
+    let mut all: Vec<LaterCopy> = Vec::new();
+    let mut first_names = HashMap::new();
+    for batch in copies {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let start = all.len();
+        all.extend(later_copies_from_batch(&batch).map_err(arrow_error)?);
+        if let Some(column) = strings(&batch, "first_name")? {
+            for (copy, name) in all[start..].iter().zip(column) {
+                first_names.entry(copy.first.doc().index()).or_insert(name);
+            }
+        }
+    }
+    Ok((all, first_names))
+}
+
+/// The fingerprint phase over a block of Parquet rows: a record batch
+/// `rows` whose `text_field` column is `large_binary`, the first of them
+/// row `first_row` (from 0) of shard `file`, or (`key_field`) rows whose
+/// document keys are that `uint64` column. Key rows as [`ray_fingerprint`]
+/// gives them.
+#[pyfunction]
+#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, names, key_field=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ray_fingerprint_rows<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    rows: &Bound<'py, PyAny>,
+    file: u64,
+    first_row: u64,
+    path: &str,
+    text_field: &str,
+    id_field: &str,
+    names: bool,
+    key_field: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let phases = Phases::of(deduper.get())?;
+    let batch = RecordBatch::from_pyarrow_bound(rows)?;
+    let block = Rows::new(
+        &batch, file, first_row, path, text_field, id_field, key_field,
+    )
+    .map_err(PyValueError::new_err)?;
+    let (rows, row_names) = py
+        .detach(|| block.fingerprint(&phases, names))
+        .map_err(PyValueError::new_err)?;
+    let batch = key_rows_to_batch(&rows);
+    let batch = if names {
+        with_strings(batch, "name", row_names)?
+    } else {
+        batch
+    };
+    batch.to_pyarrow(py)
+}
+
+/// The apply phase over a block of Parquet rows (as for
+/// [`ray_fingerprint_rows`]): the new text column (`large_binary`) for
+/// `clean`, or the report rows (bytes) for `find`.
+#[pyfunction]
+#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, copies, find, key_field=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ray_apply_rows<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    rows: &Bound<'py, PyAny>,
+    file: u64,
+    first_row: u64,
+    path: &str,
+    text_field: &str,
+    id_field: &str,
+    copies: Vec<Bound<'py, PyAny>>,
+    find: bool,
+    key_field: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let phases = Phases::of(deduper.get())?;
+    let (mut all, first_names) = read_copies(&copies)?;
+    let batch = RecordBatch::from_pyarrow_bound(rows)?;
+    let block = Rows::new(
+        &batch, file, first_row, path, text_field, id_field, key_field,
+    )
+    .map_err(PyValueError::new_err)?;
+    all.sort_unstable_by_key(|c| (c.doc, c.span.start));
+    if find {
+        let out = py
+            .detach(|| block.find(&phases, &all, &first_names))
+            .map_err(PyValueError::new_err)?;
+        Ok(PyBytes::new(py, &out).into_any())
+    } else {
+        let column = py
+            .detach(|| block.clean(&phases, &all))
+            .map_err(PyValueError::new_err)?;
+        column.to_data().to_pyarrow(py)
+    }
 }

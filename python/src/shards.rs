@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use textdedup::phases::{copies_of, KeyRow, LaterCopy};
-use textdedup::{paragraph, DocReport};
+use textdedup::DocReport;
+
+use crate::ray::Phases;
 
 #[path = "../../src/bin/textdedup/jsonl.rs"]
 #[allow(dead_code, unreachable_pub)]
@@ -139,7 +141,7 @@ impl<'a> Block<'a> {
     /// document name when `names` (for `find`).
     pub(crate) fn fingerprint(
         &self,
-        deduper: &paragraph::Deduper,
+        deduper: &Phases,
         names: bool,
     ) -> Result<(Vec<KeyRow>, Vec<String>), String> {
         let mut rows = Vec::new();
@@ -165,7 +167,7 @@ impl<'a> Block<'a> {
     /// copies' documents (for `find`).
     pub(crate) fn apply(
         &self,
-        deduper: &paragraph::Deduper,
+        deduper: &Phases,
         copies: &[LaterCopy],
         first_names: &HashMap<u64, String>,
         find: bool,
@@ -211,24 +213,34 @@ impl<'a> Block<'a> {
         first_names: &HashMap<u64, String>,
         out: &mut Vec<u8>,
     ) -> Result<(), String> {
-        let name = self.name(record);
-        for r in report.removals() {
-            let first = r.first();
-            let first_name = first_names.get(&first.doc().index()).ok_or_else(|| {
-                format!("no name for the document of key {}", first.doc().index())
-            })?;
-            let row = format!(
-                r#"{{"doc":{name},"start":{},"end":{},"first_doc":{first_name},"first_start":{},"first_end":{}}}"#,
-                r.span().start,
-                r.span().end,
-                first.start(),
-                first.end()
-            );
-            out.extend_from_slice(row.as_bytes());
-            out.push(b'\n');
-        }
-        Ok(())
+        report_rows(&self.name(record), report, first_names, out)
     }
+}
+
+/// Appends the report rows of one document named `name` (as JSON), given
+/// the names of its first copies' documents.
+pub(crate) fn report_rows(
+    name: &str,
+    report: &DocReport<'_>,
+    first_names: &HashMap<u64, String>,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    for r in report.removals() {
+        let first = r.first();
+        let first_name = first_names
+            .get(&first.doc().index())
+            .ok_or_else(|| format!("no name for the document of key {}", first.doc().index()))?;
+        let row = format!(
+            r#"{{"doc":{name},"start":{},"end":{},"first_doc":{first_name},"first_start":{},"first_end":{}}}"#,
+            r.span().start,
+            r.span().end,
+            first.start(),
+            first.end()
+        );
+        out.extend_from_slice(row.as_bytes());
+        out.push(b'\n');
+    }
+    Ok(())
 }
 
 /// Appends a record's line without its removed text, as the command line
@@ -249,6 +261,6 @@ fn clean(record: &Record<'_>, report: &DocReport<'_>, kept: &mut Vec<u8>, out: &
 }
 
 /// `s` as a JSON string.
-fn json_string(s: &str) -> String {
+pub(crate) fn json_string(s: &str) -> String {
     serde_json::to_string(s).expect("a string always serializes")
 }

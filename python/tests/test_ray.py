@@ -95,6 +95,37 @@ def test_clean_and_find_match_the_command_line(local_ray, cli, tmp_path, blocks)
     assert (tmp_path / "ray.jsonl").read_bytes() == expected_find
 
 
+@pytest.mark.parametrize("blocks, extra", [
+    (1, {}),
+    (3, {"scope": "document", "seed": 5}),
+])
+def test_chunk_mode_matches_the_command_line(local_ray, cli, tmp_path, blocks, extra):
+    paths = write_shards(tmp_path / "in")
+    flags = ["--mode", "chunk", "--avg-size", "64"]
+    for name, value in extra.items():
+        flags += [f"--{name}", str(value)]
+    out = tmp_path / "cli-out"
+    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
+                    str(tmp_path / "in")], check=True)
+    expected_clean = {name: read(str(out / name)) for name in sorted(os.listdir(out))}
+    report = tmp_path / "cli.jsonl"
+    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
+                    str(tmp_path / "in")], check=True)
+    expected_find = report.read_bytes()
+    # The corpus has repeated chunks (few within one document).
+    assert expected_find.count(b"\n") > (0 if extra else 50)
+    block_bytes = max(1, max(os.path.getsize(p) for p in paths) // blocks)
+    shuffled = paths[::-1]
+
+    tray.clean(shuffled, tmp_path / "ray-out", mode="chunk", avg_size=64,
+               block_bytes=block_bytes, **extra)
+    got = {name: read(str(tmp_path / "ray-out" / name)) for name in expected_clean}
+    assert got == expected_clean
+    tray.find(shuffled, tmp_path / "ray.jsonl", mode="chunk", avg_size=64,
+              block_bytes=block_bytes, **extra)
+    assert (tmp_path / "ray.jsonl").read_bytes() == expected_find
+
+
 @pytest.mark.parametrize("compress", ["gz", "zst"])
 def test_compressed_shards(local_ray, cli, tmp_path, compress):
     write_shards(tmp_path / "in", compress=compress)
@@ -123,3 +154,138 @@ def test_options_are_checked_before_any_work(tmp_path):
         tray.clean([], tmp_path / "out", normalize="nope")
     with pytest.raises(ValueError, match="mode"):
         tray.find([], tmp_path / "r.jsonl", mode="passage")
+
+
+def write_parquet_shards(folder, shards=3, seed=5):
+    """Parquet shards of the shared corpus, several row groups each: a
+    string id (null in some rows, which are then named `FILE:ROW`), the
+    text, and other columns; one JSON Lines shard beside them."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder.mkdir()
+    docs = make_corpus(docs=150, seed=seed)
+    rng = random.Random(seed)
+    parts = [[] for _ in range(shards + 1)]
+    for i, text in enumerate(docs):
+        parts[rng.randrange(shards + 1)].append((i, text))
+    for s in range(shards):
+        rows = parts[s]
+        table = pa.table({
+            "n": pa.array([i for i, _ in rows], pa.int64()),
+            "id": pa.array([None if i % 4 == 0 else f"p{i}" for i, _ in rows], pa.string()),
+            "text": pa.array([t for _, t in rows],
+                             pa.large_string() if s == 1 else pa.string()),
+            "lang": pa.array(["xx"] * len(rows)),
+        })
+        pq.write_table(table, folder / f"part-{s:03}.parquet", row_group_size=7,
+                       compression="zstd" if s == 2 else "snappy")
+    with open(folder / f"part-{shards:03}.jsonl", "w") as f:
+        for i, text in parts[shards]:
+            f.write(json.dumps({"id": f"j{i}", "text": text}) + "\n")
+
+
+@pytest.mark.parametrize("mode, block_bytes", [("paragraph", 1), ("chunk", 1 << 20)])
+def test_parquet_shards_match_the_command_line(local_ray, cli, tmp_path, mode, block_bytes):
+    pq = pytest.importorskip("pyarrow.parquet")
+    write_parquet_shards(tmp_path / "in")
+    flags = ["--mode", mode] + (["--avg-size", "64"] if mode == "chunk" else [])
+    options = {"avg_size": 64} if mode == "chunk" else {}
+    out = tmp_path / "cli-out"
+    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
+                    str(tmp_path / "in")], check=True)
+    report = tmp_path / "cli.jsonl"
+    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
+                    str(tmp_path / "in")], check=True)
+    expected_find = report.read_bytes()
+    assert expected_find.count(b"\n") > 50
+    assert b'.parquet:' in expected_find  # rows without an id are named FILE:ROW
+
+    tray.clean(str(tmp_path / "in"), tmp_path / "ray-out", mode=mode, block_bytes=block_bytes,
+               **options)
+    names = sorted(os.listdir(out))
+    assert sorted(os.listdir(tmp_path / "ray-out")) == names
+    for name in names:
+        if name.endswith(".parquet"):
+            want = pq.read_table(out / name)
+            got = pq.read_table(tmp_path / "ray-out" / name)
+            assert got.schema == want.schema
+            assert got.to_pydict() == want.to_pydict()
+            assert (pq.ParquetFile(tmp_path / "ray-out" / name).metadata.num_row_groups
+                    == pq.ParquetFile(out / name).metadata.num_row_groups)
+        else:
+            assert (tmp_path / "ray-out" / name).read_bytes() == (out / name).read_bytes()
+
+    tray.find(str(tmp_path / "in"), tmp_path / "ray.jsonl", mode=mode,
+              block_bytes=block_bytes, **options)
+    assert (tmp_path / "ray.jsonl").read_bytes() == expected_find
+
+
+def test_a_null_parquet_text_names_the_row(local_ray, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    (tmp_path / "in").mkdir()
+    pq.write_table(pa.table({"text": ["a line long enough to repeat\n", None]}),
+                   tmp_path / "in" / "a.parquet")
+    with pytest.raises(Exception, match=r"a\.parquet, row 1: the text is null"):
+        tray.find(str(tmp_path / "in"), tmp_path / "r.jsonl")
+    assert not (tmp_path / "r.jsonl").exists()
+
+
+@pytest.mark.parametrize("mode", ["paragraph", "chunk"])
+@pytest.mark.parametrize("op", ["find", "clean"])
+def test_a_dataset_matches_the_command_line_in_key_order(local_ray, cli, tmp_path, mode, op):
+    pa = pytest.importorskip("pyarrow")
+    docs = make_corpus(docs=120, seed=11)
+    keys = [10 * i + 3 for i in range(len(docs))]  # corpus order, not consecutive
+    # The command line reads the documents in key order.
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "docs.jsonl", "w") as f:
+        for i, text in enumerate(docs):
+            f.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
+    flags = ["--mode", mode] + (["--avg-size", "64"] if mode == "chunk" else [])
+    options = {"avg_size": 64} if mode == "chunk" else {}
+    out = tmp_path / "cli-out"
+    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
+                    str(tmp_path / "in")], check=True)
+    expected_texts = [json.loads(line)["text"]
+                      for line in (out / "docs.jsonl").read_text().splitlines()]
+    report = tmp_path / "cli.jsonl"
+    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
+                    str(tmp_path / "in")], check=True)
+    assert report.read_bytes().count(b"\n") > 20
+
+    # The Dataset holds them in another order, in several blocks.
+    order = list(range(len(docs)))
+    random.Random(1).shuffle(order)
+    table = pa.table({"k": pa.array([keys[i] for i in order], pa.int64()),
+                      "id": [f"d{i}" for i in order],
+                      "text": [docs[i] for i in order],
+                      "lang": ["xx"] * len(docs)})
+    ds = ray.data.from_arrow(table).repartition(4)
+
+    if op == "find":
+        tray.find(ds, tmp_path / "ray.jsonl", mode=mode, key_field="k", **options)
+        assert (tmp_path / "ray.jsonl").read_bytes() == report.read_bytes()
+        return
+    cleaned = tray.clean(ds, mode=mode, key_field="k", **options)
+    got = pa.Table.from_pylist(cleaned.take_all()).sort_by("k")
+    assert got.column_names == ["k", "id", "text", "lang"]
+    assert got.column("k").to_pylist() == keys
+    assert got.column("text").to_pylist() == expected_texts
+    assert got.column("lang").to_pylist() == ["xx"] * len(docs)
+
+
+def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
+    ds = ray.data.from_items([{"text": "a line long enough to repeat\n"}])
+    with pytest.raises(ValueError, match="key_field"):
+        tray.find(ds, tmp_path / "r.jsonl")
+    with pytest.raises(Exception, match="no column 'k'"):
+        tray.find(ds, tmp_path / "r.jsonl", key_field="k")
+    twice = ray.data.from_items([{"k": k, "text": "a line long enough to repeat\n"}
+                                 for k in (4, 9, 4)])
+    with pytest.raises(Exception, match="holds 4 twice"):
+        tray.find(twice, tmp_path / "r.jsonl", key_field="k")
+    negative = ray.data.from_items([{"k": -1, "text": "text\n"}])
+    with pytest.raises(Exception, match="negative"):
+        tray.clean(negative, key_field="k")
+    assert not (tmp_path / "r.jsonl").exists()

@@ -133,3 +133,17 @@ def ray_apply(
     text_field: str, id_field: str, copies: list[Any], find: bool,
 ) -> bytes:
     """A block's cleaned lines, or its report rows when ``find``."""
+
+def ray_fingerprint_rows(
+    deduper: Deduper, rows: Any, file: int, first_row: int, path: str,
+    text_field: str, id_field: str, names: bool,
+) -> Any:
+    """The key rows of a block of Parquet rows (a pyarrow record batch whose
+    text column is ``large_binary``)."""
+
+def ray_apply_rows(
+    deduper: Deduper, rows: Any, file: int, first_row: int, path: str,
+    text_field: str, id_field: str, copies: list[Any], find: bool,
+) -> Any:
+    """A block's new text column (``large_binary``), or its report rows
+    (bytes) when ``find``."""

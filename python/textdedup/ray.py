@@ -1,12 +1,17 @@
 """Deduplication beyond one machine: the three phases on Ray Data.
 
 ``clean(inputs, out_dir, ...)`` and ``find(inputs, output, ...)`` take JSON
-Lines shards (plain, ``.gz`` or ``.zst``) and give the answer of
-``textdedup clean --jsonl`` / ``textdedup find --jsonl`` on the same shards,
-byte for byte, for any number of workers and blocks:
+Lines shards (plain, ``.gz`` or ``.zst``) and Parquet shards (recognised by
+their first bytes, ``PAR1``) and give the answer of ``textdedup clean
+--jsonl`` / ``textdedup find --jsonl`` on the same shards, for any number of
+workers and blocks: JSON Lines output and report rows byte for byte,
+Parquet output with the same schema, column values and row groups.
 
-1. **fingerprint**: each shard is read in blocks of whole lines; a Rust
-   step turns each block into key rows (fingerprint, document key, span);
+1. **fingerprint**: each shard is read in blocks of whole lines (Parquet:
+   of whole row groups, with pyarrow); a Rust
+   step turns each block into key rows (fingerprint, document key, span),
+   one per paragraph (``mode="paragraph"``) or chunk (``mode="chunk"``)
+   that can be a copy;
 2. **resolve**: a Ray Data sort by key brings each key's rows into one
    block, where a Rust step keeps the smallest (document key, offset) as
    the first copy and emits every other row as a later copy; the later
@@ -16,7 +21,11 @@ byte for byte, for any number of workers and blocks:
    copies.
 
 A document's key is its corpus order: the shard's index in sorted path
-order, then its line number. No step holds the corpus or all the
+order, then its line number (Parquet: its row number, from 0). Both also
+take a ``ray.data.Dataset`` with ``key_field``, an integer column of
+document keys in corpus order: the later copies are written as Parquet
+sorted by document, the Dataset is sorted by key, and each of its blocks
+reads the copies of its key range. No step holds the corpus or all the
 fingerprints in one process: a block, one sort block of key rows, and one
 shard's later copies at most.
 """
@@ -29,10 +38,11 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, Iterator, Sequence, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 from . import Deduper
-from ._textdedup import ray_apply, ray_fingerprint, ray_resolve
+from ._textdedup import (ray_apply, ray_apply_rows, ray_fingerprint, ray_fingerprint_rows,
+                          ray_resolve)
 
 __all__ = ["clean", "find"]
 
@@ -40,6 +50,9 @@ __all__ = ["clean", "find"]
 #: ``key_rows`` and ``shuffle_bytes`` (the Arrow bytes of the key rows, the
 #: data the sort moves), ``later_copies``.
 last_stats: dict[str, int] = {}
+
+#: The modes the phases run in.
+MODES = ("paragraph", "chunk")
 
 #: Bytes of whole lines per block, by default.
 DEFAULT_BLOCK_BYTES = 32 << 20
@@ -101,6 +114,73 @@ def _blocks(path: str, block_bytes: int) -> Iterator[tuple[int, bytes]]:
         yield line, rest
 
 
+def _is_parquet(path: str) -> bool:
+    """Whether the shard is a Parquet file: its first bytes are ``PAR1``,
+    as the command line recognises one."""
+    with open(path, "rb") as f:
+        return f.read(4) == b"PAR1"
+
+
+def _text_type_ok(t) -> bool:
+    """Whether a Parquet column of type ``t`` can hold the text (it is cast
+    to ``large_binary`` for the Rust steps)."""
+    import pyarrow as pa
+
+    return (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t)
+            or pa.types.is_large_binary(t) or str(t) in ("string_view", "binary_view"))
+
+
+def _row_groups(path: str, text_field: str, block_bytes: int) -> Iterator[tuple[int, int, int]]:
+    """The Parquet shard as blocks of whole row groups of about
+    ``block_bytes`` (uncompressed): (first row, first group, end group)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    schema = pq.read_schema(path)
+    if text_field not in schema.names:
+        raise ValueError(f"{path}: no column '{text_field}' (columns: {', '.join(schema.names)})")
+    if not _text_type_ok(schema.field(text_field).type):
+        raise ValueError(f"{path}: column '{text_field}' is {schema.field(text_field).type}, "
+                         "not string or binary")
+    row, lo, size = 0, 0, 0
+    first = 0
+    for g in range(meta.num_row_groups):
+        size += meta.row_group(g).total_byte_size
+        row += meta.row_group(g).num_rows
+        if size >= block_bytes:
+            yield first, lo, g + 1
+            first, lo, size = row, g + 1, 0
+    if lo < meta.num_row_groups:
+        yield first, lo, meta.num_row_groups
+
+
+def _read_rows(path: str, lo: int, hi: int, columns):
+    """Row groups ``lo..hi`` of a Parquet shard (only ``columns`` that it
+    has; every column when ``None``), and the file."""
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    if columns is not None:
+        columns = [c for c in dict.fromkeys(columns) if c in pf.schema_arrow.names]
+    return pf.read_row_groups(list(range(lo, hi)), columns=columns), pf
+
+
+def _binary_batches(table, text_field: str) -> Iterator[tuple[int, Any]]:
+    """The table's record batches with ``text_field`` cast to
+    ``large_binary``, each with its first row's offset in the table."""
+    import pyarrow as pa
+
+    at = 0
+    index = table.schema.get_field_index(text_field)
+    for batch in table.to_batches():
+        if batch.num_rows == 0:
+            continue
+        arrays = list(batch.columns)
+        arrays[index] = arrays[index].cast(pa.large_binary())
+        yield at, pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+        at += batch.num_rows
+
+
 def _ray():
     import ray  # noqa: F401  (imported here: the package works without Ray)
     import ray.data
@@ -112,8 +192,9 @@ class _Job:
     """One run's settings, shipped to every task."""
 
     def __init__(self, mode, text_field, id_field, block_bytes, options):
-        if mode != "paragraph":
-            raise ValueError(f"textdedup.ray: mode {mode!r} is not supported (only 'paragraph')")
+        if mode not in MODES:
+            raise ValueError(
+                f"textdedup.ray: mode {mode!r} is not supported ('paragraph' or 'chunk')")
         self.options = dict(options)
         self.options.pop("threads", None)
         Deduper(mode, threads=1, **self.options)  # checks the options now
@@ -138,18 +219,34 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
 
     def read(batch: dict) -> Iterator[dict]:
         for file, path in zip(batch["file"], batch["path"]):
-            for first_line, data in _blocks(str(path), job.block_bytes):
-                yield {"file": [int(file)], "path": [str(path)], "first_line": [first_line],
-                   "data": [data]}
+            path = str(path)
+            if _is_parquet(path):
+                for first_row, lo, hi in _row_groups(path, job.text_field, job.block_bytes):
+                    yield {"file": [int(file)], "path": [path], "first_line": [first_row],
+                           "data": [b""], "lo": [lo], "hi": [hi]}
+                continue
+            for first_line, data in _blocks(path, job.block_bytes):
+                yield {"file": [int(file)], "path": [path], "first_line": [first_line],
+                       "data": [data], "lo": [-1], "hi": [-1]}
 
     def fingerprint(table: "pa.Table") -> "pa.Table":
         deduper = job.deduper()
         out = []
         for row in table.to_pylist():
+            if row["lo"] >= 0:  # Parquet row groups lo..hi
+                rows, _ = _read_rows(row["path"], row["lo"], row["hi"],
+                                     [job.text_field, job.id_field])
+                for at, batch in _binary_batches(rows, job.text_field):
+                    out.append(ray_fingerprint_rows(
+                        deduper, batch, row["file"], row["first_line"] + at, row["path"],
+                        job.text_field, job.id_field, names))
+                continue
             out.append(
                 ray_fingerprint(deduper, row["data"], row["file"], row["first_line"], row["path"],
                                 job.text_field, job.id_field, names)
             )
+        if not out:
+            return pa.Table.from_batches([], schema=_key_schema(names))
         return pa.Table.from_batches(out)
 
     def resolve(table: "pa.Table") -> "pa.Table":
@@ -198,6 +295,9 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
             folder = os.path.join(work, "copies", str(file))
             copies = pq.read_table(folder) if os.path.isdir(folder) else None
             dest = os.path.join(out_dir, str(file))
+            if _is_parquet(path):
+                sizes.append(_apply_parquet(job, deduper, file, path, copies, dest, find))
+                continue
             size = 0
             with open(dest, "wb") as out:
                 for first_line, data in _blocks(path, job.block_bytes):
@@ -220,6 +320,85 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
     for batch in files.map_batches(apply, batch_size=1).iter_batches(batch_size=None):
         last_stats["input_bytes"] += int(sum(batch["bytes"]))
     return [os.path.join(out_dir, str(i)) for i in range(len(paths))]
+
+
+def _copies_of(copies, lo: int, hi: int) -> list:
+    """The record batches of the later copies of documents ``lo..hi``."""
+    import pyarrow.compute as pc
+
+    if copies is None:
+        return []
+    mine = copies.filter(pc.and_(pc.greater_equal(copies["doc"], lo), pc.less(copies["doc"], hi)))
+    return mine.to_batches()
+
+
+def _compression(pf, column: int) -> str:
+    """The Parquet compression of a shard's column, as pyarrow names it."""
+    if pf.metadata.num_row_groups == 0:
+        return "snappy"
+    name = pf.metadata.row_group(0).column(column).compression.lower()
+    return {"uncompressed": "none"}.get(name, name)
+
+
+def _apply_parquet(job: _Job, deduper, file: int, path: str, copies, dest: str,
+                   find: bool) -> int:
+    """Phase 3 for a Parquet shard: its report rows, or the shard with its
+    text column cleaned (same schema and columns, a row group per input row
+    group, the text column's compression), written to ``dest``; returns the
+    bytes of text read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    size = 0
+    schema = pq.read_schema(path)
+    index = schema.get_field_index(job.text_field)
+    with open(dest, "wb") as out:
+        writer = None
+        if not find:
+            pf = pq.ParquetFile(path)
+            writer = pq.ParquetWriter(out, pf.schema_arrow, compression=_compression(pf, index))
+        try:
+            for first_row, lo, hi in _row_groups(path, job.text_field, job.block_bytes):
+                columns = [job.text_field, job.id_field] if find else None
+                table, pf = _read_rows(path, lo, hi, columns)
+                key = (file << 40) | first_row
+                mine = _copies_of(copies, key, key + table.num_rows)
+                parts = []
+                for at, batch in _binary_batches(table, job.text_field):
+                    size += batch.column(job.text_field).nbytes
+                    result = ray_apply_rows(deduper, batch, file, first_row + at, path,
+                                            job.text_field, job.id_field, mine, find)
+                    if find:
+                        out.write(result)
+                    else:
+                        parts.append(result)
+                if find:
+                    continue
+                text = table.column(index)
+                if parts:
+                    text = pa.chunked_array(parts, type=pa.large_binary()).cast(text.type)
+                cleaned = table.set_column(index, schema.field(index), text)
+                at = 0
+                for g in range(lo, hi):
+                    n = pf.metadata.row_group(g).num_rows
+                    if n:
+                        writer.write_table(cleaned.slice(at, n), row_group_size=n)
+                    at += n
+        finally:
+            if writer is not None:
+                writer.close()
+    return size
+
+
+def _key_schema(names: bool):
+    """The columns of the key rows, for a block with none."""
+    import pyarrow as pa
+
+    fields = [pa.field("key", pa.binary(16), False)] + [
+        pa.field(n, pa.uint64(), False) for n in ("doc", "start", "end")]
+    if names:
+        fields.append(pa.field("name", pa.string(), False))
+    return pa.schema(fields)
 
 
 def _run(inputs: Inputs, find: bool, mode, text_field, id_field, block_bytes, work_dir, options):
@@ -252,26 +431,47 @@ def _compress_like(src: str, dest: str, like: str) -> None:
 
 def clean(
     inputs: Inputs,
-    out_dir: Union[str, os.PathLike],
+    out_dir: Union[str, os.PathLike, None] = None,
     mode: str = "paragraph",
     text_field: str = "text",
     id_field: str = "id",
     *,
     block_bytes: int = DEFAULT_BLOCK_BYTES,
     work_dir: Union[str, os.PathLike, None] = None,
+    key_field: Optional[str] = None,
     **options: Any,
-) -> list[str]:
-    """Writes the JSON Lines shards of ``inputs`` under ``out_dir``, each
-    under its own name (its path relative to the folder given, or its file
-    name), without their later copies: what ``textdedup clean --jsonl
-    --out-dir`` writes, byte for byte. Returns the files written.
+) -> Any:
+    """Writes the JSON Lines and Parquet shards of ``inputs`` under
+    ``out_dir``, each under its own name (its path relative to the folder
+    given, or its file name), without their later copies: what ``textdedup
+    clean --jsonl --out-dir`` writes, byte for byte for JSON Lines; a
+    Parquet shard gets the same schema, the same values in every column but
+    ``text_field`` (string or binary; a null text fails the run, naming the
+    row), the same row groups and the text column's compression. Returns
+    the files written.
 
-    ``options`` are those of :class:`textdedup.Deduper`. ``block_bytes``
+    ``inputs`` may instead be a ``ray.data.Dataset`` with ``key_field``, an
+    integer column of distinct non-negative document keys in corpus order
+    (a key seen twice fails the run): then ``out_dir`` is ``None`` and the
+    result is a Dataset of the same rows and columns, ``text_field``
+    cleaned, in no particular order (sort it by ``key_field``).
+
+    ``mode`` is ``"paragraph"`` or ``"chunk"`` (``ValueError`` for
+    ``"passage"``); ``options`` are those of :class:`textdedup.Deduper` in
+    that mode (chunk: ``avg_size``, ``min_size``, ``max_size``, ``seed``,
+    ``scope``), and the answer is that of ``textdedup clean --mode MODE``
+    with the same options. ``block_bytes``
     sizes the blocks a shard is read in; ``work_dir`` holds the
     intermediate rows (default: the system's temporary folder; on a
     cluster, a folder every node shares). Nothing appears under ``out_dir``
     unless the whole run succeeds.
     """
+    if _is_dataset(inputs):
+        if out_dir is not None:
+            raise ValueError("clean: a Dataset is cleaned into a Dataset (out_dir must be None)")
+        return _clean_dataset(inputs, mode, text_field, id_field, key_field, work_dir, options)
+    if out_dir is None:
+        raise ValueError("clean: out_dir is needed for shards")
     names = _output_names(inputs)
     paths, work, results = _run(inputs, False, mode, text_field, id_field, block_bytes,
                                 work_dir, options)
@@ -320,12 +520,21 @@ def find(
     *,
     block_bytes: int = DEFAULT_BLOCK_BYTES,
     work_dir: Union[str, os.PathLike, None] = None,
+    key_field: Optional[str] = None,
     **options: Any,
 ) -> str:
     """Writes to ``output`` the report rows of ``textdedup find --jsonl`` on
     the shards of ``inputs``, byte for byte: one JSON object per removed
-    span, in corpus order. The options are those of :func:`clean`. The
-    file appears only when the whole run succeeds."""
+    span, in corpus order (a Parquet row is named by its ``id_field``
+    value, or ``FILE:ROW`` with rows from 0). The options are those of
+    :func:`clean`. The file appears only when the whole run succeeds.
+
+    ``inputs`` may instead be a ``ray.data.Dataset`` with ``key_field`` (as
+    for :func:`clean`); a row is then named by its ``id_field`` value, or
+    by its key (a JSON number) when it has none."""
+    if _is_dataset(inputs):
+        return _find_dataset(inputs, output, mode, text_field, id_field, key_field, work_dir,
+                             options)
     paths, work, results = _run(inputs, True, mode, text_field, id_field, block_bytes,
                                 work_dir, options)
     try:
@@ -343,3 +552,178 @@ def find(
 def _same_device(a: str, b: Union[str, os.PathLike]) -> bool:
     parent = os.path.dirname(os.path.abspath(os.fspath(b))) or "."
     return os.stat(a).st_dev == os.stat(parent).st_dev
+
+
+# A ray.data.Dataset as input: the document key is a column the user names.
+
+#: The document key column the steps add (``uint64``).
+_DOC = "__textdedup_doc"
+
+
+def _is_dataset(inputs: Any) -> bool:
+    """Whether ``inputs`` is a ``ray.data.Dataset``."""
+    try:
+        import ray.data
+    except ImportError:  # pragma: no cover - depends on the machine
+        return False
+    return isinstance(inputs, ray.data.Dataset)
+
+
+def _keyed(table, job: _Job, key_field: str):
+    """``table`` with the document keys as a ``uint64`` column ``_DOC``."""
+    import pyarrow as pa
+
+    for name in (job.text_field, key_field):
+        if name not in table.column_names:
+            raise ValueError(f"the Dataset has no column '{name}' "
+                             f"(columns: {', '.join(table.column_names)})")
+    if not _text_type_ok(table.schema.field(job.text_field).type):
+        raise ValueError(f"column '{job.text_field}' is "
+                         f"{table.schema.field(job.text_field).type}, not string or binary")
+    keys = table.column(key_field)
+    if not pa.types.is_integer(keys.type):
+        raise ValueError(f"the key column '{key_field}' is {keys.type}, not an integer")
+    try:
+        keys = keys.cast(pa.uint64())
+    except pa.ArrowInvalid as e:
+        raise ValueError(f"the key column '{key_field}' has a negative value") from e
+    return table.append_column(_DOC, keys)
+
+
+def _dataset_copies(job: _Job, ds, key_field: str, names: bool, work: str, ray) -> list:
+    """Phases 1 and 2 over a Dataset: writes the later copies, sorted by
+    document, as Parquet files under ``work``; returns (first document,
+    last document, file) for each."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not key_field:
+        raise ValueError("a Dataset needs key_field: the integer column of document keys")
+
+    def fingerprint(table: "pa.Table") -> "pa.Table":
+        deduper = job.deduper()
+        columns = [c for c in (job.text_field, job.id_field, key_field) if c in table.column_names]
+        table = _keyed(table.select(list(dict.fromkeys(columns))), job, key_field)
+        out = [ray_fingerprint_rows(deduper, batch, 0, 0, "", job.text_field, job.id_field,
+                                    names, _DOC)
+               for _, batch in _binary_batches(table, job.text_field)]
+        if not out:
+            return pa.Table.from_batches([], schema=_key_schema(names))
+        return pa.Table.from_batches(out)
+
+    def resolve(table: "pa.Table") -> "pa.Table":
+        return pa.Table.from_batches([ray_resolve(job.deduper(), table.to_batches())])
+
+    def write(table: "pa.Table") -> "pa.Table":
+        if table.num_rows == 0:
+            return pa.table({"lo": pa.array([], pa.uint64()), "hi": pa.array([], pa.uint64()),
+                             "path": pa.array([], pa.string())})
+        path = os.path.join(work, uuid.uuid4().hex + ".parquet")
+        pq.write_table(table, path)
+        docs = table.column("doc")
+        return pa.table({"lo": [pa.compute.min(docs).as_py()], "hi": [pa.compute.max(docs).as_py()],
+                         "path": [path]})
+
+    keys = ds.map_batches(fingerprint, batch_format="pyarrow")
+    copies = keys.sort("key").map_batches(resolve, batch_size=None, batch_format="pyarrow")
+    files = copies.sort("doc").map_batches(write, batch_size=None, batch_format="pyarrow")
+    index = sorted((r["lo"], r["hi"], r["path"]) for r in files.take_all())
+    last_stats.clear()
+    last_stats["later_copies"] = sum(pq.ParquetFile(p).metadata.num_rows for _, _, p in index)
+    return index
+
+
+def _apply_dataset(ds, job: _Job, key_field: str, index: list, apply):
+    """The Dataset sorted by document key, each block with its later
+    copies (record batches) handed to ``apply(table, copies)``, whose
+    ``text_field`` is ``large_binary`` and with the keys as ``_DOC``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    def block(table: "pa.Table") -> "pa.Table":
+        table = _keyed(table, job, key_field).sort_by(_DOC)
+        docs = table.column(_DOC)
+        if table.num_rows > 1:
+            same = pc.equal(docs.slice(1), docs.slice(0, table.num_rows - 1))
+            if pc.any(same).as_py():
+                twice = docs[pc.index(same, True).as_py()].as_py()
+                raise ValueError(f"the key column '{key_field}' holds {twice} twice: "
+                                 "document keys must be distinct")
+        copies = []
+        if table.num_rows:
+            lo = pc.min(table.column(_DOC)).as_py()
+            hi = pc.max(table.column(_DOC)).as_py()
+            for first, last, path in index:
+                if first <= hi and last >= lo:
+                    part = pq.read_table(path, filters=[("doc", ">=", lo), ("doc", "<=", hi)])
+                    copies.extend(part.to_batches())
+        return apply(table, copies)
+
+    keyed = ds.map_batches(lambda t: _keyed(t, job, key_field), batch_format="pyarrow")
+    return keyed.sort(_DOC).drop_columns([_DOC]).map_batches(
+        block, batch_size=None, batch_format="pyarrow")
+
+
+def _clean_dataset(ds, mode, text_field, id_field, key_field, work_dir, options):
+    """:func:`clean` over a Dataset: the cleaned Dataset, materialized."""
+    import pyarrow as pa
+
+    ray = _ray()
+    job = _Job(mode, text_field, id_field, DEFAULT_BLOCK_BYTES, options)
+    work = tempfile.mkdtemp(prefix="textdedup-ray-", dir=work_dir)
+    try:
+        index = _dataset_copies(job, ds, key_field, False, work, ray)
+
+        def apply(table: "pa.Table", copies: list) -> "pa.Table":
+            deduper = job.deduper()
+            position = table.schema.get_field_index(text_field)
+            texts = [ray_apply_rows(deduper, batch, 0, 0, "", text_field, id_field, copies,
+                                    False, _DOC)
+                     for _, batch in _binary_batches(table, text_field)]
+            if texts:
+                field = table.schema.field(position)
+                column = pa.chunked_array(texts, type=pa.large_binary()).cast(field.type)
+                table = table.set_column(position, field, column)
+            return table.drop_columns([_DOC])
+
+        return _apply_dataset(ds, job, key_field, index, apply).materialize()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _find_dataset(ds, output, mode, text_field, id_field, key_field, work_dir, options) -> str:
+    """:func:`find` over a Dataset."""
+    import pyarrow as pa
+
+    ray = _ray()
+    job = _Job(mode, text_field, id_field, DEFAULT_BLOCK_BYTES, options)
+    work = tempfile.mkdtemp(prefix="textdedup-ray-", dir=work_dir)
+    try:
+        index = _dataset_copies(job, ds, key_field, True, work, ray)
+
+        def apply(table: "pa.Table", copies: list) -> "pa.Table":
+            deduper = job.deduper()
+            found = b"".join(ray_apply_rows(deduper, batch, 0, 0, "", text_field, id_field,
+                                            copies, True, _DOC)
+                             for _, batch in _binary_batches(table, text_field))
+            if not found:
+                return pa.table({"lo": pa.array([], pa.uint64()),
+                                 "path": pa.array([], pa.string())})
+            path = os.path.join(work, uuid.uuid4().hex + ".jsonl")
+            with open(path, "wb") as f:
+                f.write(found)
+            return pa.table({"lo": pa.array([table.column(_DOC)[0].as_py()], pa.uint64()),
+                             "path": [path]})
+
+        parts = sorted((r["lo"], r["path"]) for r in
+                       _apply_dataset(ds, job, key_field, index, apply).take_all())
+        staged = os.path.join(work, "report.jsonl")
+        with open(staged, "wb") as out:
+            for _, path in parts:
+                with open(path, "rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 20)
+        os.replace(staged, output) if _same_device(staged, output) else shutil.move(staged, output)
+        return os.fspath(output)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -340,7 +340,7 @@ impl Deduper {
     /// The fingerprint and span of every chunk of `text` long enough to
     /// count. A large document is chunked in regions on every core, with the
     /// same cut points.
-    fn fingerprints(&self, text: &[u8]) -> Vec<(Fingerprint, Span)> {
+    pub(super) fn fingerprints(&self, text: &[u8]) -> Vec<(Fingerprint, Span)> {
         let min = self.chunker.min_len();
         let keep = |chunk: Chunk| {
             let fp = chunk.fingerprint()?;
@@ -412,7 +412,7 @@ fn resolve<'t>(
 
 /// `r` shrunk inward to character boundaries, its first copy by the same
 /// amounts (it holds the same bytes); `None` when nothing is left.
-fn on_char_boundaries(text: &[u8], r: Removal) -> Option<Removal> {
+pub(super) fn on_char_boundaries(text: &[u8], r: Removal) -> Option<Removal> {
     let span = r.span();
     let kept = snap_span(Snap::Char, text, span)?;
     let first = r.first();

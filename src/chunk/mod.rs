@@ -104,6 +104,7 @@
 
 mod dedup;
 mod parallel;
+mod phases;
 mod stream;
 
 use core::fmt;

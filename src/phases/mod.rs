@@ -123,7 +123,7 @@ pub fn copies_of(copies: &[LaterCopy], docs: core::ops::Range<u64>) -> &[LaterCo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paragraph;
+    use crate::{chunk, paragraph};
     use proptest::prelude::*;
 
     proptest! {
@@ -156,6 +156,47 @@ mod tests {
                 let report = deduper.apply(d as u64, t, mine).unwrap();
                 prop_assert_eq!(report.removals(), batch[d].removals());
                 prop_assert_eq!(report.kept_bytes(), batch[d].kept_bytes());
+            }
+        }
+
+        /// The same for chunk mode: copies merged and shrunk to character
+        /// boundaries as the batch does, under both scopes.
+        #[test]
+        fn chunk_phases_match_batch(
+            docs in proptest::collection::vec(
+                proptest::collection::vec((0..5usize, 0..3usize), 0..40), 0..6),
+            seed: u64,
+            per_document: bool,
+        ) {
+            const PIECES: [&str; 5] = [
+                "the same sentence again, ",
+                "un café à Zürich, 東京 ",
+                "xyzzy ",
+                "a longer passage that repeats in many of the documents. ",
+                "é",
+            ];
+            let scope = if per_document { Scope::Document } else { Scope::Corpus };
+            let deduper = chunk::Config::new().avg(64).scope(scope).build().unwrap();
+            let texts: Vec<String> = docs
+                .iter()
+                .map(|d| d.iter().map(|&(p, n)| PIECES[p].repeat(n + 1)).collect())
+                .collect();
+            let batch = deduper.dedup_batch(&mut chunk::Corpus::new(), &texts);
+            let mut rows = Vec::new();
+            for (d, t) in texts.iter().enumerate() {
+                deduper.fingerprint(d as u64, t.as_bytes(), &mut rows);
+            }
+            let n = rows.len().max(1);
+            rows.rotate_left((seed as usize) % n);
+            rows.reverse();
+            let mut copies = Vec::new();
+            resolve(&mut rows, scope, &mut copies);
+            for (d, t) in texts.iter().enumerate() {
+                let mine = copies_of(&copies, d as u64..d as u64 + 1);
+                let report = deduper.apply(d as u64, t.as_bytes(), mine).unwrap();
+                prop_assert_eq!(report.removals(), batch[d].removals());
+                prop_assert_eq!(report.kept_bytes(), batch[d].kept_bytes());
+                prop_assert!(std::str::from_utf8(&report.kept_bytes()).is_ok());
             }
         }
     }
