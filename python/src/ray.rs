@@ -141,13 +141,7 @@ pub(crate) fn ray_fingerprint<'py>(
     let (rows, row_names) = py
         .detach(|| block.fingerprint(&phases, names))
         .map_err(PyValueError::new_err)?;
-    let batch = key_rows_to_batch(&rows);
-    let batch = if names {
-        with_strings(batch, "name", row_names)?
-    } else {
-        batch
-    };
-    batch.to_pyarrow(py)
+    key_rows_to_pyarrow(py, &rows, names.then_some(row_names))
 }
 
 /// The resolve phase over the record batches `batches`, which hold every
@@ -282,13 +276,7 @@ pub(crate) fn ray_fingerprint_rows<'py>(
     let (rows, row_names) = py
         .detach(|| block.fingerprint(&phases, names))
         .map_err(PyValueError::new_err)?;
-    let batch = key_rows_to_batch(&rows);
-    let batch = if names {
-        with_strings(batch, "name", row_names)?
-    } else {
-        batch
-    };
-    batch.to_pyarrow(py)
+    key_rows_to_pyarrow(py, &rows, names.then_some(row_names))
 }
 
 /// The apply phase over a block of Parquet rows (as for
@@ -329,4 +317,19 @@ pub(crate) fn ray_apply_rows<'py>(
             .map_err(PyValueError::new_err)?;
         column.to_data().to_pyarrow(py)
     }
+}
+
+/// The key rows as a pyarrow record batch, with a `name` column when the
+/// rows carry their documents' names.
+fn key_rows_to_pyarrow<'py>(
+    py: Python<'py>,
+    rows: &[KeyRow],
+    names: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch = key_rows_to_batch(rows);
+    let batch = match names {
+        Some(names) => with_strings(batch, "name", names)?,
+        None => batch,
+    };
+    batch.to_pyarrow(py)
 }

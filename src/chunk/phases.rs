@@ -4,7 +4,7 @@
 use crate::chunk::dedup::on_char_boundaries;
 use crate::chunk::Deduper;
 use crate::phases::{KeyRow, LaterCopy};
-use crate::report::{DocId, DocReport, Removal, Removals, RemovalsError, Stats};
+use crate::report::{DocId, DocReport, Removals, RemovalsError, Stats};
 
 impl Deduper {
     /// The fingerprint phase for one document, whose key (its place in
@@ -84,12 +84,7 @@ impl Deduper {
         copies: &[LaterCopy],
     ) -> Result<DocReport<'t>, RemovalsError> {
         let id = DocId::new(doc);
-        // The checks of a report rebuilt from removals, copy by copy.
-        let plain: Vec<Removal> = copies
-            .iter()
-            .map(|c| Removal::new(c.span, c.first))
-            .collect();
-        DocReport::from_removals(text, id, plain)?;
+        crate::phases::check_copies(text, id, copies)?;
         let mut removals = Removals::default();
         for c in copies {
             removals.push(c.span, c.first);

@@ -5,7 +5,7 @@ use crate::fingerprint::Fingerprinter;
 use crate::paragraph::document::for_each_candidate;
 use crate::paragraph::Deduper;
 use crate::phases::{KeyRow, LaterCopy};
-use crate::report::{DocId, DocReport, Removal, Removals, RemovalsError, Stats};
+use crate::report::{DocId, DocReport, Removals, RemovalsError, Stats};
 use crate::span::Span;
 
 impl Deduper {
@@ -60,12 +60,7 @@ impl Deduper {
         copies: &[LaterCopy],
     ) -> Result<DocReport<'t>, RemovalsError> {
         let id = DocId::new(doc);
-        // The checks of a report rebuilt from removals, copy by copy.
-        let plain: Vec<Removal> = copies
-            .iter()
-            .map(|c| Removal::new(c.span, c.first))
-            .collect();
-        DocReport::from_removals(text, id, plain)?;
+        crate::phases::check_copies(text, id, copies)?;
         Ok(apply_checked(text, id, copies, None))
     }
 }

@@ -47,7 +47,7 @@
 pub mod arrow;
 
 use crate::config::Scope;
-use crate::report::Origin;
+use crate::report::{DocId, DocReport, Origin, Removal, RemovalsError};
 use crate::span::Span;
 
 /// One candidate found by the fingerprint phase: a paragraph (or chunk)
@@ -118,6 +118,21 @@ pub fn copies_of(copies: &[LaterCopy], docs: core::ops::Range<u64>) -> &[LaterCo
     let a = copies.partition_point(|c| c.doc < docs.start);
     let b = a + copies[a..].partition_point(|c| c.doc < docs.end);
     &copies[a..b]
+}
+
+/// Checks the later copies given to an apply phase (`copies` of document
+/// `doc`, whose text is `text`) by the rules of a report rebuilt from
+/// removals ([`DocReport::from_removals`]), before a mode merges them.
+pub(crate) fn check_copies(
+    text: &[u8],
+    doc: DocId,
+    copies: &[LaterCopy],
+) -> Result<(), RemovalsError> {
+    let plain: Vec<Removal> = copies
+        .iter()
+        .map(|c| Removal::new(c.span, c.first))
+        .collect();
+    DocReport::from_removals(text, doc, plain).map(drop)
 }
 
 #[cfg(test)]
