@@ -110,6 +110,12 @@ impl Fingerprint {
     pub fn as_u128(self) -> u128 {
         self.0
     }
+
+    /// The fingerprint whose integer is `value` (a key row's key).
+    #[inline]
+    pub(crate) fn from_u128(value: u128) -> Fingerprint {
+        Fingerprint(value)
+    }
 }
 
 /// A seed drawn from the operating system's randomness, for seeded

@@ -219,14 +219,10 @@ impl Default for SeenSet {
 }
 
 impl SeenSet {
-    /// The first occurrence of `fp`, or `None` after recording `here` as it.
+    /// The shard that holds `fp`.
     #[inline]
-    pub(crate) fn first_or_insert(
-        &mut self,
-        fp: Fingerprint,
-        here: FirstSeen,
-    ) -> Option<FirstSeen> {
-        self.shards[shard_of(fp)].first_or_insert(fp, here)
+    pub(crate) fn shard_mut(&mut self, fp: Fingerprint) -> &mut Shard {
+        &mut self.shards[shard_of(fp)]
     }
 
     /// The shards, for resolving a batch one shard per task.

@@ -5,10 +5,11 @@ use crate::chunk::parallel::{chunk_in_parallel, REGION_BYTES};
 use crate::chunk::{Chunk, ChunkConfig, Chunker};
 use crate::config::{ConfigError, Scope};
 use crate::fingerprint::Fingerprint;
+use crate::phases::resolve_next;
 use crate::report::{DocId, DocReport, Removal, Removals, Stats};
 use crate::snap::{snap_span, Snap};
 use crate::span::Span;
-use crate::table::{FirstSeen, Shard};
+use crate::table::Shard;
 
 /// Settings of chunk mode, built by value: the chunker's sizes and seed
 /// ([`ChunkConfig`]), the scope and the threads.
@@ -383,14 +384,9 @@ fn resolve<'t>(
     let counted = chunks.len() as u64;
     let mut repeated = 0;
     for (fp, span) in chunks {
-        let here = FirstSeen {
-            doc: doc.index(),
-            start: span.start as u64,
-            end: span.end as u64,
-        };
-        if let Some(first) = corpus.seen.first_or_insert(fp, here) {
+        if let Some(copy) = resolve_next(&mut corpus.seen, fp, doc.index(), span) {
             repeated += 1;
-            removals.push(span, first.origin());
+            removals.push(span, copy.first);
         }
     }
     corpus.chunks += counted;

@@ -23,8 +23,9 @@
 //! On a cluster the same phases are map (1), shuffle by shard and reduce
 //! (2), and map (3): [`crate::phases`] exposes them, with the same
 //! candidates (`Deduper::fingerprint` walks the paragraphs as phase 1
-//! does), the same rule for the first copy, and phase 3 itself
-//! (`apply_checked`, shared with `Deduper::apply`).
+//! does), the same resolve step (`phases::resolve_next`, which
+//! `phases::resolve` runs over rows it sorts into corpus order), and phase
+//! 3 itself (`apply_checked`, shared with `Deduper::apply`).
 //!
 //! What stays sequential is planning the units (a pass over document
 //! lengths, plus a `memchr` near each cut) and the groups (a pass over
@@ -48,11 +49,11 @@ use crate::par;
 use crate::paragraph::document::for_each_candidate;
 use crate::paragraph::phases::apply_checked;
 use crate::paragraph::Config;
-use crate::phases::{copies_of, LaterCopy};
+use crate::phases::{copies_of, resolve_next, LaterCopy};
 use crate::report::{DocId, DocReport};
 use crate::span::Span;
 use crate::split::{self, Split};
-use crate::table::{shard_of, FirstSeen, SeenSet, Shard, SHARDS};
+use crate::table::{shard_of, SeenSet, Shard, SHARDS};
 use core::ops::Range;
 
 /// The target size of a phase 1 work unit: large enough that per-unit
@@ -148,7 +149,7 @@ fn apply_group<'t>(
     first_doc: u64,
 ) -> Vec<DocReport<'t>> {
     let mut mine = Vec::new();
-    let range = docs.start as u64..docs.end as u64;
+    let range = first_doc + docs.start as u64..first_doc + docs.end as u64;
     for list in lists {
         mine.extend_from_slice(copies_of(list, range.clone()));
     }
@@ -156,8 +157,8 @@ fn apply_group<'t>(
     let mut reports = Vec::with_capacity(docs.len());
     let mut at = 0;
     for d in docs {
-        let n = mine[at..].partition_point(|c| c.doc == d as u64);
         let id = DocId::new(first_doc + d as u64);
+        let n = mine[at..].partition_point(|c| c.doc == id.index());
         let copies = &mine[at..at + n];
         reports.push(apply_checked(texts[d], id, copies, Some(paragraphs[d])));
         at += n;
@@ -240,24 +241,10 @@ fn resolve_shard(
     outs: &[UnitOut],
     first_doc: u64,
 ) -> Vec<LaterCopy> {
-    let mut later = Vec::new();
-    for out in outs {
-        for c in &out.candidates[out.bounds[shard]..out.bounds[shard + 1]] {
-            let here = FirstSeen {
-                doc: first_doc + u64::from(c.doc),
-                start: c.span.start as u64,
-                end: c.span.end as u64,
-            };
-            if let Some(first) = table.first_or_insert(c.fp, here) {
-                later.push(LaterCopy {
-                    doc: u64::from(c.doc),
-                    span: c.span,
-                    first: first.origin(),
-                });
-            }
-        }
-    }
-    later
+    outs.iter()
+        .flat_map(|out| &out.candidates[out.bounds[shard]..out.bounds[shard + 1]])
+        .filter_map(|c| resolve_next(table, c.fp, first_doc + u64::from(c.doc), c.span))
+        .collect()
 }
 
 /// True when a document is large enough for the phased path to beat the

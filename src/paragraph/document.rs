@@ -2,10 +2,11 @@
 
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::paragraph::Config;
+use crate::phases::resolve_next;
 use crate::report::{DocId, DocReport, Origin, Removals, Stats};
 use crate::span::Span;
 use crate::split::{segments, segments_within, SegmentKind};
-use crate::table::{FirstSeen, SeenSet};
+use crate::table::SeenSet;
 
 /// Phase 1 over one region of a document: calls `f` with the fingerprint
 /// and full span (in document offsets) of every paragraph that can be a
@@ -64,13 +65,8 @@ pub(crate) fn dedup_paragraphs<'t>(
     let mut resolver = Resolver::new(text, doc);
     let whole = Span::new(0, text.len());
     let paragraphs = for_each_candidate(config, &mut fingerprinter, text, whole, |fp, span| {
-        let here = FirstSeen {
-            doc: doc.index(),
-            start: span.start as u64,
-            end: span.end as u64,
-        };
-        if let Some(first) = seen.first_or_insert(fp, here) {
-            resolver.remove(span, first.origin());
+        if let Some(copy) = resolve_next(seen.shard_mut(fp), fp, doc.index(), span) {
+            resolver.remove(span, copy.first);
         }
     });
     resolver.finish(paragraphs)
