@@ -116,7 +116,7 @@ fn strings(batch: &RecordBatch, name: &str) -> PyResult<Option<Vec<String>>> {
 /// rows (`key`, `doc`, `start`, `end`, and `name`, the document's name as
 /// JSON, when `names`).
 #[pyfunction]
-#[pyo3(signature = (deduper, data, file, first_line, path, text_field, id_field, names))]
+#[pyo3(signature = (deduper, data, file, first_line, path, text_field, id_field, names, skip_bad=false))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn ray_fingerprint<'py>(
     py: Python<'py>,
@@ -128,6 +128,7 @@ pub(crate) fn ray_fingerprint<'py>(
     text_field: &str,
     id_field: &str,
     names: bool,
+    skip_bad: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let phases = Phases::of(deduper.get())?;
     let block = Block {
@@ -137,6 +138,7 @@ pub(crate) fn ray_fingerprint<'py>(
         path,
         text_field,
         id_field,
+        skip_bad,
     };
     let (rows, row_names) = py
         .detach(|| block.fingerprint(&phases, names))
@@ -192,11 +194,16 @@ pub(crate) fn ray_resolve<'py>(
     batch.to_pyarrow(py)
 }
 
+/// What an apply step returns to Python: its output, and the number of
+/// bad records it passed through with the first few messages.
+type Applied<'py, T> = (Bound<'py, T>, u64, Vec<String>);
+
 /// The apply phase over one block: its lines cleaned, or (`find`) its
 /// report rows, given the later copies of its documents as pyarrow record
-/// batches (any order; `first_name` needed for `find`).
+/// batches (any order; `first_name` needed for `find`); with the bad
+/// records it passed through (`skip_bad`).
 #[pyfunction]
-#[pyo3(signature = (deduper, data, file, first_line, path, text_field, id_field, copies, find))]
+#[pyo3(signature = (deduper, data, file, first_line, path, text_field, id_field, copies, find, skip_bad=false))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn ray_apply<'py>(
     py: Python<'py>,
@@ -209,7 +216,8 @@ pub(crate) fn ray_apply<'py>(
     id_field: &str,
     copies: Vec<Bound<'py, PyAny>>,
     find: bool,
-) -> PyResult<Bound<'py, PyBytes>> {
+    skip_bad: bool,
+) -> PyResult<Applied<'py, PyBytes>> {
     let phases = Phases::of(deduper.get())?;
     let (mut all, first_names) = read_copies(&copies)?;
     let block = Block {
@@ -219,14 +227,15 @@ pub(crate) fn ray_apply<'py>(
         path,
         text_field,
         id_field,
+        skip_bad,
     };
-    let out = py
+    let (out, skipped) = py
         .detach(|| {
             all.sort_unstable_by_key(|c| (c.doc, c.span.start));
             block.apply(&phases, &all, &first_names, find)
         })
         .map_err(PyValueError::new_err)?;
-    Ok(PyBytes::new(py, &out))
+    Ok((PyBytes::new(py, &out), skipped.count, skipped.told))
 }
 
 /// The later copies in the record batches `copies` (in their order), and
@@ -253,7 +262,7 @@ fn read_copies(copies: &[Bound<'_, PyAny>]) -> PyResult<(Vec<LaterCopy>, HashMap
 /// document keys are that `uint64` column. Key rows as [`ray_fingerprint`]
 /// gives them.
 #[pyfunction]
-#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, names, key_field=None))]
+#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, names, key_field=None, skip_bad=false))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn ray_fingerprint_rows<'py>(
     py: Python<'py>,
@@ -266,11 +275,12 @@ pub(crate) fn ray_fingerprint_rows<'py>(
     id_field: &str,
     names: bool,
     key_field: Option<&str>,
+    skip_bad: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let phases = Phases::of(deduper.get())?;
     let batch = RecordBatch::from_pyarrow_bound(rows)?;
     let block = Rows::new(
-        &batch, file, first_row, path, text_field, id_field, key_field,
+        &batch, file, first_row, path, text_field, id_field, key_field, skip_bad,
     )
     .map_err(PyValueError::new_err)?;
     let (rows, row_names) = py
@@ -281,9 +291,10 @@ pub(crate) fn ray_fingerprint_rows<'py>(
 
 /// The apply phase over a block of Parquet rows (as for
 /// [`ray_fingerprint_rows`]): the new text column (`large_binary`) for
-/// `clean`, or the report rows (bytes) for `find`.
+/// `clean`, or the report rows (bytes) for `find`; with the null texts it
+/// passed through (`skip_bad`).
 #[pyfunction]
-#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, copies, find, key_field=None))]
+#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, copies, find, key_field=None, skip_bad=false))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn ray_apply_rows<'py>(
     py: Python<'py>,
@@ -297,26 +308,28 @@ pub(crate) fn ray_apply_rows<'py>(
     copies: Vec<Bound<'py, PyAny>>,
     find: bool,
     key_field: Option<&str>,
-) -> PyResult<Bound<'py, PyAny>> {
+    skip_bad: bool,
+) -> PyResult<Applied<'py, PyAny>> {
     let phases = Phases::of(deduper.get())?;
     let (mut all, first_names) = read_copies(&copies)?;
     let batch = RecordBatch::from_pyarrow_bound(rows)?;
     let block = Rows::new(
-        &batch, file, first_row, path, text_field, id_field, key_field,
+        &batch, file, first_row, path, text_field, id_field, key_field, skip_bad,
     )
     .map_err(PyValueError::new_err)?;
     all.sort_unstable_by_key(|c| (c.doc, c.span.start));
-    if find {
-        let out = py
+    let (out, skipped) = if find {
+        let (out, skipped) = py
             .detach(|| block.find(&phases, &all, &first_names))
             .map_err(PyValueError::new_err)?;
-        Ok(PyBytes::new(py, &out).into_any())
+        (PyBytes::new(py, &out).into_any(), skipped)
     } else {
-        let column = py
+        let (column, skipped) = py
             .detach(|| block.clean(&phases, &all))
             .map_err(PyValueError::new_err)?;
-        column.to_data().to_pyarrow(py)
-    }
+        (column.to_data().to_pyarrow(py)?, skipped)
+    };
+    Ok((out, skipped.count, skipped.told))
 }
 
 /// The key rows as a pyarrow record batch, with a `name` column when the

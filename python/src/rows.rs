@@ -18,7 +18,7 @@ use arrow_schema::DataType;
 use textdedup::phases::{copies_of, KeyRow, LaterCopy};
 
 use crate::ray::Phases;
-use crate::shards::{doc_key, json_string, report_rows};
+use crate::shards::{doc_key, json_string, report_rows, Skipped};
 
 /// A block of rows of one Parquet shard.
 pub(crate) struct Rows<'a> {
@@ -35,10 +35,15 @@ pub(crate) struct Rows<'a> {
     /// The document keys, for a Dataset's rows (else from `file` and
     /// `first_row`).
     keys: Option<UInt64Array>,
+    /// Whether a null text is passed through (`on_bad_record="skip"`)
+    /// rather than failing the block.
+    skip_bad: bool,
 }
 
 impl<'a> Rows<'a> {
-    /// The rows of `batch`, whose column `text_field` is `large_binary`.
+    /// The rows of `batch`, whose column `text_field` is `large_binary`;
+    /// a null text fails the block unless `skip_bad`.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         batch: &RecordBatch,
         file: u64,
@@ -47,6 +52,7 @@ impl<'a> Rows<'a> {
         text_field: &str,
         id_field: &str,
         key_field: Option<&str>,
+        skip_bad: bool,
     ) -> Result<Rows<'a>, String> {
         let keys = match key_field {
             Some(k) => Some(
@@ -71,6 +77,7 @@ impl<'a> Rows<'a> {
             first_row,
             path,
             keys,
+            skip_bad,
         })
     }
 
@@ -83,13 +90,19 @@ impl<'a> Rows<'a> {
         }
     }
 
-    /// The text of row `i`; an error naming the row when it is null, as
-    /// the command line's.
-    fn text(&self, i: usize) -> Result<&[u8], String> {
+    /// The text of row `i`; when it is null, `None` after counting it in
+    /// `skipped` if bad records are skipped, else an error naming the row,
+    /// as the command line's.
+    fn text(&self, i: usize, skipped: &mut Skipped) -> Result<Option<&[u8]>, String> {
         if self.texts.is_null(i) {
-            return Err(format!("{}: the text is null", self.at(i)));
+            let message = format!("{}: the text is null", self.at(i));
+            if !self.skip_bad {
+                return Err(message);
+            }
+            skipped.add(message);
+            return Ok(None);
         }
-        Ok(self.texts.value(i))
+        Ok(Some(self.texts.value(i)))
     }
 
     /// The document key of row `i`.
@@ -156,7 +169,9 @@ impl<'a> Rows<'a> {
         let mut rows = Vec::new();
         let mut row_names = Vec::new();
         for i in 0..self.texts.len() {
-            let text = self.text(i)?;
+            let Some(text) = self.text(i, &mut Skipped::default())? else {
+                continue;
+            };
             let before = rows.len();
             phases.fingerprint(self.key(i)?, text, &mut rows);
             if names && rows.len() > before {
@@ -168,12 +183,20 @@ impl<'a> Rows<'a> {
     }
 
     /// The apply phase for `clean`: the text column with each row's kept
-    /// text, given the later copies of the block's documents (sorted by
-    /// document and start).
-    pub(crate) fn clean(&self, phases: &Phases, copies: &[LaterCopy]) -> Result<ArrayRef, String> {
+    /// text (a null text passed through), given the later copies of the
+    /// block's documents (sorted by document and start).
+    pub(crate) fn clean(
+        &self,
+        phases: &Phases,
+        copies: &[LaterCopy],
+    ) -> Result<(ArrayRef, Skipped), String> {
         let mut out = LargeBinaryBuilder::with_capacity(self.texts.len(), 0);
+        let mut skipped = Skipped::default();
         for i in 0..self.texts.len() {
-            let text = self.text(i)?;
+            let Some(text) = self.text(i, &mut skipped)? else {
+                out.append_null();
+                continue;
+            };
             let doc = self.key(i)?;
             let mine = copies_of(copies, doc..doc + 1);
             if mine.is_empty() {
@@ -185,7 +208,7 @@ impl<'a> Rows<'a> {
                 .map_err(|e| format!("{}: {e}", self.at(i)))?;
             out.append_value(report.kept_bytes());
         }
-        Ok(Arc::new(out.finish()))
+        Ok((Arc::new(out.finish()), skipped))
     }
 
     /// The apply phase for `find`: the block's report rows.
@@ -194,10 +217,13 @@ impl<'a> Rows<'a> {
         phases: &Phases,
         copies: &[LaterCopy],
         first_names: &HashMap<u64, String>,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<(Vec<u8>, Skipped), String> {
         let mut out = Vec::new();
+        let mut skipped = Skipped::default();
         for i in 0..self.texts.len() {
-            let text = self.text(i)?;
+            let Some(text) = self.text(i, &mut skipped)? else {
+                continue;
+            };
             let doc = self.key(i)?;
             let mine = copies_of(copies, doc..doc + 1);
             if mine.is_empty() {
@@ -208,6 +234,6 @@ impl<'a> Rows<'a> {
                 .map_err(|e| format!("{}: {e}", self.at(i)))?;
             report_rows(&self.name(i)?, &report, first_names, &mut out)?;
         }
-        Ok(out)
+        Ok((out, skipped))
     }
 }

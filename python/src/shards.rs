@@ -49,12 +49,39 @@ struct Record<'a> {
     id: Option<Range<usize>>,
 }
 
-/// What the command line makes of a line: nothing (blank), or a record.
+/// What the command line makes of a line: nothing (blank), a record, or
+/// a bad record passed through (`on_bad_record="skip"`).
 enum Line<'a> {
     /// White space only; written back as it is.
     Blank(&'a [u8]),
     /// A record.
     Record(Record<'a>),
+    /// A line that is not a record, with why (file and line included);
+    /// written back as it is.
+    Bad(&'a [u8], String),
+}
+
+/// How many messages of records passed through a block keeps.
+const TOLD_BAD_RECORDS: usize = 100;
+
+/// The bad records a block passed through unchanged: how many, and the
+/// messages of the first few (file and line, and why).
+#[derive(Debug, Default)]
+pub(crate) struct Skipped {
+    /// How many.
+    pub(crate) count: u64,
+    /// The first [`TOLD_BAD_RECORDS`] messages.
+    pub(crate) told: Vec<String>,
+}
+
+impl Skipped {
+    /// Counts one more, keeping its message while there is room.
+    pub(crate) fn add(&mut self, message: String) {
+        self.count += 1;
+        if self.told.len() < TOLD_BAD_RECORDS {
+            self.told.push(message);
+        }
+    }
 }
 
 /// The options of a block.
@@ -71,11 +98,15 @@ pub(crate) struct Block<'a> {
     pub(crate) text_field: &'a str,
     /// The id field.
     pub(crate) id_field: &'a str,
+    /// Whether a bad record is passed through (`on_bad_record="skip"`)
+    /// rather than failing the block.
+    pub(crate) skip_bad: bool,
 }
 
 impl<'a> Block<'a> {
     /// Each line, parsed, in order; stops at the first bad record with a
-    /// message that names the file and line.
+    /// message that names the file and line, unless bad records are
+    /// skipped.
     fn lines(&self, mut f: impl FnMut(Line<'a>) -> Result<(), String>) -> Result<(), String> {
         let data = self.data;
         let mut at = 0;
@@ -83,9 +114,16 @@ impl<'a> Block<'a> {
         while at < data.len() {
             let end = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |k| at + k + 1);
             let line = &data[at..end];
-            let parsed = self
-                .parse(line, line_no)
-                .map_err(|reason| format!("{}, line {line_no}: {reason}", self.path))?;
+            let parsed = match self.parse(line, line_no) {
+                Ok(parsed) => parsed,
+                Err(reason) => {
+                    let message = format!("{}, line {line_no}: {reason}", self.path);
+                    if !self.skip_bad {
+                        return Err(message);
+                    }
+                    Line::Bad(line, message)
+                }
+            };
             f(parsed)?;
             at = end;
             line_no += 1;
@@ -164,19 +202,28 @@ impl<'a> Block<'a> {
     /// The apply phase: the block's lines cleaned (`find` false) or its
     /// report rows (`find` true), given the later copies of its documents
     /// (sorted by document and start) and the names of their first
-    /// copies' documents (for `find`).
+    /// copies' documents (for `find`); with the bad records passed
+    /// through.
     pub(crate) fn apply(
         &self,
         deduper: &Phases,
         copies: &[LaterCopy],
         first_names: &HashMap<u64, String>,
         find: bool,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<(Vec<u8>, Skipped), String> {
         let mut out = Vec::with_capacity(if find { 0 } else { self.data.len() });
         let mut kept = Vec::new();
+        let mut skipped = Skipped::default();
         self.lines(|line| {
             let record = match line {
                 Line::Blank(line) => {
+                    if !find {
+                        out.extend_from_slice(line);
+                    }
+                    return Ok(());
+                }
+                Line::Bad(line, message) => {
+                    skipped.add(message);
                     if !find {
                         out.extend_from_slice(line);
                     }
@@ -202,7 +249,7 @@ impl<'a> Block<'a> {
                 Ok(())
             }
         })?;
-        Ok(out)
+        Ok((out, skipped))
     }
 
     /// Appends the report rows of one record.

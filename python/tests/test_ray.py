@@ -149,6 +149,50 @@ def test_a_bad_shard_names_its_path_and_leaves_no_output(local_ray, tmp_path):
     assert not (tmp_path / "report.jsonl").exists()
 
 
+def test_bad_records_pass_through_as_the_command_line_skips_them(local_ray, cli, tmp_path):
+    block_bytes = 2048  # several blocks a shard
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    paths = write_shards(tmp_path / "in", shards=3)
+    bad_lines = [b'{"text": "an unterminated record\n', b'{"text": 3}\n',
+                 b'{"id": "x", "text": "bad UTF-8 \xff here"}\n', b'not json at all\r\n']
+    for i, path in enumerate(paths):
+        lines = open(path, "rb").read().splitlines(keepends=True)
+        for j, bad in enumerate(bad_lines[i:]):
+            lines.insert((7 * j + 3 * i) % len(lines), bad)
+        open(path, "wb").write(b"".join(lines))
+    docs = make_corpus(docs=40, seed=8)
+    pq.write_table(pa.table({"text": [None if i % 9 == 4 else t for i, t in enumerate(docs)]}),
+                   tmp_path / "in" / "part-009.parquet", row_group_size=8)
+    skip = ["--on-bad-record", "skip", "--quiet"]
+    out = tmp_path / "cli-out"
+    stats = tmp_path / "stats.json"
+    subprocess.run([cli, "clean", "--jsonl", *skip, "--stats", str(stats), "--out-dir", str(out),
+                    str(tmp_path / "in")], check=True)
+    report = tmp_path / "cli.jsonl"
+    subprocess.run([cli, "find", "--jsonl", *skip, "--output", str(report),
+                    str(tmp_path / "in")], check=True)
+    bad = json.loads(stats.read_text())["bad_records"]
+    assert bad == sum(len(bad_lines[i:]) for i in range(3)) + len(range(4, 40, 9))
+
+    with pytest.warns(UserWarning, match=r"line \d+: .*; passed through unchanged"):
+        tray.clean(str(tmp_path / "in"), tmp_path / "ray-out", on_bad_record="skip",
+                   block_bytes=block_bytes)
+    assert tray.last_stats["bad_records"] == bad
+    for name in sorted(os.listdir(out)):
+        got, want = tmp_path / "ray-out" / name, out / name
+        if name.endswith(".parquet"):
+            assert pq.read_table(got).to_pydict() == pq.read_table(want).to_pydict()
+        else:
+            assert got.read_bytes() == want.read_bytes()
+    with pytest.warns(UserWarning, match=r"\d+ bad records passed through unchanged in all"):
+        tray.find(str(tmp_path / "in"), tmp_path / "ray.jsonl", on_bad_record="skip",
+                  block_bytes=block_bytes)
+    assert (tmp_path / "ray.jsonl").read_bytes() == report.read_bytes()
+    with pytest.raises(ValueError, match="on_bad_record"):
+        tray.find(str(tmp_path / "in"), tmp_path / "r.jsonl", on_bad_record="ignore")
+
+
 def test_options_are_checked_before_any_work(tmp_path):
     with pytest.raises(ValueError, match="normalize"):
         tray.clean([], tmp_path / "out", normalize="nope")

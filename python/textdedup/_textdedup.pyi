@@ -121,7 +121,7 @@ class Corpus:
 # The Rust steps of `textdedup.ray` (private: use `textdedup.ray`).
 def ray_fingerprint(
     deduper: Deduper, data: bytes, file: int, first_line: int, path: str,
-    text_field: str, id_field: str, names: bool,
+    text_field: str, id_field: str, names: bool, skip_bad: bool = False,
 ) -> Any:
     """The key rows of a block of whole JSON Lines lines (a pyarrow record batch)."""
 
@@ -130,13 +130,16 @@ def ray_resolve(deduper: Deduper, batches: list[Any]) -> Any:
 
 def ray_apply(
     deduper: Deduper, data: bytes, file: int, first_line: int, path: str,
-    text_field: str, id_field: str, copies: list[Any], find: bool,
-) -> bytes:
-    """A block's cleaned lines, or its report rows when ``find``."""
+    text_field: str, id_field: str, copies: list[Any], find: bool, skip_bad: bool = False,
+) -> tuple[bytes, int, list[str]]:
+    """A block's cleaned lines, or its report rows when ``find``; with the
+    number of bad records passed through (``skip_bad``) and the first
+    messages."""
 
 def ray_fingerprint_rows(
     deduper: Deduper, rows: Any, file: int, first_row: int, path: str,
-    text_field: str, id_field: str, names: bool,
+    text_field: str, id_field: str, names: bool, key_field: Optional[str] = None,
+    skip_bad: bool = False,
 ) -> Any:
     """The key rows of a block of Parquet rows (a pyarrow record batch whose
     text column is ``large_binary``)."""
@@ -144,6 +147,8 @@ def ray_fingerprint_rows(
 def ray_apply_rows(
     deduper: Deduper, rows: Any, file: int, first_row: int, path: str,
     text_field: str, id_field: str, copies: list[Any], find: bool,
-) -> Any:
+    key_field: Optional[str] = None, skip_bad: bool = False,
+) -> tuple[Any, int, list[str]]:
     """A block's new text column (``large_binary``), or its report rows
-    (bytes) when ``find``."""
+    (bytes) when ``find``; with the number of null texts passed through
+    (``skip_bad``) and the first messages."""

@@ -33,6 +33,7 @@ shard's later copies at most.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 import tempfile
@@ -48,7 +49,8 @@ __all__ = ["clean", "find"]
 
 #: Figures of the last run in this process: ``input_bytes`` (decompressed),
 #: ``key_rows`` and ``shuffle_bytes`` (the Arrow bytes of the key rows, the
-#: data the sort moves), ``later_copies``.
+#: data the sort moves), ``later_copies``, ``bad_records`` (passed through
+#: under ``on_bad_record="skip"``).
 last_stats: dict[str, int] = {}
 
 #: The modes the phases run in.
@@ -56,6 +58,12 @@ MODES = ("paragraph", "chunk")
 
 #: Bytes of whole lines per block, by default.
 DEFAULT_BLOCK_BYTES = 32 << 20
+
+#: What a bad record does: fail the run, or pass through unchanged.
+ON_BAD_RECORD = ("fail", "skip")
+
+#: How many messages of bad records passed through a run tells.
+TOLD_BAD_RECORDS = 100
 
 Inputs = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]]
 
@@ -196,6 +204,10 @@ class _Job:
             raise ValueError(
                 f"textdedup.ray: mode {mode!r} is not supported ('paragraph' or 'chunk')")
         self.options = dict(options)
+        on_bad_record = self.options.pop("on_bad_record", "fail")
+        if on_bad_record not in ON_BAD_RECORD:
+            raise ValueError(f"on_bad_record is 'fail' or 'skip', not {on_bad_record!r}")
+        self.skip_bad = on_bad_record == "skip"
         self.options.pop("threads", None)
         Deduper(mode, threads=1, **self.options)  # checks the options now
         self.mode = mode
@@ -239,11 +251,11 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
                 for at, batch in _binary_batches(rows, job.text_field):
                     out.append(ray_fingerprint_rows(
                         deduper, batch, row["file"], row["first_line"] + at, row["path"],
-                        job.text_field, job.id_field, names))
+                        job.text_field, job.id_field, names, skip_bad=job.skip_bad))
                 continue
             out.append(
                 ray_fingerprint(deduper, row["data"], row["file"], row["first_line"], row["path"],
-                                job.text_field, job.id_field, names)
+                                job.text_field, job.id_field, names, skip_bad=job.skip_bad)
             )
         if not out:
             return pa.Table.from_batches([], schema=_key_schema(names))
@@ -276,6 +288,7 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
     last_stats.clear()
     last_stats.update(totals)
     last_stats["input_bytes"] = 0
+    last_stats["bad_records"] = 0
 
 
 def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]:
@@ -290,13 +303,14 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
     def apply(batch: dict) -> dict:
         deduper = job.deduper()
         sizes = []
+        bad = _BadRecords()
         for file, path in zip(batch["file"], batch["path"]):
             file, path = int(file), str(path)
             folder = os.path.join(work, "copies", str(file))
             copies = pq.read_table(folder) if os.path.isdir(folder) else None
             dest = os.path.join(out_dir, str(file))
             if _is_parquet(path):
-                sizes.append(_apply_parquet(job, deduper, file, path, copies, dest, find))
+                sizes.append(_apply_parquet(job, deduper, file, path, copies, dest, find, bad))
                 continue
             size = 0
             with open(dest, "wb") as out:
@@ -309,17 +323,62 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
                                                       pc.less(copies["doc"], hi)))
                         mine = lines.to_batches()
                     size += len(data)
-                    out.write(ray_apply(deduper, data, file, first_line, path, job.text_field,
-                                        job.id_field, mine, find))
+                    out.write(bad.add(ray_apply(deduper, data, file, first_line, path,
+                                                job.text_field, job.id_field, mine, find,
+                                                skip_bad=job.skip_bad)))
             sizes.append(size)
-        return {"file": batch["file"], "bytes": sizes}
+        return {"file": batch["file"], "bytes": sizes, "bad": [bad.count],
+                "told": [json.dumps(bad.told)]}
 
     files = ray.data.from_items(
         [{"file": i, "path": p} for i, p in enumerate(paths)], override_num_blocks=len(paths)
     )
+    skipped = []
     for batch in files.map_batches(apply, batch_size=1).iter_batches(batch_size=None):
         last_stats["input_bytes"] += int(sum(batch["bytes"]))
+        skipped.extend(zip(batch["file"], batch["bad"], batch["told"]))
+    bad = _BadRecords()
+    for _, count, told in sorted(skipped, key=lambda s: int(s[0])):  # corpus order
+        told = json.loads(str(told))
+        bad.count += int(count) - len(told)
+        bad.tell(told)
+    bad.report()
     return [os.path.join(out_dir, str(i)) for i in range(len(paths))]
+
+
+class _BadRecords:
+    """The bad records passed through under ``on_bad_record="skip"``: how
+    many, and the messages of the first few."""
+
+    def __init__(self):
+        self.count = 0
+        self.told: list[str] = []
+
+    def tell(self, messages: list) -> None:
+        """Counts ``messages``, keeping those there is room for."""
+        self.count += len(messages)
+        room = TOLD_BAD_RECORDS - len(self.told)
+        self.told.extend(str(m) for m in messages[:max(room, 0)])
+
+    def add(self, applied: tuple) -> Any:
+        """Counts what an apply step passed through; returns its output."""
+        out, count, told = applied
+        self.count += count - len(told)
+        self.tell(told)
+        return out
+
+    def report(self) -> None:
+        """Warns of each message kept and the count, as the command line
+        does, and records the count in :data:`last_stats` (of the process
+        it runs in: a Dataset's blocks warn on their workers)."""
+        import warnings
+
+        for message in self.told:
+            warnings.warn(f"textdedup.ray: {message}; passed through unchanged", stacklevel=3)
+        if self.count:
+            warnings.warn(f"textdedup.ray: {self.count} bad records passed through unchanged "
+                          "in all", stacklevel=3)
+        last_stats["bad_records"] = self.count
 
 
 def _copies_of(copies, lo: int, hi: int) -> list:
@@ -341,11 +400,12 @@ def _compression(pf, column: int) -> str:
 
 
 def _apply_parquet(job: _Job, deduper, file: int, path: str, copies, dest: str,
-                   find: bool) -> int:
+                   find: bool, bad: "_BadRecords") -> int:
     """Phase 3 for a Parquet shard: its report rows, or the shard with its
     text column cleaned (same schema and columns, a row group per input row
     group, the text column's compression), written to ``dest``; returns the
-    bytes of text read."""
+    bytes of text read, and counts the null texts passed through in
+    ``bad``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -366,8 +426,9 @@ def _apply_parquet(job: _Job, deduper, file: int, path: str, copies, dest: str,
                 parts = []
                 for at, batch in _binary_batches(table, job.text_field):
                     size += batch.column(job.text_field).nbytes
-                    result = ray_apply_rows(deduper, batch, file, first_row + at, path,
-                                            job.text_field, job.id_field, mine, find)
+                    result = bad.add(ray_apply_rows(deduper, batch, file, first_row + at, path,
+                                                    job.text_field, job.id_field, mine, find,
+                                                    skip_bad=job.skip_bad))
                     if find:
                         out.write(result)
                     else:
@@ -460,7 +521,12 @@ def clean(
     ``"passage"``); ``options`` are those of :class:`textdedup.Deduper` in
     that mode (chunk: ``avg_size``, ``min_size``, ``max_size``, ``seed``,
     ``scope``), and the answer is that of ``textdedup clean --mode MODE``
-    with the same options. ``block_bytes``
+    with the same options. ``on_bad_record="skip"`` (an option too) passes
+    a line that is not a record with a string text, or a null Parquet
+    text, through unchanged, as ``--on-bad-record skip`` does: it warns of
+    each (file and line, the first 100) and of their count, which
+    ``last_stats["bad_records"]`` holds; the default, ``"fail"``, fails the
+    run naming the file and line. ``block_bytes``
     sizes the blocks a shard is read in; ``work_dir`` holds the
     intermediate rows (default: the system's temporary folder; on a
     cluster, a folder every node shares). Nothing appears under ``out_dir``
@@ -605,7 +671,7 @@ def _dataset_copies(job: _Job, ds, key_field: str, names: bool, work: str, ray) 
         columns = [c for c in (job.text_field, job.id_field, key_field) if c in table.column_names]
         table = _keyed(table.select(list(dict.fromkeys(columns))), job, key_field)
         out = [ray_fingerprint_rows(deduper, batch, 0, 0, "", job.text_field, job.id_field,
-                                    names, _DOC)
+                                    names, _DOC, skip_bad=job.skip_bad)
                for _, batch in _binary_batches(table, job.text_field)]
         if not out:
             return pa.Table.from_batches([], schema=_key_schema(names))
@@ -678,9 +744,11 @@ def _clean_dataset(ds, mode, text_field, id_field, key_field, work_dir, options)
         def apply(table: "pa.Table", copies: list) -> "pa.Table":
             deduper = job.deduper()
             position = table.schema.get_field_index(text_field)
-            texts = [ray_apply_rows(deduper, batch, 0, 0, "", text_field, id_field, copies,
-                                    False, _DOC)
+            bad = _BadRecords()
+            texts = [bad.add(ray_apply_rows(deduper, batch, 0, 0, "", text_field, id_field,
+                                            copies, False, _DOC, skip_bad=job.skip_bad))
                      for _, batch in _binary_batches(table, text_field)]
+            bad.report()
             if texts:
                 field = table.schema.field(position)
                 column = pa.chunked_array(texts, type=pa.large_binary()).cast(field.type)
@@ -704,9 +772,12 @@ def _find_dataset(ds, output, mode, text_field, id_field, key_field, work_dir, o
 
         def apply(table: "pa.Table", copies: list) -> "pa.Table":
             deduper = job.deduper()
-            found = b"".join(ray_apply_rows(deduper, batch, 0, 0, "", text_field, id_field,
-                                            copies, True, _DOC)
+            bad = _BadRecords()
+            found = b"".join(bad.add(ray_apply_rows(deduper, batch, 0, 0, "", text_field,
+                                                    id_field, copies, True, _DOC,
+                                                    skip_bad=job.skip_bad))
                              for _, batch in _binary_batches(table, text_field))
+            bad.report()
             if not found:
                 return pa.table({"lo": pa.array([], pa.uint64()),
                                  "path": pa.array([], pa.string())})

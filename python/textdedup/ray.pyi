@@ -6,6 +6,8 @@ Inputs = Union[PathLike, Sequence[PathLike]]
 
 DEFAULT_BLOCK_BYTES: int
 MODES: tuple[str, ...]
+ON_BAD_RECORD: tuple[str, ...]
+TOLD_BAD_RECORDS: int
 last_stats: dict[str, int]
 
 def clean(
@@ -23,7 +25,8 @@ def clean(
     """Writes the shards of ``inputs`` under ``out_dir`` without their later
     copies, as ``textdedup clean --jsonl --out-dir`` does (JSON Lines and
     Parquet shards); returns the files. ``mode`` is ``"paragraph"`` or
-    ``"chunk"``. Given a ``ray.data.Dataset`` and ``key_field`` (its
+    ``"chunk"``; ``on_bad_record="skip"`` passes bad records through
+    unchanged, as ``--on-bad-record skip`` does. Given a ``ray.data.Dataset`` and ``key_field`` (its
     integer column of document keys) and no ``out_dir``: returns the
     cleaned Dataset, materialized."""
 
