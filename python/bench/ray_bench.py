@@ -1,9 +1,11 @@
 """The same generated JSON Lines corpus through `textdedup clean --jsonl`
 (one process) and `textdedup.ray.clean` on a local Ray with a small object
-store: wall time, peak memory, shuffle bytes per input byte, and a check
-that the outputs are byte-identical.
+store: wall time, peak memory (all processes, and the largest Ray worker),
+shuffle bytes per input byte, and a check that the outputs are
+byte-identical. With several block sizes, Ray runs once per size (a fresh
+Ray each time), which gives a worker's memory per byte of its blocks.
 
-    python bench/ray_bench.py CLI MIB [OBJECT_STORE_MIB]
+    python bench/ray_bench.py CLI MIB [OBJECT_STORE_MIB [BLOCK_MIB ...]]
 """
 
 import json
@@ -49,13 +51,25 @@ def generate(folder, mib, shards=16, seed=1):
                 written += f.write(line)
 
 
+def anon_rss(pid):
+    """A process's resident anonymous memory (its heap, not the object
+    store's shared or file-backed pages it maps), in bytes."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 class PeakRss:
     """Samples the summed RSS of this process and its descendants (Ray's
-    raylet, workers and object store) every 0.2 s, and the largest single
-    process."""
+    raylet, workers and object store) every 0.2 s, the largest single
+    process, and the largest Ray worker (a process named ``ray::...``):
+    its RSS and its anonymous RSS."""
 
     def __init__(self, spill_dir):
-        self.total = self.single = self.spilled = 0
+        self.total = self.single = self.worker = self.worker_anon = self.spilled = 0
+        self.worker_name = ""
         self.spill_dir = spill_dir
         self.stop = False
         self.thread = threading.Thread(target=self.run, daemon=True)
@@ -68,10 +82,19 @@ class PeakRss:
             for p in [me] + me.children(recursive=True):
                 try:
                     rss = p.memory_info().rss
+                    name = (p.cmdline() or [""])[0]
                 except psutil.Error:
                     continue
                 total += rss
                 self.single = max(self.single, rss)
+                if name.startswith("ray::"):
+                    self.worker = max(self.worker, rss)
+                    try:
+                        anon = anon_rss(p.pid)
+                    except OSError:
+                        continue
+                    if anon > self.worker_anon:
+                        self.worker_anon, self.worker_name = anon, name
             self.total = max(self.total, total)
             spilled = 0
             for root, _, files in os.walk(self.spill_dir):
@@ -89,9 +112,40 @@ class PeakRss:
         return self
 
 
+def ray_clean(corpus, work, store, block_mib):
+    """One `textdedup.ray.clean` on a fresh local Ray: its figures."""
+    spill_dir = os.path.join(work, "spill")
+    ray.init(num_cpus=2, object_store_memory=store << 20, include_dashboard=False,
+             log_to_driver=False, configure_logging=False,
+             object_spilling_directory=spill_dir)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    peak = PeakRss(spill_dir)
+    out = os.path.join(work, "ray")
+    shutil.rmtree(out, ignore_errors=True)
+    t = time.time()
+    tray.clean(corpus, out, block_bytes=block_mib << 20, work_dir=work)
+    ray_s = time.time() - t
+    peak.done()
+    ray.shutdown()
+    stats = tray.last_stats
+    return {
+        "block_mib": block_mib,
+        "ray_s": round(ray_s, 1),
+        "ray_peak_total_mib": round(peak.total / 2**20),
+        "ray_peak_process_mib": round(peak.single / 2**20),
+        "ray_peak_worker_mib": round(peak.worker / 2**20),
+        "ray_peak_worker_anon_mib": round(peak.worker_anon / 2**20),
+        "ray_peak_worker_task": peak.worker_name,
+        "key_rows": stats["key_rows"], "later_copies": stats["later_copies"],
+        "shuffle_bytes": stats["shuffle_bytes"],
+        "peak_spilled_mib": round(peak.spilled / 2**20),
+    }
+
+
 def main():
     cli, mib = sys.argv[1], int(sys.argv[2])
     store = int(sys.argv[3]) if len(sys.argv) > 3 else 80
+    blocks = [int(b) for b in sys.argv[4:]] or [16]
     work = tempfile.mkdtemp(prefix="ray-bench-", dir=os.environ.get("BENCH_DIR"))
     corpus = os.path.join(work, "in")
     generate(corpus, mib)
@@ -104,35 +158,33 @@ def main():
     cli_s = time.time() - t
     cli_kib = int(run.stderr.strip().splitlines()[-1])
 
-    spill_dir = os.path.join(work, "spill")
-    ray.init(num_cpus=2, object_store_memory=store << 20, include_dashboard=False,
-             log_to_driver=False, configure_logging=False,
-             object_spilling_directory=spill_dir)
-    ray.data.DataContext.get_current().enable_progress_bars = False
-    peak = PeakRss(spill_dir)
-    t = time.time()
-    tray.clean(corpus, os.path.join(work, "ray"), block_bytes=16 << 20, work_dir=work)
-    ray_s = time.time() - t
-    peak.done()
-    ray.shutdown()
-
-    same = all(
-        open(os.path.join(work, "cli", f), "rb").read() == open(os.path.join(work, "ray", f), "rb").read()
-        for f in os.listdir(os.path.join(work, "cli"))
-    )
-    stats = tray.last_stats
-    print(json.dumps({
+    runs = []
+    for block_mib in blocks:
+        figures = ray_clean(corpus, work, store, block_mib)
+        figures["shuffle_bytes_per_input_byte"] = round(figures.pop("shuffle_bytes") / size, 3)
+        figures["byte_identical"] = all(
+            open(os.path.join(work, "cli", f), "rb").read()
+            == open(os.path.join(work, "ray", f), "rb").read()
+            for f in os.listdir(os.path.join(work, "cli"))
+        )
+        runs.append(figures)
+    result = {
         "input_mib": round(size / 2**20, 1),
         "object_store_mib": store,
         "cli_s": round(cli_s, 1), "cli_peak_mib": round(cli_kib / 1024),
-        "ray_s": round(ray_s, 1),
-        "ray_peak_total_mib": round(peak.total / 2**20),
-        "ray_peak_process_mib": round(peak.single / 2**20),
-        "key_rows": stats["key_rows"], "later_copies": stats["later_copies"],
-        "shuffle_bytes_per_input_byte": round(stats["shuffle_bytes"] / size, 3),
-        "peak_spilled_mib": round(peak.spilled / 2**20),
-        "byte_identical": same,
-    }, indent=1))
+        "ray": runs,
+    }
+    if len(runs) > 1:
+        # A worker's peak grows with the block it holds: the slope between
+        # the smallest and the largest block is its memory per block byte.
+        a, b = runs[0], runs[-1]
+        result["worker_anon_bytes_per_block_byte"] = round(
+            (b["ray_peak_worker_anon_mib"] - a["ray_peak_worker_anon_mib"])
+            / (b["block_mib"] - a["block_mib"]), 2)
+        result["worker_anon_fixed_mib"] = round(
+            a["ray_peak_worker_anon_mib"]
+            - result["worker_anon_bytes_per_block_byte"] * a["block_mib"])
+    print(json.dumps(result, indent=1))
     shutil.rmtree(work)
 
 

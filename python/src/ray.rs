@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::{ArrayRef, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use arrow_schema::{ArrowError, Field, Schema};
 use pyo3::exceptions::PyValueError;
@@ -83,16 +83,28 @@ impl Phases {
 
 /// `batch` with the string column `name` added.
 fn with_strings(batch: RecordBatch, name: &str, values: Vec<String>) -> PyResult<RecordBatch> {
+    with_column(batch, name, Arc::new(StringArray::from(values)))
+}
+
+/// `batch` with the column `name` added.
+fn with_column(batch: RecordBatch, name: &str, values: ArrayRef) -> PyResult<RecordBatch> {
     let mut fields: Vec<Field> = batch
         .schema()
         .fields()
         .iter()
         .map(|f| f.as_ref().clone())
         .collect();
-    fields.push(Field::new(name, arrow_schema::DataType::Utf8, false));
+    fields.push(Field::new(name, values.data_type().clone(), false));
     let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
-    columns.push(Arc::new(StringArray::from(values)));
+    columns.push(values);
     RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(arrow_error)
+}
+
+/// A key row's partition key: its key's top 63 bits, a non-negative
+/// `int64` (Ray Data sorts and cuts numeric columns at given boundaries,
+/// and every row of a key gets the same value).
+fn partition_key(row: &KeyRow) -> i64 {
+    (row.key >> 65) as i64
 }
 
 /// The string column `name` of `batch`, if it has one.
@@ -332,14 +344,16 @@ pub(crate) fn ray_apply_rows<'py>(
     Ok((out, skipped.count, skipped.told))
 }
 
-/// The key rows as a pyarrow record batch, with a `name` column when the
-/// rows carry their documents' names.
+/// The key rows as a pyarrow record batch, with their partition keys
+/// (`part`, see [`partition_key`]) and a `name` column when the rows carry
+/// their documents' names.
 fn key_rows_to_pyarrow<'py>(
     py: Python<'py>,
     rows: &[KeyRow],
     names: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let batch = key_rows_to_batch(rows);
+    let parts = Int64Array::from_iter_values(rows.iter().map(partition_key));
+    let batch = with_column(key_rows_to_batch(rows), "part", Arc::new(parts))?;
     let batch = match names {
         Some(names) => with_strings(batch, "name", names)?,
         None => batch,

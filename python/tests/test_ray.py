@@ -95,6 +95,24 @@ def test_clean_and_find_match_the_command_line(local_ray, cli, tmp_path, blocks)
     assert (tmp_path / "ray.jsonl").read_bytes() == expected_find
 
 
+def test_small_ray_blocks_keep_each_key_together(local_ray, cli, tmp_path):
+    """With Ray's target block size far below a sort partition (one
+    partition here), the partition must still be resolved whole; the
+    setting is put back afterwards."""
+    write_shards(tmp_path / "in")
+    expected_find = cli_find(cli, tmp_path / "in", tmp_path / "cli.jsonl")
+    context = ray.data.DataContext.get_current()
+    before = context.target_max_block_size
+    context.target_max_block_size = 2048
+    try:
+        tray.find(str(tmp_path / "in"), tmp_path / "ray.jsonl")
+        assert context.target_max_block_size == 2048
+    finally:
+        context.target_max_block_size = before
+    assert tray.last_stats["shuffle_bytes"] > 10 * 2048
+    assert (tmp_path / "ray.jsonl").read_bytes() == expected_find
+
+
 @pytest.mark.parametrize("blocks, extra", [
     (1, {}),
     (3, {"scope": "document", "seed": 5}),

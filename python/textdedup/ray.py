@@ -12,10 +12,13 @@ Parquet output with the same schema, column values and row groups.
    step turns each block into key rows (fingerprint, document key, span),
    one per paragraph (``mode="paragraph"``) or chunk (``mode="chunk"``)
    that can be a copy;
-2. **resolve**: a Ray Data sort by key brings each key's rows into one
-   block, where a Rust step keeps the smallest (document key, offset) as
-   the first copy and emits every other row as a later copy; the later
-   copies are written as Parquet, one folder per shard;
+2. **resolve**: a Ray Data groupby on a bucket of each row's fingerprint
+   (its top bits cut into even ranges, eight per shuffle partition, one
+   partition per four blocks of input) brings each key's rows into one group,
+   where a Rust step (the resolve step of the one-machine path) keeps the
+   smallest (document key, offset) as the first copy and emits every other
+   row as a later copy; the later copies are written as Parquet, one
+   folder per shard;
 3. **apply**: each shard is read again, block by block, and a Rust step
    writes its cleaned lines (or its report rows) from that shard's later
    copies.
@@ -32,6 +35,7 @@ shard's later copies at most.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -275,20 +279,87 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
         return pa.table({"rows": [rows], "bytes": [size],
                          "copies": [copies.num_rows]})
 
-    files = ray.data.from_items(
-        [{"file": i, "path": p} for i, p in enumerate(paths)], override_num_blocks=len(paths)
-    )
-    keys = files.map_batches(read, batch_size=1).map_batches(fingerprint, batch_format="pyarrow")
-    resolved = keys.sort("key").map_batches(resolve, batch_size=None, batch_format="pyarrow")
     totals = {"key_rows": 0, "shuffle_bytes": 0, "later_copies": 0}
-    for batch in resolved.iter_batches(batch_size=None, batch_format="pyarrow"):
-        for name, column in (("key_rows", "rows"), ("shuffle_bytes", "bytes"),
-                             ("later_copies", "copies")):
-            totals[name] += sum(batch.column(column).to_pylist())
+    with _shuffle_settings(job.block_bytes, ray):
+        files = ray.data.from_items(
+            [{"file": i, "path": p} for i, p in enumerate(paths)], override_num_blocks=len(paths)
+        )
+        keys = files.map_batches(read, batch_size=1).map_batches(fingerprint, batch_size=1,
+                                                                 batch_format="pyarrow")
+        resolved = _grouped_by_key(keys, _partitions(paths, job.block_bytes), resolve)
+        for batch in resolved.iter_batches(batch_size=None, batch_format="pyarrow"):
+            for name, column in (("key_rows", "rows"), ("shuffle_bytes", "bytes"),
+                                 ("later_copies", "copies")):
+                totals[name] += sum(batch.column(column).to_pylist())
     last_stats.clear()
     last_stats.update(totals)
     last_stats["input_bytes"] = 0
     last_stats["bad_records"] = 0
+
+
+#: Groups of key rows per partition of the shuffle.
+GROUPS_PER_PARTITION = 8
+
+
+def _grouped_by_key(keys, partitions: Optional[int], fn):
+    """``fn`` over the key rows ``keys`` in groups that each hold every row
+    of their keys, in ``partitions`` partitions (Ray's default when
+    ``None``): a Ray Data groupby on a bucket of the partition key (the
+    fingerprint's top bits, cut into even ranges, ``GROUPS_PER_PARTITION``
+    per partition), so that each group holds about an eighth of a
+    partition. A group is never cut in two, however large."""
+    import pyarrow.compute as pc
+
+    buckets = GROUPS_PER_PARTITION * (partitions or 200)
+    width = -(-(1 << 63) // buckets)
+
+    def bucketed(table: "pa.Table") -> "pa.Table":
+        return table.append_column("bucket", pc.divide(table.column("part"), width))
+
+    grouped = keys.map_batches(bucketed, batch_format="pyarrow").groupby(
+        "bucket", num_partitions=partitions)
+    return grouped.map_groups(fn, batch_format="pyarrow")
+
+
+#: The least input a shuffle partition stands for, and the most partitions:
+#: every map task of a shuffle writes a piece for every partition.
+PARTITION_MIN_BYTES = 64 << 20
+MAX_PARTITIONS = 4096
+
+
+def _partitions(paths: list[str], block_bytes: int) -> int:
+    """How many partitions the shuffle cuts the key rows into: one per four
+    blocks of input (at least ``PARTITION_MIN_BYTES``; a compressed shard
+    counted at four times its size), at most ``MAX_PARTITIONS``."""
+    total = 0
+    for path in paths:
+        size = os.path.getsize(path)
+        total += 4 * size if path.endswith((".gz", ".zst")) else size
+    per_partition = max(4 * block_bytes, PARTITION_MIN_BYTES)
+    return min(MAX_PARTITIONS, max(1, -(-total // per_partition)))
+
+
+@contextlib.contextmanager
+def _shuffle_settings(block_bytes: int, ray, ds=None):
+    """Ray Data's shuffle gathers the blocks on a node into one map task of
+    up to ``DataContext.shuffle_input_batch_bytes`` (1 GiB by default),
+    which would make a worker's memory grow with the corpus: this lowers it
+    to ``block_bytes`` for the duration of a run, in the current context
+    and in that of the Dataset ``ds`` (which its descendants share), then
+    puts it back."""
+    contexts = {id(c): c for c in (ray.data.DataContext.get_current(),
+                                   getattr(ds, "context", None)) if c is not None}
+    saved = []
+    for context in contexts.values():
+        before = getattr(context, "shuffle_input_batch_bytes", None)
+        if before is not None and before > block_bytes:
+            saved.append((context, before))
+            context.shuffle_input_batch_bytes = block_bytes
+    try:
+        yield
+    finally:
+        for context, before in saved:
+            context.shuffle_input_batch_bytes = before
 
 
 def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]:
@@ -456,7 +527,8 @@ def _key_schema(names: bool):
     import pyarrow as pa
 
     fields = [pa.field("key", pa.binary(16), False)] + [
-        pa.field(n, pa.uint64(), False) for n in ("doc", "start", "end")]
+        pa.field(n, pa.uint64(), False) for n in ("doc", "start", "end")] + [
+        pa.field("part", pa.int64(), False)]
     if names:
         fields.append(pa.field("name", pa.string(), False))
     return pa.schema(fields)
@@ -690,10 +762,11 @@ def _dataset_copies(job: _Job, ds, key_field: str, names: bool, work: str, ray) 
         return pa.table({"lo": [pa.compute.min(docs).as_py()], "hi": [pa.compute.max(docs).as_py()],
                          "path": [path]})
 
-    keys = ds.map_batches(fingerprint, batch_format="pyarrow")
-    copies = keys.sort("key").map_batches(resolve, batch_size=None, batch_format="pyarrow")
-    files = copies.sort("doc").map_batches(write, batch_size=None, batch_format="pyarrow")
-    index = sorted((r["lo"], r["hi"], r["path"]) for r in files.take_all())
+    with _shuffle_settings(job.block_bytes, ray, ds):
+        keys = ds.map_batches(fingerprint, batch_format="pyarrow")
+        copies = _grouped_by_key(keys, None, resolve)
+        files = copies.sort("doc").map_batches(write, batch_size=None, batch_format="pyarrow")
+        index = sorted((r["lo"], r["hi"], r["path"]) for r in files.take_all())
     last_stats.clear()
     last_stats["later_copies"] = sum(pq.ParquetFile(p).metadata.num_rows for _, _, p in index)
     return index
@@ -755,7 +828,8 @@ def _clean_dataset(ds, mode, text_field, id_field, key_field, work_dir, options)
                 table = table.set_column(position, field, column)
             return table.drop_columns([_DOC])
 
-        return _apply_dataset(ds, job, key_field, index, apply).materialize()
+        with _shuffle_settings(job.block_bytes, ray, ds):
+            return _apply_dataset(ds, job, key_field, index, apply).materialize()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -787,8 +861,9 @@ def _find_dataset(ds, output, mode, text_field, id_field, key_field, work_dir, o
             return pa.table({"lo": pa.array([table.column(_DOC)[0].as_py()], pa.uint64()),
                              "path": [path]})
 
-        parts = sorted((r["lo"], r["path"]) for r in
-                       _apply_dataset(ds, job, key_field, index, apply).take_all())
+        with _shuffle_settings(job.block_bytes, ray, ds):
+            parts = sorted((r["lo"], r["path"]) for r in
+                           _apply_dataset(ds, job, key_field, index, apply).take_all())
         staged = os.path.join(work, "report.jsonl")
         with open(staged, "wb") as out:
             for _, path in parts:

@@ -118,6 +118,16 @@ impl Corpus {
         self.table.refused()
     }
 
+    /// Bytes of text in the windows refused by full keys (see
+    /// [`refused_anchors`](Corpus::refused_anchors)), each byte counted
+    /// once: the most text in which a repeat may have been missed, and
+    /// what a report may lack. 0 while no window was refused that way (a
+    /// window past 256 GiB of stored text is counted in
+    /// `refused_anchors` only).
+    pub fn refused_bytes(&self) -> u64 {
+        self.table.refused_bytes()
+    }
+
     /// Forgets everything; the next document is numbered 0 again.
     pub fn clear(&mut self) {
         self.forget();

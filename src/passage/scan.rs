@@ -311,6 +311,7 @@ impl<'a> Scan<'a> {
                     src: 0,
                 },
                 cover_end: 0,
+                refused_end: 0,
                 anchor: Anchor::new(0, 0, 0),
                 looked_up: false,
                 charge_certified: true,
@@ -427,6 +428,8 @@ struct State<'a> {
     best: Run,
     /// The end of the covered text emitted so far.
     cover_end: usize,
+    /// The end of the windows refused so far (their bytes are counted).
+    refused_end: usize,
     /// The current anchor.
     anchor: Anchor,
     /// Whether the current anchor was looked up.
@@ -496,7 +499,9 @@ impl State<'_> {
                     if self.best.re < t + m
                         && !table.insert_window(key, self.lookup.base + t as u64)
                     {
-                        table.count_refused();
+                        let new_bytes = t + m - t.max(self.refused_end);
+                        table.count_refused_window(new_bytes as u64);
+                        self.refused_end = t + m;
                     }
                 }
                 if self.best.re < t + m {
@@ -764,6 +769,15 @@ mod tests {
     /// reaches back to it.
     #[test]
     fn a_run_reaches_back_past_a_refused_window() {
+        a_run_reaches_back_past_refused_windows(1);
+        a_run_reaches_back_past_refused_windows(4);
+    }
+
+    /// The first `refused` windows of a text are refused (their anchor
+    /// hash and window keys full of positions that never match): its copy
+    /// is still reported from byte 0, and the refused windows' bytes are
+    /// counted once each per document.
+    fn a_run_reaches_back_past_refused_windows(refused: usize) {
         let p = Params::new(16, 0);
         let filler = vec![b'z'; 64];
         let mut state = 5u64;
@@ -775,16 +789,20 @@ mod tests {
         // Fill the anchor hash and the window key of `a`'s first window with
         // positions of the filler, which never match.
         let mut table = AnchorTable::default();
-        let first = anchors_of(&p, &a).unwrap()[0];
-        assert_eq!(first.first_window, 0);
-        let key = p.window.clone().at(&a, 0);
+        let anchors = anchors_of(&p, &a).unwrap();
+        assert_eq!(anchors[0].first_window, 0);
         for q in 0..MAX_CANDIDATES as u64 {
-            assert!(table.insert(first.hash, q, 0xFFFF));
-            assert!(table.insert(key, q, 0));
+            for anchor in anchors.iter().filter(|a| a.first_window < refused) {
+                assert!(table.insert(anchor.hash, q, 0xFFFF));
+            }
+            for t in 0..refused {
+                assert!(table.insert(p.window.clone().at(&a, t), q, 0));
+            }
         }
         let pieces = scan_all(&p, &mut table, &[&filler, &a, &b]);
-        // a's first window, and b's (not found when it was looked up).
-        assert_eq!(table.refused(), 2);
+        // a's first windows, and b's (not found when they were looked up).
+        assert_eq!(table.refused(), 2 * refused as u64);
+        assert_eq!(table.refused_bytes(), 2 * (16 + refused as u64 - 1));
         assert!(pieces[1].is_empty());
         let base = (filler.len() + a.len()) as u64;
         assert_eq!(

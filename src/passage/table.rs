@@ -72,6 +72,9 @@ pub(crate) struct AnchorTable {
     /// Anchors refused by the scan (see [`MAX_CANDIDATES`]), or because
     /// their position was past [`MAX_POS`].
     refused: u64,
+    /// Bytes of text in the windows refused by the scan (their union
+    /// within each document).
+    refused_bytes: u64,
     /// Windows stored under their window keys (for the tests).
     window_keyed: u64,
 }
@@ -126,12 +129,26 @@ impl AnchorTable {
         self.refused += 1;
     }
 
+    /// Counts a window the scan could not store, whose `new_bytes` were in
+    /// no window refused before it in its document.
+    pub(crate) fn count_refused_window(&mut self, new_bytes: u64) {
+        self.refused += 1;
+        self.refused_bytes += new_bytes;
+    }
+
+    /// Bytes of text in the windows refused so far (see
+    /// [`AnchorTable::count_refused_window`]).
+    pub(crate) fn refused_bytes(&self) -> u64 {
+        self.refused_bytes
+    }
+
     /// Forgets every anchor and the refusal count.
     pub(crate) fn clear(&mut self) {
         self.slots = Vec::new();
         self.side = Vec::new();
         self.len = 0;
         self.refused = 0;
+        self.refused_bytes = 0;
         self.window_keyed = 0;
     }
 

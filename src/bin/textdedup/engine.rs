@@ -37,6 +37,17 @@ pub(crate) struct Fed {
     pub(crate) chunks: Range<usize>,
 }
 
+/// Passage mode's refusals: windows it could not index, so that a later
+/// copy of them may be missed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Refusals {
+    /// Refused anchors and windows (`passage::Corpus::refused_anchors`).
+    pub(crate) anchors: u64,
+    /// Bytes of text in the refused windows, each counted once
+    /// (`passage::Corpus::refused_bytes`).
+    pub(crate) bytes: u64,
+}
+
 /// A dedup mode's engine and its corpus state, behind one interface: the
 /// tool's loop is written once for every mode, over [`Dedup`].
 pub(crate) trait Modal: Send + std::fmt::Debug {
@@ -44,8 +55,8 @@ pub(crate) trait Modal: Send + std::fmt::Debug {
     fn feed(&mut self, texts: &[&[u8]], removals: &mut Vec<Removal>) -> Vec<Fed>;
     /// Heap bytes of the corpus state.
     fn state_bytes(&self) -> usize;
-    /// Passage mode's refused anchors; `None` in the other modes.
-    fn refused_anchors(&self) -> Option<u64>;
+    /// Passage mode's refusals; `None` in the other modes.
+    fn refusals(&self) -> Option<Refusals>;
     /// The mode's name, as `--mode` gives it.
     fn name(&self) -> &'static str;
 }
@@ -58,8 +69,8 @@ struct Mode<D: Dedup> {
     corpus: D::Corpus,
     /// The corpus's heap bytes.
     heap: fn(&D::Corpus) -> usize,
-    /// The corpus's refused anchors, in passage mode.
-    refused: fn(&D::Corpus) -> Option<u64>,
+    /// The corpus's refusals, in passage mode.
+    refused: fn(&D::Corpus) -> Option<Refusals>,
     /// The mode's name.
     name: &'static str,
 }
@@ -82,7 +93,7 @@ impl<D: Dedup> Modal for Mode<D> {
         (self.heap)(&self.corpus)
     }
 
-    fn refused_anchors(&self) -> Option<u64> {
+    fn refusals(&self) -> Option<Refusals> {
         (self.refused)(&self.corpus)
     }
 
@@ -172,7 +183,12 @@ impl Engine {
                     deduper,
                     corpus: passage::Corpus::default(),
                     heap: passage::Corpus::heap_bytes,
-                    refused: |c| Some(c.refused_anchors()),
+                    refused: |c| {
+                        Some(Refusals {
+                            anchors: c.refused_anchors(),
+                            bytes: c.refused_bytes(),
+                        })
+                    },
                     name: "passage",
                 };
                 // The stored text and its anchors (at most about 21 bytes
@@ -244,10 +260,10 @@ impl Engine {
         })
     }
 
-    /// Passage mode's refused anchors so far; `None` in other modes.
-    pub(crate) fn refused_anchors(&self) -> Option<u64> {
+    /// Passage mode's refusals so far; `None` in other modes.
+    pub(crate) fn refusals(&self) -> Option<Refusals> {
         match self {
-            Engine::Dedup(mode, _) => mode.refused_anchors(),
+            Engine::Dedup(mode, _) => mode.refusals(),
             Engine::Chunk { .. } => None,
         }
     }

@@ -207,16 +207,25 @@ fn finish(
     inputs: &Inputs,
 ) -> Result<()> {
     sink.commit()?;
-    let refused = engine.refused_anchors();
+    let refusals = engine.refusals();
     if !run.quiet {
-        eprintln!("{}", totals.summary());
+        let refused = refusals
+            .filter(|r| r.anchors > 0)
+            .map_or(String::new(), |r| {
+                format!(
+                    "; {} passage windows refused, {} bytes may hide repeats",
+                    r.anchors, r.bytes
+                )
+            });
+        eprintln!("{}{refused}", totals.summary());
     }
-    if let Some(n) = refused.filter(|&n| n > 0) {
+    if let Some(r) = refusals.filter(|r| r.anchors > 0) {
         warn(format!(
-            "{n} passage windows were refused (their anchor hash and their own key each \
+            "{} passage windows were refused (their anchor hash and their own key each \
              already held 32 earlier positions, which takes crafted hash collisions): \
-             later copies of them may have been missed; run again with a secret --seed \
-             (any number of your own) to find them"
+             later copies of them, in {} bytes of text, may have been missed; run again \
+             with a secret --seed (any number of your own) to find them",
+            r.anchors, r.bytes
         ));
     }
     if let Some(path) = &run.stats {
@@ -229,8 +238,9 @@ fn finish(
             "bad_records": totals.bad_records,
             "seconds": started.elapsed().as_secs_f64(),
         });
-        if let Some(n) = refused {
-            json["refused_anchors"] = n.into();
+        if let Some(r) = refusals {
+            json["refused_anchors"] = r.anchors.into();
+            json["refused_bytes"] = r.bytes.into();
         }
         let mut stream = open_stream(Some(path), inputs, Some(Compression::None), "")?;
         let written = serde_json::to_writer_pretty(stream.writer(), &json)
