@@ -109,12 +109,22 @@ impl Corpus {
         self.deduper.get().engine().heap_bytes(&self.state) + indexes + table
     }
 
-    /// Passage mode: anchors refused so far because their hash already
-    /// held 32 earlier positions (a repeat anchored only there may be
-    /// missed); ``None`` in the other modes.
+    /// Passage mode: windows refused so far because their anchor hash
+    /// and their own key already held 32 earlier positions (a repeat of
+    /// them may be missed); ``None`` in the other modes.
     #[getter]
     fn refused_anchors(&self) -> Option<u64> {
-        self.deduper.get().engine().refused_anchors(&self.state)
+        let refusals = self.deduper.get().engine().refusals(&self.state);
+        refusals.map(|(anchors, _)| anchors)
+    }
+
+    /// Passage mode: the bytes of text in the refused windows, each
+    /// counted once (the most text in which a repeat may have been
+    /// missed); ``None`` in the other modes.
+    #[getter]
+    fn refused_bytes(&self) -> Option<u64> {
+        let refusals = self.deduper.get().engine().refusals(&self.state);
+        refusals.map(|(_, bytes)| bytes)
     }
 
     fn __len__(&self) -> usize {

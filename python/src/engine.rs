@@ -14,8 +14,9 @@ where
     fn heap_bytes(corpus: &Self::Corpus) -> usize;
     /// Documents the corpus has seen.
     fn documents(corpus: &Self::Corpus) -> u64;
-    /// Passage mode's anchors refused so far; `None` in the other modes.
-    fn refused_anchors(corpus: &Self::Corpus) -> Option<u64>;
+    /// Passage mode's refused anchors and the bytes of their windows so
+    /// far; `None` in the other modes.
+    fn refusals(corpus: &Self::Corpus) -> Option<(u64, u64)>;
 }
 
 impl Mode for paragraph::Deduper {
@@ -25,7 +26,7 @@ impl Mode for paragraph::Deduper {
     fn documents(corpus: &paragraph::Corpus) -> u64 {
         corpus.documents()
     }
-    fn refused_anchors(_: &paragraph::Corpus) -> Option<u64> {
+    fn refusals(_: &paragraph::Corpus) -> Option<(u64, u64)> {
         None
     }
 }
@@ -37,8 +38,8 @@ impl Mode for passage::Deduper {
     fn documents(corpus: &passage::Corpus) -> u64 {
         corpus.documents()
     }
-    fn refused_anchors(corpus: &passage::Corpus) -> Option<u64> {
-        Some(corpus.refused_anchors())
+    fn refusals(corpus: &passage::Corpus) -> Option<(u64, u64)> {
+        Some((corpus.refused_anchors(), corpus.refused_bytes()))
     }
 }
 
@@ -49,7 +50,7 @@ impl Mode for chunk::Deduper {
     fn documents(corpus: &chunk::Corpus) -> u64 {
         corpus.documents()
     }
-    fn refused_anchors(_: &chunk::Corpus) -> Option<u64> {
+    fn refusals(_: &chunk::Corpus) -> Option<(u64, u64)> {
         None
     }
 }
@@ -82,8 +83,9 @@ pub(crate) trait DynEngine: Send + Sync {
     fn heap_bytes(&self, state: &State) -> usize;
     /// Documents `state` has seen.
     fn documents(&self, state: &State) -> u64;
-    /// Passage mode's refused anchors in `state`.
-    fn refused_anchors(&self, state: &State) -> Option<u64>;
+    /// Passage mode's refused anchors in `state`, and the bytes of their
+    /// windows.
+    fn refusals(&self, state: &State) -> Option<(u64, u64)>;
 }
 
 /// A deduper of mode `D`, behind [`DynEngine`].
@@ -144,7 +146,7 @@ where
         D::documents(Self::corpus(state))
     }
 
-    fn refused_anchors(&self, state: &State) -> Option<u64> {
-        D::refused_anchors(Self::corpus(state))
+    fn refusals(&self, state: &State) -> Option<(u64, u64)> {
+        D::refusals(Self::corpus(state))
     }
 }

@@ -100,6 +100,7 @@ def test_corpus_across_calls_equals_one_batch(corpus, mode, options):
     assert fed.documents == len(fed) == len(corpus)
     assert fed.heap_bytes > 0
     assert (fed.refused_anchors is not None) == (mode == "passage")
+    assert fed.refused_bytes == (0 if mode == "passage" else None)
     fed.clear()
     assert fed.documents == 0
     assert rows(fed.dedup_batch(corpus)) == rows(whole)

@@ -314,7 +314,8 @@ def _grouped_by_key(keys, partitions: Optional[int], fn):
     width = -(-(1 << 63) // buckets)
 
     def bucketed(table: "pa.Table") -> "pa.Table":
-        return table.append_column("bucket", pc.divide(table.column("part"), width))
+        bucket = pc.divide(table.column("part"), width)
+        return table.drop_columns(["part"]).append_column("bucket", bucket)
 
     grouped = keys.map_batches(bucketed, batch_format="pyarrow").groupby(
         "bucket", num_partitions=partitions)
@@ -341,25 +342,31 @@ def _partitions(paths: list[str], block_bytes: int) -> int:
 
 @contextlib.contextmanager
 def _shuffle_settings(block_bytes: int, ray, ds=None):
-    """Ray Data's shuffle gathers the blocks on a node into one map task of
-    up to ``DataContext.shuffle_input_batch_bytes`` (1 GiB by default),
-    which would make a worker's memory grow with the corpus: this lowers it
-    to ``block_bytes`` for the duration of a run, in the current context
-    and in that of the Dataset ``ds`` (which its descendants share), then
-    puts it back."""
+    """Bounds what one Ray task holds to about ``block_bytes`` for the
+    duration of a run, in the current context and in that of the Dataset
+    ``ds`` (which its descendants share), then puts the settings back:
+
+    - ``shuffle_input_batch_bytes`` (1 GiB by default): the blocks one
+      shuffle task takes;
+    - ``target_max_block_size`` (128 MiB by default): the output a task
+      gathers into one block (a groupby's partitions are never cut, so
+      every key's rows stay together).
+    """
     contexts = {id(c): c for c in (ray.data.DataContext.get_current(),
                                    getattr(ds, "context", None)) if c is not None}
+    bound = max(block_bytes, 1 << 20)
     saved = []
     for context in contexts.values():
-        before = getattr(context, "shuffle_input_batch_bytes", None)
-        if before is not None and before > block_bytes:
-            saved.append((context, before))
-            context.shuffle_input_batch_bytes = block_bytes
+        for name in ("shuffle_input_batch_bytes", "target_max_block_size"):
+            before = getattr(context, name, None)
+            if before is not None and before > bound:
+                saved.append((context, name, before))
+                setattr(context, name, bound)
     try:
         yield
     finally:
-        for context, before in saved:
-            context.shuffle_input_batch_bytes = before
+        for context, name, before in saved:
+            setattr(context, name, before)
 
 
 def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]:
