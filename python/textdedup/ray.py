@@ -29,7 +29,7 @@ take a ``ray.data.Dataset`` with ``key_field``, an integer column of
 document keys in corpus order: the later copies are written as Parquet
 sorted by document, the Dataset is sorted by key, and each of its blocks
 reads the copies of its key range. No step holds the corpus or all the
-fingerprints in one process: a block, one sort block of key rows, and one
+fingerprints in one process: a block, one shuffle partition of key rows, and one
 shard's later copies at most.
 """
 
@@ -53,7 +53,7 @@ __all__ = ["clean", "find"]
 
 #: Figures of the last run in this process: ``input_bytes`` (decompressed),
 #: ``key_rows`` and ``shuffle_bytes`` (the Arrow bytes of the key rows, the
-#: data the sort moves), ``later_copies``, ``bad_records`` (passed through
+#: data the shuffle moves), ``later_copies``, ``bad_records`` (passed through
 #: under ``on_bad_record="skip"``).
 last_stats: dict[str, int] = {}
 
