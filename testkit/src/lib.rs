@@ -6,6 +6,8 @@
 
 pub mod generate;
 pub mod oracle;
+#[cfg(feature = "suffix-array")]
+pub mod peer;
 mod rng;
 
 pub use rng::SplitMix64;
