@@ -786,8 +786,8 @@ mod tests {
             .collect();
         let mut b = a[..116].to_vec();
         b.extend_from_slice(b"#### a different tail, not in the first ####");
-        // Fill the anchor hash and the window key of `a`'s first window with
-        // positions of the filler, which never match.
+        // Fill the anchor hashes and the window keys of `a`'s first windows
+        // with positions of the filler, which never match.
         let mut table = AnchorTable::default();
         let anchors = anchors_of(&p, &a).unwrap();
         assert_eq!(anchors[0].first_window, 0);
