@@ -2,11 +2,12 @@
 //! other two modes ([`Config`], [`Deduper`], [`Corpus`]).
 
 use crate::chunk::parallel::{chunk_in_parallel, REGION_BYTES};
+use crate::chunk::phases::apply_checked;
 use crate::chunk::{Chunk, ChunkConfig, Chunker};
 use crate::config::{ConfigError, Scope};
 use crate::fingerprint::Fingerprint;
-use crate::phases::resolve_next;
-use crate::report::{DocId, DocReport, Removal, Removals, Stats};
+use crate::phases::{resolve_next, LaterCopy};
+use crate::report::{DocId, DocReport, Removal};
 use crate::snap::{snap_span, Snap};
 use crate::span::Span;
 use crate::table::Shard;
@@ -380,30 +381,14 @@ fn resolve<'t>(
 ) -> DocReport<'t> {
     let doc = DocId::new(corpus.documents);
     corpus.documents += 1;
-    let mut removals = Removals::default();
     let counted = chunks.len() as u64;
-    let mut repeated = 0;
-    for (fp, span) in chunks {
-        if let Some(copy) = resolve_next(&mut corpus.seen, fp, doc.index(), span) {
-            repeated += 1;
-            removals.push(span, copy.first);
-        }
-    }
-    corpus.chunks += counted;
-    corpus.repeated += repeated;
-    let removals = removals
-        .into_vec()
+    let copies: Vec<LaterCopy> = chunks
         .into_iter()
-        .filter_map(|r| on_char_boundaries(text, r))
+        .filter_map(|(fp, span)| resolve_next(&mut corpus.seen, fp, doc.index(), span))
         .collect();
-    let stats = Stats {
-        documents: 1,
-        bytes_in: text.len() as u64,
-        chunks: Some(counted),
-        chunks_removed: Some(repeated),
-        ..Stats::default()
-    };
-    DocReport::with_removals(text, doc, removals, stats)
+    corpus.chunks += counted;
+    corpus.repeated += copies.len() as u64;
+    apply_checked(text, doc, &copies, Some(counted))
 }
 
 /// `r` shrunk inward to character boundaries, its first copy by the same

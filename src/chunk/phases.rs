@@ -85,21 +85,34 @@ impl Deduper {
     ) -> Result<DocReport<'t>, RemovalsError> {
         let id = DocId::new(doc);
         crate::phases::check_copies(text, id, copies)?;
-        let mut removals = Removals::default();
-        for c in copies {
-            removals.push(c.span, c.first);
-        }
-        let removals = removals
-            .into_vec()
-            .into_iter()
-            .filter_map(|r| on_char_boundaries(text, r))
-            .collect();
-        let stats = Stats {
-            documents: 1,
-            bytes_in: text.len() as u64,
-            chunks_removed: Some(copies.len() as u64),
-            ..Stats::default()
-        };
-        Ok(DocReport::with_removals(text, id, removals, stats))
+        Ok(apply_checked(text, id, copies, None))
     }
+}
+
+/// A document's report from later copies already checked (sorted by
+/// start), given its count of chunks when known: the apply phase that the
+/// one-machine path and [`Deduper::apply`] share.
+pub(crate) fn apply_checked<'t>(
+    text: &'t [u8],
+    doc: DocId,
+    copies: &[LaterCopy],
+    chunks: Option<u64>,
+) -> DocReport<'t> {
+    let mut removals = Removals::default();
+    for c in copies {
+        removals.push(c.span, c.first);
+    }
+    let removals = removals
+        .into_vec()
+        .into_iter()
+        .filter_map(|r| on_char_boundaries(text, r))
+        .collect();
+    let stats = Stats {
+        documents: 1,
+        bytes_in: text.len() as u64,
+        chunks,
+        chunks_removed: Some(copies.len() as u64),
+        ..Stats::default()
+    };
+    DocReport::with_removals(text, doc, removals, stats)
 }
