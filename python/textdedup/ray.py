@@ -417,9 +417,7 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
         skipped.extend(zip(batch["file"], batch["bad"], batch["told"]))
     bad = _BadRecords()
     for _, count, told in sorted(skipped, key=lambda s: int(s[0])):  # corpus order
-        told = json.loads(str(told))
-        bad.count += int(count) - len(told)
-        bad.tell(told)
+        bad.add((None, int(count), json.loads(str(told))))
     bad.report()
     return [os.path.join(out_dir, str(i)) for i in range(len(paths))]
 
