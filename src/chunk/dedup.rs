@@ -157,8 +157,9 @@ impl From<ChunkConfig> for Config {
 /// valid UTF-8 leaves valid UTF-8.
 ///
 /// The answer is deterministic: it depends only on the documents, their
-/// order and the configuration. The [`Stats`] of each report count bytes
-/// and chunks ([`Stats::chunks`], [`Stats::chunks_removed`]).
+/// order and the configuration. The [`Stats`](crate::Stats) of each report
+/// count bytes and chunks ([`Stats::chunks`](crate::Stats::chunks),
+/// [`Stats::chunks_removed`](crate::Stats::chunks_removed)).
 ///
 /// # Examples
 ///
