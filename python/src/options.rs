@@ -248,6 +248,25 @@ impl Settings {
         config.build().map_err(rejected)
     }
 
+    /// The passage mode deduper of these settings (a `snap` not given is
+    /// `word`).
+    ///
+    /// # Errors
+    ///
+    /// `ValueError` naming the option whose value the library rejects.
+    pub(crate) fn passage(&self) -> PyResult<passage::Deduper> {
+        let mut config = passage::Config::new()
+            .scope(self.scope)
+            .snap(self.snap.unwrap_or(Snap::Word));
+        if let Some(min_len) = self.min_len {
+            config = config.min_len(min_len);
+        }
+        if let Some(seed) = self.seed {
+            config = config.seed(seed);
+        }
+        config.build().map_err(rejected)
+    }
+
     /// Builds the mode's engine. Its own loops run on the current rayon
     /// pool: the caller installs the deduper's pool around every call.
     ///
@@ -257,18 +276,7 @@ impl Settings {
     pub(crate) fn engine(&self) -> PyResult<Arc<dyn DynEngine>> {
         let engine: Arc<dyn DynEngine> = match self.mode {
             Mode::Paragraph => Arc::new(Typed::new(self.paragraph()?)),
-            Mode::Passage => {
-                let mut config = passage::Config::new()
-                    .scope(self.scope)
-                    .snap(self.snap.unwrap_or(Snap::Word));
-                if let Some(min_len) = self.min_len {
-                    config = config.min_len(min_len);
-                }
-                if let Some(seed) = self.seed {
-                    config = config.seed(seed);
-                }
-                Arc::new(Typed::new(config.build().map_err(rejected)?))
-            }
+            Mode::Passage => Arc::new(Typed::new(self.passage()?)),
             Mode::Chunk => Arc::new(Typed::new(self.chunk()?)),
         };
         Ok(engine)

@@ -17,7 +17,9 @@ use textdedup::phases::arrow::{
     key_rows_from_batch, key_rows_to_batch, later_copies_from_batch, later_copies_to_batch,
 };
 use textdedup::phases::{resolve, KeyRow, LaterCopy};
-use textdedup::{chunk, paragraph, DocReport, RemovalsError, Scope};
+use textdedup::{
+    chunk, paragraph, passage, DocId, DocReport, Origin, Removal, RemovalsError, Scope,
+};
 
 use crate::deduper::Deduper;
 use crate::options::Mode;
@@ -35,6 +37,9 @@ pub(crate) enum Phases {
     Paragraph(paragraph::Deduper),
     /// Chunk mode.
     Chunk(Box<chunk::Deduper>),
+    /// Passage mode within each document ([`Scope::Document`]): no key
+    /// rows; the apply phase scans each document on its own.
+    Passage(Box<passage::Deduper>),
 }
 
 impl Phases {
@@ -45,10 +50,17 @@ impl Phases {
         match settings.mode {
             Mode::Paragraph => Ok(Phases::Paragraph(settings.paragraph()?)),
             Mode::Chunk => Ok(Phases::Chunk(Box::new(settings.chunk()?))),
-            Mode::Passage => Err(PyValueError::new_err(
-                "textdedup.ray: mode 'passage' is not supported ('paragraph' or 'chunk')",
-            )),
+            Mode::Passage if settings.scope == Scope::Document => {
+                Ok(Phases::Passage(Box::new(settings.passage()?)))
+            }
+            Mode::Passage => Err(PyValueError::new_err(PASSAGE_NEEDS_DOCUMENT_SCOPE)),
         }
+    }
+
+    /// Whether a document without later copies is kept whole (paragraph
+    /// and chunk mode), rather than scanned on its own (passage mode).
+    pub(crate) fn only_copies_change(&self) -> bool {
+        !matches!(self, Phases::Passage(_))
     }
 
     /// The configured scope.
@@ -56,6 +68,7 @@ impl Phases {
         match self {
             Phases::Paragraph(d) => d.config().get_scope(),
             Phases::Chunk(d) => d.config().get_scope(),
+            Phases::Passage(d) => d.config().get_scope(),
         }
     }
 
@@ -64,6 +77,7 @@ impl Phases {
         match self {
             Phases::Paragraph(d) => d.fingerprint(doc, text, out),
             Phases::Chunk(d) => d.fingerprint(doc, text, out),
+            Phases::Passage(_) => 0,
         };
     }
 
@@ -77,8 +91,36 @@ impl Phases {
         match self {
             Phases::Paragraph(d) => d.apply(doc, text, copies),
             Phases::Chunk(d) => d.apply(doc, text, copies),
+            Phases::Passage(d) => within(d, doc, text),
         }
     }
+}
+
+/// Why passage mode runs only within documents on Ray.
+const PASSAGE_NEEDS_DOCUMENT_SCOPE: &str = "textdedup.ray: mode 'passage' runs with \
+     scope='document' (each document on its own); repeats across documents are found \
+     by the command line and textdedup.Deduper";
+
+/// The repeats within document `doc` on its own, as the command line
+/// reports them under `--scope document`: each first copy is in `doc`.
+fn within<'t>(
+    deduper: &passage::Deduper,
+    doc: u64,
+    text: &'t [u8],
+) -> Result<DocReport<'t>, RemovalsError> {
+    let id = DocId::new(doc);
+    let removals = deduper
+        .dedup(text)
+        .removals()
+        .iter()
+        .map(|r| {
+            Removal::new(
+                r.span(),
+                Origin::new(id, r.first().start(), r.first().end()),
+            )
+        })
+        .collect();
+    DocReport::from_removals(text, id, removals)
 }
 
 /// `batch` with the string column `name` added.
@@ -241,10 +283,11 @@ pub(crate) fn ray_apply<'py>(
         id_field,
         skip_bad,
     };
+    let pool = deduper.get().pool().get()?;
     let (out, skipped) = py
         .detach(|| {
             all.sort_unstable_by_key(|c| (c.doc, c.span.start));
-            block.apply(&phases, &all, &first_names, find)
+            pool.install(|| block.apply(&phases, &all, &first_names, find))
         })
         .map_err(PyValueError::new_err)?;
     Ok((PyBytes::new(py, &out), skipped.count, skipped.told))
@@ -330,14 +373,15 @@ pub(crate) fn ray_apply_rows<'py>(
     )
     .map_err(PyValueError::new_err)?;
     all.sort_unstable_by_key(|c| (c.doc, c.span.start));
+    let pool = deduper.get().pool().get()?;
     let (out, skipped) = if find {
         let (out, skipped) = py
-            .detach(|| block.find(&phases, &all, &first_names))
+            .detach(|| pool.install(|| block.find(&phases, &all, &first_names)))
             .map_err(PyValueError::new_err)?;
         (PyBytes::new(py, &out).into_any(), skipped)
     } else {
         let (column, skipped) = py
-            .detach(|| block.clean(&phases, &all))
+            .detach(|| pool.install(|| block.clean(&phases, &all)))
             .map_err(PyValueError::new_err)?;
         (column.to_data().to_pyarrow(py)?, skipped)
     };

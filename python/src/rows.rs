@@ -199,7 +199,7 @@ impl<'a> Rows<'a> {
             };
             let doc = self.key(i)?;
             let mine = copies_of(copies, doc..doc + 1);
-            if mine.is_empty() {
+            if mine.is_empty() && phases.only_copies_change() {
                 out.append_value(text);
                 continue;
             }
@@ -226,7 +226,7 @@ impl<'a> Rows<'a> {
             };
             let doc = self.key(i)?;
             let mine = copies_of(copies, doc..doc + 1);
-            if mine.is_empty() {
+            if mine.is_empty() && phases.only_copies_change() {
                 continue;
             }
             let report = phases

@@ -233,7 +233,7 @@ impl<'a> Block<'a> {
             };
             let doc = doc_key(self.file, record.line_no)?;
             let mine = copies_of(copies, doc..doc + 1);
-            if mine.is_empty() {
+            if mine.is_empty() && deduper.only_copies_change() {
                 if !find {
                     out.extend_from_slice(record.line);
                 }
@@ -265,7 +265,7 @@ impl<'a> Block<'a> {
 }
 
 /// Appends the report rows of one document named `name` (as JSON), given
-/// the names of its first copies' documents.
+/// the names of the other documents its first copies are in.
 pub(crate) fn report_rows(
     name: &str,
     report: &DocReport<'_>,
@@ -274,9 +274,14 @@ pub(crate) fn report_rows(
 ) -> Result<(), String> {
     for r in report.removals() {
         let first = r.first();
-        let first_name = first_names
-            .get(&first.doc().index())
-            .ok_or_else(|| format!("no name for the document of key {}", first.doc().index()))?;
+        let first_name = if first.doc() == report.doc() {
+            name
+        } else {
+            first_names
+                .get(&first.doc().index())
+                .map(String::as_str)
+                .ok_or_else(|| format!("no name for the document of key {}", first.doc().index()))?
+        };
         let row = format!(
             r#"{{"doc":{name},"start":{},"end":{},"first_doc":{first_name},"first_start":{},"first_end":{}}}"#,
             r.span().start,

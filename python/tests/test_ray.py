@@ -215,7 +215,11 @@ def test_options_are_checked_before_any_work(tmp_path):
     with pytest.raises(ValueError, match="normalize"):
         tray.clean([], tmp_path / "out", normalize="nope")
     with pytest.raises(ValueError, match="mode"):
+        tray.find([], tmp_path / "r.jsonl", mode="words")
+    with pytest.raises(ValueError, match="scope='document'"):
         tray.find([], tmp_path / "r.jsonl", mode="passage")
+    with pytest.raises(ValueError, match="min_len"):
+        tray.find([], tmp_path / "r.jsonl", mode="passage", scope="document", min_len=3)
 
 
 def write_parquet_shards(folder, shards=3, seed=5):
@@ -351,3 +355,122 @@ def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
     with pytest.raises(Exception, match="negative"):
         tray.clean(negative, key_field="k")
     assert not (tmp_path / "r.jsonl").exists()
+
+
+def passage_docs(count, seed):
+    """Documents with repeats inside them: passages of about 20 bytes
+    copied at random offsets (some overlapping their source), periodic
+    text, a header repeated line after line, CRLF lines, non-ASCII text,
+    empty and short documents."""
+    rng = random.Random(seed)
+    words = ["lorem", "ipsum", "dolor", "sit", "amet", "été", "naïve", "日本", "data",
+             "text", "copy", "page", "once", "twice"]
+    docs = []
+    for i in range(count):
+        kind = i % 6
+        if kind == 0:
+            docs.append("")
+            continue
+        if kind == 1:
+            docs.append("ab" * rng.randrange(5, 400) + " " * rng.randrange(0, 300))
+            continue
+        text = " ".join(rng.choice(words) for _ in range(rng.randrange(5, 120)))
+        newline = "\r\n" if kind == 2 else "\n"
+        if kind == 3:
+            header = "From: someone@example.org" + newline + "Subject: Re: " + rng.choice(words)
+            text = newline.join(header + newline + text[j:j + 40]
+                                for j in range(0, len(text), 40))
+        for _ in range(rng.randrange(0, 6)):
+            if len(text) < 30:
+                break
+            length = rng.randrange(16, 30)
+            at = rng.randrange(0, len(text) - length)
+            to = rng.randrange(at, len(text))  # may overlap its source
+            text = text[:to] + text[at:at + length] + text[to:]
+        docs.append(text)
+    return docs
+
+
+def check_spans(report, texts):
+    """Every report row names a range of its document that equals, byte for
+    byte, the earlier range it names in the same document."""
+    for line in report.splitlines():
+        row = json.loads(line)
+        assert row["doc"] == row["first_doc"]
+        text = texts[row["doc"]].encode("utf-8")
+        got = text[row["start"]:row["end"]]
+        assert len(got) >= 1 and got == text[row["first_start"]:row["first_end"]]
+        assert row["first_start"] < row["start"]
+
+
+@pytest.mark.parametrize("snap, blocks", [("byte", 1), ("word", 5)])
+def test_passage_mode_within_documents_matches_the_command_line(local_ray, cli, tmp_path,
+                                                                snap, blocks):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    docs = passage_docs(240, seed=17 + blocks)
+    texts = {}
+    for s in range(3):  # two JSON Lines shards (one gzipped) and a Parquet one
+        part = [(i, t) for i, t in enumerate(docs) if i % 3 == s]
+        texts.update({f"d{i}": t for i, t in part})
+        if s == 2:
+            pq.write_table(pa.table({"id": [f"d{i}" for i, _ in part],
+                                     "text": [t for _, t in part]}),
+                           folder / "part-2.parquet", row_group_size=9)
+            continue
+        data = "".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=bool(i % 2)) + "\n"
+                       for i, t in part).encode("utf-8")
+        if s == 1:
+            (folder / "part-1.jsonl.gz").write_bytes(gzip.compress(data, mtime=0))
+        else:
+            (folder / "part-0.jsonl").write_bytes(data)
+    flags = ["--mode", "passage", "--scope", "document", "--min-len", "16", "--snap", snap]
+    options = {"scope": "document", "min_len": 16, "snap": snap}
+    out = tmp_path / "cli-out"
+    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
+                    str(folder)], check=True)
+    report = tmp_path / "cli.jsonl"
+    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
+                    str(folder)], check=True)
+    expected_find = report.read_bytes()
+    assert expected_find.count(b"\n") > 100
+    block_bytes = max(1, max(os.path.getsize(p) for p in folder.iterdir()) // blocks)
+
+    tray.clean(str(folder), tmp_path / "ray-out", mode="passage", block_bytes=block_bytes,
+               **options)
+    for name in sorted(os.listdir(out)):
+        if name.endswith(".parquet"):
+            got = pq.read_table(tmp_path / "ray-out" / name)
+            assert got == pq.read_table(out / name)
+        else:
+            assert read(str(tmp_path / "ray-out" / name)) == read(str(out / name))
+    tray.find(str(folder), tmp_path / "ray.jsonl", mode="passage", block_bytes=block_bytes,
+              **options)
+    got = (tmp_path / "ray.jsonl").read_bytes()
+    assert got == expected_find
+    if snap == "byte":
+        check_spans(got.decode("utf-8"), texts)
+    assert tray.last_stats["key_rows"] == 0  # nothing to shuffle
+
+
+def test_passage_mode_within_documents_of_a_dataset(local_ray, cli, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    docs = passage_docs(120, seed=4)
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "docs.jsonl", "w") as f:
+        for i, text in enumerate(docs):
+            f.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
+    flags = ["--mode", "passage", "--scope", "document", "--min-len", "20"]
+    report = tmp_path / "cli.jsonl"
+    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
+                    str(tmp_path / "in")], check=True)
+    assert report.read_bytes().count(b"\n") > 20
+    order = list(range(len(docs)))
+    random.Random(2).shuffle(order)
+    ds = ray.data.from_arrow(pa.table({"k": [i for i in order], "id": [f"d{i}" for i in order],
+                                       "text": [docs[i] for i in order]})).repartition(3)
+    tray.find(ds, tmp_path / "ray.jsonl", mode="passage", scope="document", min_len=20,
+              key_field="k")
+    assert (tmp_path / "ray.jsonl").read_bytes() == report.read_bytes()

@@ -23,6 +23,9 @@ Parquet output with the same schema, column values and row groups.
    writes its cleaned lines (or its report rows) from that shard's later
    copies.
 
+Passage mode runs within documents only (``scope="document"``): it has no
+key rows, and its apply step scans each document on its own.
+
 A document's key is its corpus order: the shard's index in sorted path
 order, then its line number (Parquet: its row number, from 0). Both also
 take a ``ray.data.Dataset`` with ``key_field``, an integer column of
@@ -57,8 +60,9 @@ __all__ = ["clean", "find"]
 #: under ``on_bad_record="skip"``).
 last_stats: dict[str, int] = {}
 
-#: The modes the phases run in.
-MODES = ("paragraph", "chunk")
+#: The modes the phases run in (``"passage"`` with ``scope="document"``
+#: only: each document on its own, with no shuffle).
+MODES = ("paragraph", "chunk", "passage")
 
 #: Bytes of whole lines per block, by default.
 DEFAULT_BLOCK_BYTES = 32 << 20
@@ -205,9 +209,13 @@ class _Job:
 
     def __init__(self, mode, text_field, id_field, block_bytes, options):
         if mode not in MODES:
-            raise ValueError(
-                f"textdedup.ray: mode {mode!r} is not supported ('paragraph' or 'chunk')")
+            raise ValueError(f"textdedup.ray: mode {mode!r} is not supported "
+                             "('paragraph', 'chunk' or 'passage')")
         self.options = dict(options)
+        if mode == "passage" and self.options.get("scope") != "document":
+            raise ValueError("textdedup.ray: mode 'passage' runs with scope='document' (each "
+                             "document on its own); repeats across documents are found by the "
+                             "command line and textdedup.Deduper")
         on_bad_record = self.options.pop("on_bad_record", "fail")
         if on_bad_record not in ON_BAD_RECORD:
             raise ValueError(f"on_bad_record is 'fail' or 'skip', not {on_bad_record!r}")
@@ -215,6 +223,9 @@ class _Job:
         self.options.pop("threads", None)
         Deduper(mode, threads=1, **self.options)  # checks the options now
         self.mode = mode
+        #: Whether the run needs phases 1 and 2: passage mode within
+        #: documents has no key rows.
+        self.shuffles = mode != "passage"
         self.text_field = text_field
         self.id_field = id_field
         self.block_bytes = int(block_bytes)
@@ -280,17 +291,18 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
                          "copies": [copies.num_rows]})
 
     totals = {"key_rows": 0, "shuffle_bytes": 0, "later_copies": 0}
-    with _shuffle_settings(job.block_bytes, ray):
-        files = ray.data.from_items(
-            [{"file": i, "path": p} for i, p in enumerate(paths)], override_num_blocks=len(paths)
-        )
-        keys = files.map_batches(read, batch_size=1).map_batches(fingerprint, batch_size=1,
-                                                                 batch_format="pyarrow")
-        resolved = _grouped_by_key(keys, _partitions(paths, job.block_bytes), resolve)
-        for batch in resolved.iter_batches(batch_size=None, batch_format="pyarrow"):
-            for name, column in (("key_rows", "rows"), ("shuffle_bytes", "bytes"),
-                                 ("later_copies", "copies")):
-                totals[name] += sum(batch.column(column).to_pylist())
+    # Passage mode within documents has no key rows: nothing to shuffle.
+    if job.shuffles:
+        with _shuffle_settings(job.block_bytes, ray):
+            files = ray.data.from_items([{"file": i, "path": p} for i, p in enumerate(paths)],
+                                        override_num_blocks=len(paths))
+            keys = files.map_batches(read, batch_size=1).map_batches(fingerprint, batch_size=1,
+                                                                     batch_format="pyarrow")
+            resolved = _grouped_by_key(keys, _partitions(paths, job.block_bytes), resolve)
+            for batch in resolved.iter_batches(batch_size=None, batch_format="pyarrow"):
+                for name, column in (("key_rows", "rows"), ("shuffle_bytes", "bytes"),
+                                     ("later_copies", "copies")):
+                    totals[name] += sum(batch.column(column).to_pylist())
     last_stats.clear()
     last_stats.update(totals)
     last_stats["input_bytes"] = 0
@@ -594,11 +606,14 @@ def clean(
     result is a Dataset of the same rows and columns, ``text_field``
     cleaned, in no particular order (sort it by ``key_field``).
 
-    ``mode`` is ``"paragraph"`` or ``"chunk"`` (``ValueError`` for
-    ``"passage"``); ``options`` are those of :class:`textdedup.Deduper` in
-    that mode (chunk: ``avg_size``, ``min_size``, ``max_size``, ``seed``,
-    ``scope``), and the answer is that of ``textdedup clean --mode MODE``
-    with the same options. ``on_bad_record="skip"`` (an option too) passes
+    ``mode`` is ``"paragraph"``, ``"chunk"`` or ``"passage"``;
+    ``options`` are those of :class:`textdedup.Deduper` in that mode (chunk:
+    ``avg_size``, ``min_size``, ``max_size``, ``seed``, ``scope``; passage:
+    ``min_len``, ``snap``, ``seed``, and ``scope="document"``, which it
+    needs: ``ValueError`` otherwise), and the answer is that of ``textdedup
+    clean --mode MODE`` with the same options. Passage mode within
+    documents has no shuffle: each document is scanned on its own in the
+    apply phase. ``on_bad_record="skip"`` (an option too) passes
     a line that is not a record with a string text, or a null Parquet
     text, through unchanged, as ``--on-bad-record skip`` does: it warns of
     each (file and line, the first 100) and of their count, which
@@ -742,6 +757,10 @@ def _dataset_copies(job: _Job, ds, key_field: str, names: bool, work: str, ray) 
 
     if not key_field:
         raise ValueError("a Dataset needs key_field: the integer column of document keys")
+    if not job.shuffles:
+        last_stats.clear()
+        last_stats["later_copies"] = 0
+        return []
 
     def fingerprint(table: "pa.Table") -> "pa.Table":
         deduper = job.deduper()
