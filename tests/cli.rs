@@ -364,6 +364,66 @@ fn passage_mode() {
     assert!(e - s >= shared.len());
 }
 
+/// `tests/crafted/window_key_collisions.txt` (made by the script beside
+/// it) holds one repeat of exactly 100 bytes, which crafted collisions hide
+/// from the public default seed: its anchor's k-gram and its window key
+/// each hold 32 other positions. The command line says so, names the bytes
+/// that may hide repeats and points to `--seed`; another seed finds the
+/// repeat the window oracle finds.
+#[test]
+fn crafted_collisions_hide_a_repeat_until_the_seed_changes() {
+    use textdedup_testkit::oracle::passage::window_coverage;
+    const CRAFTED: &[u8] = include_bytes!("crafted/window_key_collisions.txt");
+    let want = window_coverage(&[CRAFTED], 100, textdedup::Scope::Corpus);
+    assert_eq!(want[0].len(), 1, "the fixture holds one repeat");
+    let (start, end) = (want[0][0].start, want[0][0].end);
+    assert_eq!(end - start, 100);
+
+    let dir = fixture(&[("crafted.txt", CRAFTED)]);
+    let find = |seed: &str| {
+        let args = [
+            "find",
+            "--mode",
+            "passage",
+            "--snap",
+            "byte",
+            "--seed",
+            seed,
+            "--stats",
+            "stats.json",
+            "crafted.txt",
+        ];
+        let out = run_in(dir.path(), &args, b"");
+        assert!(out.status.success(), "{}", stderr(&out));
+        let stats: Value =
+            serde_json::from_slice(&fs::read(dir.path().join("stats.json")).unwrap()).unwrap();
+        (lines(&out.stdout), stats, stderr(&out))
+    };
+
+    // The public seed: nothing found, both copies' windows refused. (If
+    // this fails after a change to the anchors or the window keys, the
+    // fixture no longer collides: run the script again.)
+    let (rows, stats, err) = find("0");
+    assert!(rows.is_empty(), "{rows:?}");
+    assert_eq!(stats["refused_anchors"], 2, "{stats}");
+    assert_eq!(stats["refused_bytes"], 200, "{stats}");
+    assert!(
+        err.contains("2 passage windows refused, 200 bytes may hide repeats"),
+        "{err}"
+    );
+    assert!(err.contains("warning") && err.contains("--seed"), "{err}");
+
+    // Another seed: the repeat, as the oracle has it, and no warning.
+    let (rows, stats, err) = find("12345");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["start"], start);
+    assert_eq!(rows[0]["end"], end);
+    let first = rows[0]["first_start"].as_u64().unwrap() as usize;
+    assert_eq!(&CRAFTED[first..first + 100], &CRAFTED[start..end]);
+    assert_eq!(stats["refused_anchors"], 0, "{stats}");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 #[test]
 fn chunk_lists_the_library_chunks() {
     use textdedup::chunk::{ChunkConfig, Chunker};
