@@ -341,6 +341,17 @@ def test_a_dataset_matches_the_command_line_in_key_order(local_ray, cli, tmp_pat
     assert got.column("lang").to_pylist() == ["xx"] * len(docs)
 
 
+def test_a_key_twice_is_found_within_a_block_and_across_two():
+    def block(first, last, twice=-1):
+        return {"first": first, "last": last, "twice": twice}
+
+    assert tray._repeated_key([block(5, 9), block(0, 4), block(10, 10)]) is None
+    assert tray._repeated_key([block(5, 9), block(0, 5)]) == 5  # across two blocks
+    assert tray._repeated_key([block(7, 9, 8), block(0, 5)]) == 8
+    assert tray._repeated_key([block(6, 6), block(6, 6), block(0, 2)]) == 6
+    assert tray._repeated_key([]) is None
+
+
 def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
     ds = ray.data.from_items([{"text": "a line long enough to repeat\n"}])
     with pytest.raises(ValueError, match="key_field"):
@@ -351,6 +362,18 @@ def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
                                  for k in (4, 9, 4)])
     with pytest.raises(Exception, match="holds 4 twice"):
         tray.find(twice, tmp_path / "r.jsonl", key_field="k")
+    # A key twice in a large Dataset, with the sorted keys in blocks of a
+    # few rows.
+    context = ray.data.DataContext.get_current()
+    before = context.target_max_block_size
+    context.target_max_block_size = 64
+    try:
+        many = ray.data.from_items([{"k": k, "text": f"document {k}\n"}
+                                    for k in list(range(300)) + [150]])
+        with pytest.raises(Exception, match="holds 150 twice"):
+            tray.clean(many, key_field="k")
+    finally:
+        context.target_max_block_size = before
     negative = ray.data.from_items([{"k": -1, "text": "text\n"}])
     with pytest.raises(Exception, match="negative"):
         tray.clean(negative, key_field="k")

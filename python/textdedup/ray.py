@@ -748,6 +748,53 @@ def _keyed(table, job: _Job, key_field: str):
     return table.append_column(_DOC, keys)
 
 
+def _check_distinct_keys(ds, job: _Job, key_field: str) -> None:
+    """Fails, naming a key, unless the document keys of ``ds`` are
+    distinct: the keys alone, sorted; each sorted block reports its first
+    and last key and a key it holds twice, and the driver also compares
+    the last key of each block with the first of the next."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def edges(table: "pa.Table") -> "pa.Table":
+        docs = table.column(_DOC)
+        twice = -1
+        if table.num_rows > 1:
+            same = pc.equal(docs.slice(1), docs.slice(0, table.num_rows - 1))
+            if pc.any(same).as_py():
+                twice = docs[pc.index(same, True).as_py()].as_py()
+        if table.num_rows == 0:
+            return pa.table({"first": pa.array([], pa.uint64()),
+                             "last": pa.array([], pa.uint64()),
+                             "twice": pa.array([], pa.int64())})
+        return pa.table({"first": pa.array([docs[0].as_py()], pa.uint64()),
+                         "last": pa.array([docs[-1].as_py()], pa.uint64()),
+                         "twice": pa.array([twice], pa.int64())})
+
+    def keys_only(table: "pa.Table") -> "pa.Table":
+        return _keyed(table, job, key_field).select([_DOC])
+
+    blocks = ds.map_batches(keys_only, batch_format="pyarrow").sort(_DOC).map_batches(
+        edges, batch_size=None, batch_format="pyarrow").take_all()
+    twice = _repeated_key(blocks)
+    if twice is not None:
+        raise ValueError(f"the key column '{key_field}' holds {twice} twice: "
+                         "document keys must be distinct")
+
+
+def _repeated_key(blocks: list) -> Optional[int]:
+    """The smallest key that sorted blocks (``first``, ``last``, and
+    ``twice``, a key held twice inside the block or -1) hold twice, within
+    one block or across two; ``None`` when the keys are distinct."""
+    blocks = sorted(blocks, key=lambda b: (b["first"], b["last"]))
+    for i, b in enumerate(blocks):
+        if b["twice"] >= 0:
+            return b["twice"]
+        if i + 1 < len(blocks) and blocks[i + 1]["first"] == b["last"]:
+            return b["last"]
+    return None
+
+
 def _dataset_copies(job: _Job, ds, key_field: str, names: bool, work: str, ray) -> list:
     """Phases 1 and 2 over a Dataset: writes the later copies, sorted by
     document, as Parquet files under ``work``; returns (first document,
@@ -757,6 +804,7 @@ def _dataset_copies(job: _Job, ds, key_field: str, names: bool, work: str, ray) 
 
     if not key_field:
         raise ValueError("a Dataset needs key_field: the integer column of document keys")
+    _check_distinct_keys(ds, job, key_field)
     if not job.shuffles:
         last_stats.clear()
         last_stats["later_copies"] = 0
@@ -806,13 +854,6 @@ def _apply_dataset(ds, job: _Job, key_field: str, index: list, apply):
 
     def block(table: "pa.Table") -> "pa.Table":
         table = _keyed(table, job, key_field).sort_by(_DOC)
-        docs = table.column(_DOC)
-        if table.num_rows > 1:
-            same = pc.equal(docs.slice(1), docs.slice(0, table.num_rows - 1))
-            if pc.any(same).as_py():
-                twice = docs[pc.index(same, True).as_py()].as_py()
-                raise ValueError(f"the key column '{key_field}' holds {twice} twice: "
-                                 "document keys must be distinct")
         copies = []
         if table.num_rows:
             lo = pc.min(table.column(_DOC)).as_py()
