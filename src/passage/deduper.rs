@@ -36,7 +36,7 @@ pub struct Deduper {
     /// Anchor parameters derived from `min_len` and the seed.
     pub(super) params: Params,
     /// Where the parallel loops run ([`Config::threads`]).
-    pool: crate::par::Pool,
+    pub(super) pool: crate::par::Pool,
 }
 
 impl Deduper {

@@ -48,6 +48,7 @@ mod corpus;
 mod deduper;
 pub mod design;
 mod extend;
+pub mod phases;
 mod removals;
 mod scan;
 mod stored;

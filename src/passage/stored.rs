@@ -230,6 +230,36 @@ impl<'a> Earlier<'a> {
         len: 0,
     };
 
+    /// A view of some earlier documents only, each at its global start:
+    /// `starts` holds `(global start, id)` in increasing order, `texts`
+    /// their bytes, `coarse` every [`STRIDE`]-th start (see
+    /// [`Earlier::coarse_of`]); the current document starts at `len`, at
+    /// or after the end of the last. The gaps between them are documents
+    /// the view leaves out: nothing may ask for a position in a gap.
+    pub(crate) fn sparse(
+        starts: &'a [(u64, u64)],
+        coarse: &'a [u64],
+        texts: &'a [&'a [u8]],
+        len: u64,
+    ) -> Earlier<'a> {
+        debug_assert_eq!(starts.len(), texts.len());
+        debug_assert_eq!(coarse.len(), starts.len().div_ceil(STRIDE));
+        Earlier {
+            segs: &[],
+            seg_starts: &[],
+            starts,
+            coarse,
+            stored_docs: 0,
+            unstored: texts,
+            len,
+        }
+    }
+
+    /// The coarse index [`Earlier::sparse`] takes for `starts`.
+    pub(crate) fn coarse_of(starts: &[(u64, u64)]) -> Vec<u64> {
+        starts.iter().step_by(STRIDE).map(|&(s, _)| s).collect()
+    }
+
     /// The global position of the current document's first byte.
     pub(crate) fn len(&self) -> u64 {
         self.len

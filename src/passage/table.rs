@@ -52,6 +52,14 @@ fn side(hash: u64, ctx: u16) -> u32 {
     ((mixed(hash) >> (POS_BITS - 16)) as u32) << 16 | u32::from(ctx)
 }
 
+/// The list `hash` belongs to: the 42 bits of the mixed hash that the
+/// table tells keys apart by. Hashes with the same list share its
+/// [`MAX_CANDIDATES`] entries.
+#[inline]
+pub(crate) fn list_of(hash: u64) -> u64 {
+    mixed(hash) >> (64 - KEY_BITS)
+}
+
 /// Whether two side words are of the same key (their hash bits agree).
 #[inline]
 fn same_key(a: u32, b: u32) -> bool {

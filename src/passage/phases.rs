@@ -1,0 +1,285 @@
+//! Passage mode in phases, for a corpus spread over many machines: the
+//! answer of [`Deduper::dedup_in`] on every document in corpus order, from
+//! steps that each see a part of the corpus.
+//!
+//! A document's report depends on its own bytes, on the anchor table as
+//! the documents before it left it (only the lists under the anchors it
+//! looks up), and on the bytes of the earlier documents those lists point
+//! into. The table is not built in one place; the phases find what it
+//! holds from the anchors themselves:
+//!
+//! 1. **anchors** ([`Deduper::anchor_rows`], a map over documents): one
+//!    [`AnchorRow`] per anchor of the document, with its table list and the
+//!    bytes of the windows that select it (its *charge*).
+//! 2. **resolve** ([`Deduper::resolve_anchors`], one call per table list,
+//!    the rows of the list together): two equal windows select the same
+//!    anchor, so every earlier copy of a window sits in the same list. With
+//!    the charges' bytes, each window is a repeat or the first of its
+//!    bytes, and the list's story follows as the one-machine scan writes
+//!    it: an anchor is stored unless every window of its charge repeats,
+//!    at most [`MAX_CANDIDATES`](crate::passage) a list; past that, the
+//!    first copies among its windows are stored under their window keys.
+//!    The step gives each document's stored entries ([`StoredEntry`]) and,
+//!    for each document, the earlier documents whose entries its lookups
+//!    can read ([`Needs`]).
+//! 3. **apply** ([`Deduper::apply_with`], a map over documents): a document,
+//!    with the bytes and stored entries of the earlier documents it needs,
+//!    scanned as on one machine against a table of those entries.
+//!
+//! The report equals `dedup_in`'s when nothing is refused (see
+//! [`design`](crate::passage::design)): windows are then certified exactly
+//! when they repeat, which is what the resolve step decides. Two things
+//! only the whole table sees are left out: different windows whose window
+//! keys collide (64-bit hashes; under a secret seed, chance), and hashes
+//! of different lists whose 42 bits agree (they share a list on one
+//! machine: it fills sooner).
+
+use std::collections::HashMap;
+
+use crate::passage::anchor::Winnower;
+use crate::passage::context::Context;
+use crate::passage::scan::Scratch;
+use crate::passage::stored::Earlier;
+use crate::passage::table::{list_of, AnchorTable, MAX_CANDIDATES};
+use crate::passage::Deduper;
+use crate::report::{DocId, DocReport};
+
+/// One anchor of a document: the k-gram that the windows of its charge
+/// select, and their bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnchorRow {
+    /// The table list it belongs to: the rows of one list are resolved
+    /// together.
+    pub list: u64,
+    /// The k-gram's hash.
+    pub hash: u64,
+    /// The document's key, in corpus order.
+    pub doc: u64,
+    /// The k-gram's offset in the document.
+    pub pos: u64,
+    /// The first window that selects it (its start offset).
+    pub first_window: u64,
+    /// The bytes of the windows that select it: from `first_window` to
+    /// the end of the last of them.
+    pub bytes: Vec<u8>,
+}
+
+/// An entry a document leaves in the one-machine table: an anchor under
+/// its k-gram's hash, or (when that list was full) a window under its
+/// window key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StoredEntry {
+    /// The document's key.
+    pub doc: u64,
+    /// The anchor's or the window's offset in the document.
+    pub pos: u64,
+    /// The k-gram hash, or the window key.
+    pub key: u64,
+    /// Whether `key` is a window key.
+    pub window: bool,
+}
+
+/// What the resolve step of one list gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The entries the list's documents store.
+    pub stored: Vec<StoredEntry>,
+    /// `(document, earlier document)`: the lookups of the first may read
+    /// entries of the second (each pair once per list).
+    pub earlier: Vec<(u64, u64)>,
+}
+
+/// An earlier document as the apply step reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct EarlierDoc<'a> {
+    /// Its key.
+    pub doc: u64,
+    /// Its global start: the bytes of every document before it, in corpus
+    /// order.
+    pub start: u64,
+    /// Its bytes.
+    pub text: &'a [u8],
+    /// Its stored entries ([`Needs::stored`]).
+    pub stored: &'a [StoredEntry],
+}
+
+/// A document's report from [`Deduper::apply_with`], and what it refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied<'t> {
+    /// The report, as [`Deduper::dedup_in`] gives it (origins named by the
+    /// keys of their documents).
+    pub report: DocReport<'t>,
+    /// Windows refused in this document ([`crate::passage::Corpus::refused_anchors`]).
+    pub refused_anchors: u64,
+    /// Their bytes ([`crate::passage::Corpus::refused_bytes`]).
+    pub refused_bytes: u64,
+}
+
+impl Deduper {
+    /// Phase 1: the anchors of document `doc` (its key in corpus order),
+    /// appended to `out`. A document shorter than `min_len` has none.
+    ///
+    /// # Complexity
+    ///
+    /// Linear time in `text.len()`; the rows hold the charges' bytes,
+    /// `min_len - 1` bytes more than the windows' count per anchor.
+    pub fn anchor_rows(&self, doc: u64, text: &[u8], out: &mut Vec<AnchorRow>) {
+        let p = &self.params;
+        if text.len() < p.m {
+            return;
+        }
+        let windows = text.len() - p.m + 1;
+        let mut events = Vec::new();
+        Winnower::starting_at(p, text, 0, Vec::new()).run(windows, &mut events);
+        for (i, a) in events.iter().enumerate() {
+            let end = events.get(i + 1).map_or(windows, |b| b.first_window);
+            out.push(AnchorRow {
+                list: list_of(a.hash),
+                hash: a.hash,
+                doc,
+                pos: a.pos() as u64,
+                first_window: a.first_window as u64,
+                bytes: text[a.first_window..end - 1 + p.m].to_vec(),
+            });
+        }
+    }
+
+    /// Phase 2: the rows of one table list (every row whose `list` is the
+    /// same, from every document, in any order) resolved into the entries
+    /// their documents store and the earlier documents each one needs.
+    ///
+    /// # Complexity
+    ///
+    /// Linear time in the rows' bytes (a rolling key per window, and a
+    /// comparison of `min_len` bytes per window that repeats), plus the
+    /// sort of the rows.
+    pub fn resolve_anchors(&self, rows: &mut [AnchorRow]) -> Needs {
+        let m = self.params.m;
+        rows.sort_unstable_by_key(|r| (r.doc, r.pos));
+        // The first window of each key's bytes: (row, window offset).
+        let mut firsts: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
+        // Whether each row's list was full at its lookup.
+        let mut full_at = vec![false; rows.len()];
+        let mut needs = Needs::default();
+        // Documents with an anchor stored in the list, in order (at most
+        // MAX_CANDIDATES of them).
+        let mut owners: Vec<u64> = Vec::new();
+        let mut stored_count = 0;
+        let mut i = 0;
+        while i < rows.len() {
+            let doc = rows[i].doc;
+            let end = i + rows[i..].iter().take_while(|r| r.doc == doc).count();
+            needs.earlier.extend(owners.iter().map(|&o| (doc, o)));
+            let mut linked: Vec<u64> = Vec::new();
+            for r in i..end {
+                let row = &rows[r];
+                let windows = row.bytes.len() + 1 - m;
+                let mut key = self.params.window; // rolled within this row
+                let mut fresh = Vec::new();
+                for w in 0..windows {
+                    let k = key.at(&row.bytes, w);
+                    let bytes = &row.bytes[w..w + m];
+                    let first = firsts.get(&k).and_then(|list| {
+                        list.iter()
+                            .find(|&&(fr, fw)| &rows[fr].bytes[fw..fw + m] == bytes)
+                    });
+                    match first {
+                        Some(&(fr, _)) => {
+                            // A repeat: its first copy, stored under its
+                            // window key, is read from there.
+                            let from = rows[fr].doc;
+                            if full_at[fr] && from != doc && !linked.contains(&from) {
+                                linked.push(from);
+                            }
+                        }
+                        None => fresh.push((k, w)),
+                    }
+                }
+                if fresh.is_empty() {
+                    continue; // every window repeats: nothing stored
+                }
+                if stored_count < MAX_CANDIDATES {
+                    stored_count += 1;
+                    needs.stored.push(StoredEntry {
+                        doc,
+                        pos: row.pos,
+                        key: row.hash,
+                        window: false,
+                    });
+                    if owners.last() != Some(&doc) {
+                        owners.push(doc);
+                    }
+                } else {
+                    full_at[r] = true;
+                    needs.stored.extend(fresh.iter().map(|&(k, w)| StoredEntry {
+                        doc,
+                        pos: row.first_window + w as u64,
+                        key: k,
+                        window: true,
+                    }));
+                }
+                for (k, w) in fresh {
+                    firsts.entry(k).or_default().push((r, w));
+                }
+            }
+            needs
+                .earlier
+                .extend(linked.into_iter().map(|from| (doc, from)));
+            i = end;
+        }
+        needs
+    }
+
+    /// Phase 3: document `doc` (its key), which starts at global position
+    /// `start`, matched against the earlier documents its lookups read
+    /// (any order; more than it needs is fine): the report
+    /// [`Deduper::dedup_in`] gives it under [`Scope::Corpus`](crate::Scope::Corpus).
+    ///
+    /// # Complexity
+    ///
+    /// As [`Deduper::dedup_in`] for `text`, plus inserting the earlier
+    /// documents' entries.
+    pub fn apply_with<'t>(
+        &self,
+        doc: u64,
+        start: u64,
+        text: &'t [u8],
+        earlier: &[EarlierDoc<'_>],
+    ) -> Applied<'t> {
+        // Empty documents hold nothing (and share their start with the
+        // next document).
+        let mut earlier: Vec<&EarlierDoc<'_>> = earlier
+            .iter()
+            .filter(|e| e.start < start && !e.text.is_empty())
+            .collect();
+        earlier.sort_unstable_by_key(|e| e.start);
+        earlier.dedup_by_key(|e| e.start);
+        let context = Context::new(self.params.m, self.params.k);
+        let mut table = AnchorTable::default();
+        table.reserve(earlier.iter().map(|e| e.stored.len()).sum());
+        for e in &earlier {
+            for s in e.stored {
+                let at = e.start + s.pos;
+                if s.window {
+                    table.insert_window(s.key, at);
+                } else {
+                    let pos = s.pos as usize;
+                    table.insert(s.key, at, context.of(e.text, pos, pos));
+                }
+            }
+        }
+        let starts: Vec<(u64, u64)> = earlier.iter().map(|e| (e.start, e.doc)).collect();
+        let coarse = Earlier::coarse_of(&starts);
+        let texts: Vec<&[u8]> = earlier.iter().map(|e| e.text).collect();
+        let view = Earlier::sparse(&starts, &coarse, &texts, start);
+        let mut scratch = Scratch::default();
+        let report = self.pool.install(|| {
+            self.find_with(&mut table, &mut scratch, view, DocId::new(doc), text, None)
+        });
+        Applied {
+            report,
+            refused_anchors: table.refused(),
+            refused_bytes: table.refused_bytes(),
+        }
+    }
+}
