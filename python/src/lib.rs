@@ -14,6 +14,7 @@ mod deduper;
 mod engine;
 mod offsets;
 mod options;
+mod passage_ray;
 mod pool;
 mod ray;
 mod report;
@@ -38,6 +39,11 @@ fn _textdedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ray::ray_apply, m)?)?;
     m.add_function(wrap_pyfunction!(ray::ray_fingerprint_rows, m)?)?;
     m.add_function(wrap_pyfunction!(ray::ray_apply_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(passage_ray::ray_passage_anchors, m)?)?;
+    m.add_function(wrap_pyfunction!(passage_ray::ray_passage_anchors_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(passage_ray::ray_passage_resolve, m)?)?;
+    m.add_function(wrap_pyfunction!(passage_ray::ray_passage_gather, m)?)?;
+    m.add_function(wrap_pyfunction!(passage_ray::ray_passage_apply, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -27,7 +27,7 @@ use crate::rows::Rows;
 use crate::shards::Block;
 
 /// An Arrow error as a `ValueError`.
-fn arrow_error(e: ArrowError) -> PyErr {
+pub(crate) fn arrow_error(e: ArrowError) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
 
@@ -37,8 +37,10 @@ pub(crate) enum Phases {
     Paragraph(paragraph::Deduper),
     /// Chunk mode.
     Chunk(Box<chunk::Deduper>),
-    /// Passage mode within each document ([`Scope::Document`]): no key
-    /// rows; the apply phase scans each document on its own.
+    /// Passage mode: within each document ([`Scope::Document`]), no key
+    /// rows, and the apply phase scans each document on its own; across
+    /// documents, the removals come from `textdedup.ray`'s passage phases
+    /// ([`crate::passage_ray`]) as later copies.
     Passage(Box<passage::Deduper>),
 }
 
@@ -50,17 +52,14 @@ impl Phases {
         match settings.mode {
             Mode::Paragraph => Ok(Phases::Paragraph(settings.paragraph()?)),
             Mode::Chunk => Ok(Phases::Chunk(Box::new(settings.chunk()?))),
-            Mode::Passage if settings.scope == Scope::Document => {
-                Ok(Phases::Passage(Box::new(settings.passage()?)))
-            }
-            Mode::Passage => Err(PyValueError::new_err(PASSAGE_NEEDS_DOCUMENT_SCOPE)),
+            Mode::Passage => Ok(Phases::Passage(Box::new(settings.passage()?))),
         }
     }
 
-    /// Whether a document without later copies is kept whole (paragraph
-    /// and chunk mode), rather than scanned on its own (passage mode).
+    /// Whether a document without later copies is kept whole, rather than
+    /// scanned on its own (passage mode within documents).
     pub(crate) fn only_copies_change(&self) -> bool {
-        !matches!(self, Phases::Passage(_))
+        !matches!(self, Phases::Passage(d) if d.config().get_scope() == Scope::Document)
     }
 
     /// The configured scope.
@@ -91,15 +90,17 @@ impl Phases {
         match self {
             Phases::Paragraph(d) => d.apply(doc, text, copies),
             Phases::Chunk(d) => d.apply(doc, text, copies),
-            Phases::Passage(d) => within(d, doc, text),
+            Phases::Passage(d) if d.config().get_scope() == Scope::Document => within(d, doc, text),
+            Phases::Passage(_) => {
+                let removals = copies
+                    .iter()
+                    .map(|c| Removal::new(c.span, c.first))
+                    .collect();
+                DocReport::from_removals(text, DocId::new(doc), removals)
+            }
         }
     }
 }
-
-/// Why passage mode runs only within documents on Ray.
-const PASSAGE_NEEDS_DOCUMENT_SCOPE: &str = "textdedup.ray: mode 'passage' runs with \
-     scope='document' (each document on its own); repeats across documents are found \
-     by the command line and textdedup.Deduper";
 
 /// The repeats within document `doc` on its own, as the command line
 /// reports them under `--scope document`: each first copy is in `doc`.
@@ -129,7 +130,11 @@ fn with_strings(batch: RecordBatch, name: &str, values: Vec<String>) -> PyResult
 }
 
 /// `batch` with the column `name` added.
-fn with_column(batch: RecordBatch, name: &str, values: ArrayRef) -> PyResult<RecordBatch> {
+pub(crate) fn with_column(
+    batch: RecordBatch,
+    name: &str,
+    values: ArrayRef,
+) -> PyResult<RecordBatch> {
     let mut fields: Vec<Field> = batch
         .schema()
         .fields()

@@ -159,6 +159,20 @@ impl<'a> Rows<'a> {
         })
     }
 
+    /// Each row's document key, text and name (as JSON), in order; null
+    /// texts are passed over or fail the block, as in the other phases.
+    pub(crate) fn documents(
+        &self,
+        mut f: impl FnMut(u64, &[u8], String) -> Result<(), String>,
+    ) -> Result<(), String> {
+        for i in 0..self.texts.len() {
+            if let Some(text) = self.text(i, &mut Skipped::default())? {
+                f(self.key(i)?, text, self.name(i)?)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The fingerprint phase: the key rows of every row, and each key
     /// row's document name when `names` (for `find`).
     pub(crate) fn fingerprint(

@@ -175,6 +175,22 @@ impl<'a> Block<'a> {
         }
     }
 
+    /// Each record's document key, text and name (as JSON), in order; bad
+    /// records are passed over or fail the block, as in the other phases.
+    pub(crate) fn documents(
+        &self,
+        mut f: impl FnMut(u64, &[u8], String) -> Result<(), String>,
+    ) -> Result<(), String> {
+        self.lines(|line| match line {
+            Line::Record(record) => f(
+                doc_key(self.file, record.line_no)?,
+                &record.text,
+                self.name(&record),
+            ),
+            _ => Ok(()),
+        })
+    }
+
     /// The fingerprint phase: the key rows of every record, and each row's
     /// document name when `names` (for `find`).
     pub(crate) fn fingerprint(

@@ -216,8 +216,6 @@ def test_options_are_checked_before_any_work(tmp_path):
         tray.clean([], tmp_path / "out", normalize="nope")
     with pytest.raises(ValueError, match="mode"):
         tray.find([], tmp_path / "r.jsonl", mode="words")
-    with pytest.raises(ValueError, match="scope='document'"):
-        tray.find([], tmp_path / "r.jsonl", mode="passage")
     with pytest.raises(ValueError, match="min_len"):
         tray.find([], tmp_path / "r.jsonl", mode="passage", scope="document", min_len=3)
 
@@ -414,16 +412,21 @@ def passage_docs(count, seed):
     return docs
 
 
-def check_spans(report, texts):
+def check_spans(report, texts, within=True):
     """Every report row names a range of its document that equals, byte for
-    byte, the earlier range it names in the same document."""
+    byte, the earlier range it names (in the same document when
+    ``within``)."""
+    order = list(texts)
     for line in report.splitlines():
         row = json.loads(line)
-        assert row["doc"] == row["first_doc"]
+        if within:
+            assert row["doc"] == row["first_doc"]
         text = texts[row["doc"]].encode("utf-8")
         got = text[row["start"]:row["end"]]
-        assert len(got) >= 1 and got == text[row["first_start"]:row["first_end"]]
-        assert row["first_start"] < row["start"]
+        first = texts[row["first_doc"]].encode("utf-8")
+        assert len(got) >= 1 and got == first[row["first_start"]:row["first_end"]]
+        assert (order.index(row["first_doc"]), row["first_start"]) < \
+            (order.index(row["doc"]), row["start"])
 
 
 @pytest.mark.parametrize("snap, blocks", [("byte", 1), ("word", 5)])
@@ -497,3 +500,91 @@ def test_passage_mode_within_documents_of_a_dataset(local_ray, cli, tmp_path):
     tray.find(ds, tmp_path / "ray.jsonl", mode="passage", scope="document", min_len=20,
               key_field="k")
     assert (tmp_path / "ray.jsonl").read_bytes() == report.read_bytes()
+
+
+def shared_passage_docs(count, seed):
+    """:func:`passage_docs`, and passages of 90 to 130 bytes copied from
+    earlier documents into later ones at random offsets, mail headers in
+    many contexts, and whole documents posted again."""
+    rng = random.Random(seed)
+    docs = passage_docs(count, seed)
+    for i in range(1, count):
+        text = docs[i]
+        if i % 9 == 4:
+            docs[i] = docs[rng.randrange(i)]  # posted again
+            continue
+        if i % 5 == 0:
+            text = "From: list@example.org\nSubject: Re: " + text
+        for _ in range(rng.randrange(0, 4)):
+            source = docs[rng.randrange(i)]
+            if len(source) < 140:
+                continue
+            length = rng.randrange(90, 131)
+            at = rng.randrange(0, len(source) - length)
+            to = rng.randrange(0, len(text) + 1)
+            text = text[:to] + source[at:at + length] + text[to:]
+        docs[i] = text
+    return docs
+
+
+@pytest.mark.parametrize("blocks, snap", [(1, "byte"), (4, "byte"), (7, "word")])
+def test_passage_mode_across_documents_matches_the_command_line(local_ray, cli, tmp_path,
+                                                                blocks, snap):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    docs = shared_passage_docs(300, seed=blocks)
+    texts = {}
+    shards = [[] for _ in range(4)]
+    for i, text in enumerate(docs):  # repeats across shards
+        shards[(i * 7) % 4].append((i, text))
+    for s, part in enumerate(shards):
+        if s == 3:
+            pq.write_table(pa.table({"id": [f"d{i}" for i, _ in part],
+                                     "text": [t for _, t in part]}),
+                           folder / "part-3.parquet", row_group_size=11)
+        else:
+            data = "".join(json.dumps({"id": f"d{i}", "text": t}) + "\n"
+                           for i, t in part).encode("utf-8")
+            name = f"part-{s}.jsonl" + (".gz" if s == 1 else "")
+            (folder / name).write_bytes(gzip.compress(data, mtime=0) if s == 1 else data)
+        texts.update({f"d{i}": t for i, t in part})
+    flags = ["--mode", "passage", "--min-len", "100", "--snap", snap]
+    options = {"snap": snap}
+    out = tmp_path / "cli-out"
+    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
+                    str(folder)], check=True)
+    report = tmp_path / "cli.jsonl"
+    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
+                    str(folder)], check=True)
+    expected_find = report.read_bytes()
+    assert expected_find.count(b"\n") > 100
+    across = [json.loads(line) for line in expected_find.splitlines()]
+    assert sum(r["doc"] != r["first_doc"] for r in across) > 50
+    block_bytes = max(1, max(os.path.getsize(p) for p in folder.iterdir()) // blocks)
+
+    tray.find(str(folder), tmp_path / "ray.jsonl", mode="passage", block_bytes=block_bytes,
+              **options)
+    got = (tmp_path / "ray.jsonl").read_bytes()
+    assert got == expected_find
+    assert tray.last_stats["refused_anchors"] == 0
+    # The report names texts in corpus order: shards by path, then lines.
+    ordered = {}
+    for s, part in enumerate(shards):
+        ordered.update({f"d{i}": t for i, t in part})
+    if snap == "byte":
+        check_spans(got.decode("utf-8"), ordered, within=False)
+    tray.clean(str(folder), tmp_path / "ray-out", mode="passage", block_bytes=block_bytes,
+               **options)
+    for name in sorted(os.listdir(out)):
+        if name.endswith(".parquet"):
+            assert pq.read_table(tmp_path / "ray-out" / name) == pq.read_table(out / name)
+        else:
+            assert read(str(tmp_path / "ray-out" / name)) == read(str(out / name))
+
+
+def test_passage_mode_across_documents_takes_shards_not_a_dataset(local_ray, tmp_path):
+    ds = ray.data.from_items([{"k": 1, "text": "a line long enough to repeat\n"}])
+    with pytest.raises(ValueError, match="takes shards"):
+        tray.find(ds, tmp_path / "r.jsonl", mode="passage", key_field="k")

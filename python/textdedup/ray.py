@@ -212,10 +212,6 @@ class _Job:
             raise ValueError(f"textdedup.ray: mode {mode!r} is not supported "
                              "('paragraph', 'chunk' or 'passage')")
         self.options = dict(options)
-        if mode == "passage" and self.options.get("scope") != "document":
-            raise ValueError("textdedup.ray: mode 'passage' runs with scope='document' (each "
-                             "document on its own); repeats across documents are found by the "
-                             "command line and textdedup.Deduper")
         on_bad_record = self.options.pop("on_bad_record", "fail")
         if on_bad_record not in ON_BAD_RECORD:
             raise ValueError(f"on_bad_record is 'fail' or 'skip', not {on_bad_record!r}")
@@ -225,7 +221,7 @@ class _Job:
         self.mode = mode
         #: Whether the run needs phases 1 and 2: passage mode within
         #: documents has no key rows.
-        self.shuffles = mode != "passage"
+        self.shuffles = not (mode == "passage" and self.options.get("scope") == "document")
         self.text_field = text_field
         self.id_field = id_field
         self.block_bytes = int(block_bytes)
@@ -236,13 +232,10 @@ class _Job:
         return Deduper(self.mode, threads=1, **self.options)
 
 
-def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> None:
-    """Phases 1 and 2: writes each shard's later copies under
-    ``work/copies/<shard index>/``."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    copies_dir = os.path.join(work, "copies")
+def _block_reader(job: _Job):
+    """A Ray Data step from rows (``file``, ``path``) to one row per block
+    of each shard: a JSON Lines block's bytes (``data``), or a Parquet
+    shard's row groups ``lo..hi``, with the block's first line or row."""
 
     def read(batch: dict) -> Iterator[dict]:
         for file, path in zip(batch["file"], batch["path"]):
@@ -255,6 +248,17 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
             for first_line, data in _blocks(path, job.block_bytes):
                 yield {"file": [int(file)], "path": [path], "first_line": [first_line],
                        "data": [data], "lo": [-1], "hi": [-1]}
+
+    return read
+
+
+def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> None:
+    """Phases 1 and 2: writes each shard's later copies under
+    ``work/copies/<shard index>/``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    copies_dir = os.path.join(work, "copies")
 
     def fingerprint(table: "pa.Table") -> "pa.Table":
         deduper = job.deduper()
@@ -279,14 +283,7 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
     def resolve(table: "pa.Table") -> "pa.Table":
         rows, size = table.num_rows, table.nbytes
         copies = ray_resolve(job.deduper(), table.to_batches())
-        if copies.num_rows:
-            files = pa.compute.shift_right(copies.column("doc"), 40)
-            table = pa.Table.from_batches([copies]).append_column("file", files)
-            for file in pa.compute.unique(files).to_pylist():
-                part = table.filter(pa.compute.equal(table.column("file"), file)).drop_columns(["file"])
-                folder = os.path.join(copies_dir, str(file))
-                os.makedirs(folder, exist_ok=True)
-                pq.write_table(part, os.path.join(folder, uuid.uuid4().hex + ".parquet"))
+        _write_copies(copies, copies_dir)
         return pa.table({"rows": [rows], "bytes": [size],
                          "copies": [copies.num_rows]})
 
@@ -296,8 +293,8 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
         with _shuffle_settings(job.block_bytes, ray):
             files = ray.data.from_items([{"file": i, "path": p} for i, p in enumerate(paths)],
                                         override_num_blocks=len(paths))
-            keys = files.map_batches(read, batch_size=1).map_batches(fingerprint, batch_size=1,
-                                                                     batch_format="pyarrow")
+            keys = files.map_batches(_block_reader(job), batch_size=1).map_batches(
+                fingerprint, batch_size=1, batch_format="pyarrow")
             resolved = _grouped_by_key(keys, _partitions(paths, job.block_bytes), resolve)
             for batch in resolved.iter_batches(batch_size=None, batch_format="pyarrow"):
                 for name, column in (("key_rows", "rows"), ("shuffle_bytes", "bytes"),
@@ -307,6 +304,23 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
     last_stats.update(totals)
     last_stats["input_bytes"] = 0
     last_stats["bad_records"] = 0
+
+
+def _write_copies(copies, copies_dir: str) -> None:
+    """Writes the later copies ``copies`` (a record batch) under
+    ``copies_dir/<shard index>/``, a Parquet file per shard they are in."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not copies.num_rows:
+        return
+    files = pa.compute.shift_right(copies.column("doc"), 40)
+    table = pa.Table.from_batches([copies]).append_column("file", files)
+    for file in pa.compute.unique(files).to_pylist():
+        part = table.filter(pa.compute.equal(table.column("file"), file)).drop_columns(["file"])
+        folder = os.path.join(copies_dir, str(file))
+        os.makedirs(folder, exist_ok=True)
+        pq.write_table(part, os.path.join(folder, uuid.uuid4().hex + ".parquet"))
 
 
 #: Groups of key rows per partition of the shuffle.
@@ -557,7 +571,12 @@ def _run(inputs: Inputs, find: bool, mode, text_field, id_field, block_bytes, wo
     paths = _shards(inputs)
     work = tempfile.mkdtemp(prefix="textdedup-ray-", dir=work_dir)
     try:
-        _later_copies(job, paths, work, find, ray)
+        if job.mode == "passage" and job.shuffles:
+            from ._ray_passage import passage_copies
+
+            passage_copies(job, paths, work, ray)
+        else:
+            _later_copies(job, paths, work, find, ray)
         return paths, work, _apply(job, paths, work, find, ray)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -804,6 +823,9 @@ def _dataset_copies(job: _Job, ds, key_field: str, names: bool, work: str, ray) 
 
     if not key_field:
         raise ValueError("a Dataset needs key_field: the integer column of document keys")
+    if job.mode == "passage" and job.shuffles:
+        raise ValueError("textdedup.ray: mode 'passage' across documents takes shards; a "
+                         "Dataset is taken with scope='document'")
     _check_distinct_keys(ds, job, key_field)
     if not job.shuffles:
         last_stats.clear()

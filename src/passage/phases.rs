@@ -40,9 +40,14 @@ use crate::passage::anchor::Winnower;
 use crate::passage::context::Context;
 use crate::passage::scan::Scratch;
 use crate::passage::stored::Earlier;
-use crate::passage::table::{list_of, AnchorTable, MAX_CANDIDATES};
+use crate::passage::table::{AnchorTable, MAX_CANDIDATES};
 use crate::passage::Deduper;
 use crate::report::{DocId, DocReport};
+
+/// The table list of an anchor of k-gram hash `hash` ([`AnchorRow::list`]).
+pub fn list_of(hash: u64) -> u64 {
+    crate::passage::table::list_of(hash)
+}
 
 /// One anchor of a document: the k-gram that the windows of its charge
 /// select, and their bytes.

@@ -1,0 +1,516 @@
+//! The Rust steps of `textdedup.ray`'s passage mode across documents
+//! (`textdedup::passage::phases`): anchor rows and document rows of a
+//! block; the resolve step of a group of table lists; the two joins that
+//! bring each document together with the earlier documents it needs and
+//! match it. Rows travel as pyarrow record batches; every step releases the
+//! GIL.
+//!
+//! The joins' rows share one schema ([`JoinRows`]): a group key `g` (the
+//! document the row goes to), a `kind`, and the columns that kind uses;
+//! Python adds the partition key of `g` before each join.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::builder::{LargeBinaryBuilder, StringBuilder};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{UInt64Type, UInt8Type};
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, UInt64Array, UInt8Array};
+use arrow_pyarrow::{FromPyArrow, ToPyArrow};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use textdedup::passage::phases::{list_of, AnchorRow, EarlierDoc, StoredEntry};
+use textdedup::phases::arrow::later_copies_to_batch;
+use textdedup::phases::LaterCopy;
+
+use crate::deduper::Deduper;
+use crate::ray::{arrow_error, with_column};
+use crate::rows::Rows;
+use crate::shards::Block;
+
+/// A document row: a document's text, start and name.
+const DOC: u8 = 0;
+/// An entry row: one entry a document stores (in `entries`).
+const ENTRY: u8 = 1;
+/// A need row: document `other` needs document `g`.
+const NEED: u8 = 2;
+/// An earlier row: document `g` needs document `other`, whose text, start,
+/// name and entries the row holds.
+const EARLIER: u8 = 3;
+
+/// Bytes of one packed entry: position, key, and whether it is a window.
+const ENTRY_BYTES: usize = 17;
+
+/// The passage deduper of `deduper`'s settings.
+fn passage_of(deduper: &Deduper) -> PyResult<textdedup::passage::Deduper> {
+    deduper.settings().passage()
+}
+
+/// Rows of the joins' schema, built up.
+#[derive(Default)]
+struct JoinRows {
+    g: Vec<u64>,
+    kind: Vec<u8>,
+    other: Vec<u64>,
+    start: Vec<u64>,
+    text: LargeBinaryBuilder,
+    entries: LargeBinaryBuilder,
+    name: StringBuilder,
+}
+
+impl JoinRows {
+    /// Appends a row.
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        g: u64,
+        kind: u8,
+        other: u64,
+        start: u64,
+        text: &[u8],
+        entries: &[u8],
+        name: &str,
+    ) {
+        self.g.push(g);
+        self.kind.push(kind);
+        self.other.push(other);
+        self.start.push(start);
+        self.text.append_value(text);
+        self.entries.append_value(entries);
+        self.name.append_value(name);
+    }
+
+    /// The rows as a record batch.
+    fn finish(mut self) -> PyResult<RecordBatch> {
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            ("g", Arc::new(UInt64Array::from(self.g))),
+            ("kind", Arc::new(UInt8Array::from(self.kind))),
+            ("other", Arc::new(UInt64Array::from(self.other))),
+            ("start", Arc::new(UInt64Array::from(self.start))),
+            ("text", Arc::new(self.text.finish())),
+            ("entries", Arc::new(self.entries.finish())),
+            ("name", Arc::new(self.name.finish())),
+        ];
+        RecordBatch::try_from_iter(columns).map_err(arrow_error)
+    }
+}
+
+/// The join rows of `batch` (of [`JoinRows`]'s schema), as slices.
+struct JoinView<'a> {
+    g: &'a [u64],
+    kind: &'a [u8],
+    other: &'a [u64],
+    start: &'a [u64],
+    text: &'a arrow_array::LargeBinaryArray,
+    entries: &'a arrow_array::LargeBinaryArray,
+    name: &'a arrow_array::StringArray,
+}
+
+impl<'a> JoinView<'a> {
+    fn of(batch: &'a RecordBatch) -> PyResult<JoinView<'a>> {
+        let column = |name: &str| {
+            batch
+                .column_by_name(name)
+                .ok_or_else(|| PyValueError::new_err(format!("no column `{name}` in join rows")))
+        };
+        let bad = |name: &str| PyValueError::new_err(format!("column `{name}` has another type"));
+        Ok(JoinView {
+            g: column("g")?
+                .as_primitive_opt::<UInt64Type>()
+                .ok_or_else(|| bad("g"))?
+                .values(),
+            kind: column("kind")?
+                .as_primitive_opt::<UInt8Type>()
+                .ok_or_else(|| bad("kind"))?
+                .values(),
+            other: column("other")?
+                .as_primitive_opt::<UInt64Type>()
+                .ok_or_else(|| bad("other"))?
+                .values(),
+            start: column("start")?
+                .as_primitive_opt::<UInt64Type>()
+                .ok_or_else(|| bad("start"))?
+                .values(),
+            text: column("text")?
+                .as_binary_opt::<i64>()
+                .ok_or_else(|| bad("text"))?,
+            entries: column("entries")?
+                .as_binary_opt::<i64>()
+                .ok_or_else(|| bad("entries"))?,
+            name: column("name")?
+                .as_string_opt::<i32>()
+                .ok_or_else(|| bad("name"))?,
+        })
+    }
+}
+
+/// The anchor rows of a block as a record batch: `part` (the table list's
+/// bits, spread to 63), `hash`, `doc`, `pos`, `first_window`, `bytes`.
+fn anchor_batch(rows: &[AnchorRow]) -> PyResult<RecordBatch> {
+    let mut bytes = LargeBinaryBuilder::new();
+    for r in rows {
+        bytes.append_value(&r.bytes);
+    }
+    let u64s = |f: fn(&AnchorRow) -> u64| -> ArrayRef {
+        Arc::new(UInt64Array::from_iter_values(rows.iter().map(f)))
+    };
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        (
+            "part",
+            Arc::new(Int64Array::from_iter_values(
+                rows.iter().map(|r| (r.list << 21) as i64),
+            )),
+        ),
+        ("hash", u64s(|r| r.hash)),
+        ("doc", u64s(|r| r.doc)),
+        ("pos", u64s(|r| r.pos)),
+        ("first_window", u64s(|r| r.first_window)),
+        ("bytes", Arc::new(bytes.finish())),
+    ];
+    RecordBatch::try_from_iter(columns).map_err(arrow_error)
+}
+
+/// Phase 1 over the documents `each` gives: their anchor rows, and a row
+/// per document (`doc`, `local`: its start among the block's texts, `text`,
+/// `name`).
+fn anchors_of(
+    deduper: &textdedup::passage::Deduper,
+    each: impl FnOnce(&mut dyn FnMut(u64, &[u8], String) -> Result<(), String>) -> Result<(), String>,
+) -> Result<(Vec<AnchorRow>, RecordBatch), String> {
+    let mut rows = Vec::new();
+    let (mut docs, mut locals) = (Vec::new(), Vec::new());
+    let mut texts = LargeBinaryBuilder::new();
+    let mut names = StringBuilder::new();
+    let mut local = 0u64;
+    each(&mut |doc, text, name| {
+        deduper.anchor_rows(doc, text, &mut rows);
+        docs.push(doc);
+        locals.push(local);
+        local += text.len() as u64;
+        texts.append_value(text);
+        names.append_value(name);
+        Ok(())
+    })?;
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("doc", Arc::new(UInt64Array::from(docs))),
+        ("local", Arc::new(UInt64Array::from(locals))),
+        ("text", Arc::new(texts.finish())),
+        ("name", Arc::new(names.finish())),
+    ];
+    let batch = RecordBatch::try_from_iter(columns).map_err(|e| e.to_string())?;
+    Ok((rows, batch))
+}
+
+/// Phase 1 over one block of JSON Lines: (anchor rows, document rows) as
+/// pyarrow record batches.
+#[pyfunction]
+#[pyo3(signature = (deduper, data, file, first_line, path, text_field, id_field, skip_bad=false))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ray_passage_anchors<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    data: &[u8],
+    file: u64,
+    first_line: u64,
+    path: &str,
+    text_field: &str,
+    id_field: &str,
+    skip_bad: bool,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let finder = passage_of(deduper.get())?;
+    let block = Block {
+        data,
+        file,
+        first_line,
+        path,
+        text_field,
+        id_field,
+        skip_bad,
+    };
+    let (rows, docs) = py
+        .detach(|| anchors_of(&finder, |f| block.documents(f)))
+        .map_err(PyValueError::new_err)?;
+    Ok((anchor_batch(&rows)?.to_pyarrow(py)?, docs.to_pyarrow(py)?))
+}
+
+/// Phase 1 over a block of Parquet rows (as `ray_fingerprint_rows` takes
+/// them): (anchor rows, document rows).
+#[pyfunction]
+#[pyo3(signature = (deduper, rows, file, first_row, path, text_field, id_field, skip_bad=false))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ray_passage_anchors_rows<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    rows: &Bound<'py, PyAny>,
+    file: u64,
+    first_row: u64,
+    path: &str,
+    text_field: &str,
+    id_field: &str,
+    skip_bad: bool,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let finder = passage_of(deduper.get())?;
+    let batch = RecordBatch::from_pyarrow_bound(rows)?;
+    let block = Rows::new(
+        &batch, file, first_row, path, text_field, id_field, None, skip_bad,
+    )
+    .map_err(PyValueError::new_err)?;
+    let (rows, docs) = py
+        .detach(|| anchors_of(&finder, |f| block.documents(f)))
+        .map_err(PyValueError::new_err)?;
+    Ok((anchor_batch(&rows)?.to_pyarrow(py)?, docs.to_pyarrow(py)?))
+}
+
+/// Phase 2 over the anchor rows `batches`, which hold every row of each of
+/// their table lists: join rows, an entry row per stored entry (to its
+/// document) and a need row per (document, earlier document) pair (to the
+/// earlier document).
+#[pyfunction]
+pub(crate) fn ray_passage_resolve<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    batches: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let finder = passage_of(deduper.get())?;
+    let mut rows: Vec<AnchorRow> = Vec::new();
+    for batch in &batches {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let u64s = |name: &str| -> PyResult<Vec<u64>> {
+            batch
+                .column_by_name(name)
+                .and_then(|c| c.as_primitive_opt::<UInt64Type>())
+                .map(|c| c.values().to_vec())
+                .ok_or_else(|| PyValueError::new_err(format!("anchor rows: no uint64 `{name}`")))
+        };
+        let (hash, doc, pos, first) = (
+            u64s("hash")?,
+            u64s("doc")?,
+            u64s("pos")?,
+            u64s("first_window")?,
+        );
+        let bytes = batch
+            .column_by_name("bytes")
+            .and_then(|c| c.as_binary_opt::<i64>())
+            .ok_or_else(|| PyValueError::new_err("anchor rows: no large_binary `bytes`"))?;
+        for i in 0..batch.num_rows() {
+            rows.push(AnchorRow {
+                list: 0, // set below, from the hash
+                hash: hash[i],
+                doc: doc[i],
+                pos: pos[i],
+                first_window: first[i],
+                bytes: bytes.value(i).to_vec(),
+            });
+        }
+    }
+    let out = py.detach(|| {
+        for r in &mut rows {
+            r.list = list_of(r.hash);
+        }
+        rows.sort_unstable_by_key(|r| r.list);
+        let mut out = JoinRows::default();
+        for list in rows.chunk_by_mut(|a, b| a.list == b.list) {
+            let needs = finder.resolve_anchors(list);
+            for s in needs.stored {
+                out.push(s.doc, ENTRY, 0, 0, b"", &pack(&[s]), "");
+            }
+            for (doc, earlier) in needs.earlier {
+                out.push(earlier, NEED, doc, 0, b"", b"", "");
+            }
+        }
+        out
+    });
+    out.finish()?.to_pyarrow(py)
+}
+
+/// Entries packed as [`ENTRY_BYTES`] each.
+fn pack(entries: &[StoredEntry]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.len() * ENTRY_BYTES);
+    for e in entries {
+        out.extend_from_slice(&e.pos.to_le_bytes());
+        out.extend_from_slice(&e.key.to_le_bytes());
+        out.push(u8::from(e.window));
+    }
+    out
+}
+
+/// The entries of document `doc` packed in `bytes`.
+fn unpack(doc: u64, bytes: &[u8]) -> Vec<StoredEntry> {
+    bytes
+        .chunks_exact(ENTRY_BYTES)
+        .map(|c| StoredEntry {
+            doc,
+            pos: u64::from_le_bytes(c[..8].try_into().unwrap_or_default()),
+            key: u64::from_le_bytes(c[8..16].try_into().unwrap_or_default()),
+            window: c[16] != 0,
+        })
+        .collect()
+}
+
+/// The first join, over join rows `batches` that hold every row of their
+/// groups: for each document, its document row goes on (to itself), and
+/// an earlier row (its text, start, name and entries) goes to each
+/// document that needs it.
+#[pyfunction]
+pub(crate) fn ray_passage_gather<'py>(
+    py: Python<'py>,
+    batches: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batches: Vec<RecordBatch> = batches
+        .iter()
+        .map(RecordBatch::from_pyarrow_bound)
+        .collect::<PyResult<_>>()?;
+    let views: Vec<JoinView<'_>> = batches.iter().map(JoinView::of).collect::<PyResult<_>>()?;
+    let out = py.detach(|| {
+        // Per document: (batch, row) of its document row, its entries, and
+        // the documents that need it.
+        let mut docs: HashMap<u64, (usize, usize)> = HashMap::new();
+        let mut entries: HashMap<u64, Vec<u8>> = HashMap::new();
+        let mut needed_by: HashMap<u64, Vec<u64>> = HashMap::new();
+        for (b, v) in views.iter().enumerate() {
+            for i in 0..v.g.len() {
+                match v.kind[i] {
+                    DOC => {
+                        docs.insert(v.g[i], (b, i));
+                    }
+                    ENTRY => entries
+                        .entry(v.g[i])
+                        .or_default()
+                        .extend_from_slice(v.entries.value(i)),
+                    NEED => needed_by.entry(v.g[i]).or_default().push(v.other[i]),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = JoinRows::default();
+        let mut keys: Vec<u64> = docs.keys().copied().collect();
+        keys.sort_unstable();
+        for doc in keys {
+            let (b, i) = docs[&doc];
+            let v = &views[b];
+            let (start, text, name) = (v.start[i], v.text.value(i), v.name.value(i));
+            out.push(doc, DOC, 0, start, text, b"", name);
+            if let Some(needers) = needed_by.get_mut(&doc) {
+                needers.sort_unstable();
+                needers.dedup();
+                let packed = entries.get(&doc).map_or(&[][..], Vec::as_slice);
+                for &d in needers.iter() {
+                    out.push(d, EARLIER, doc, start, text, packed, name);
+                }
+            }
+        }
+        out
+    });
+    out.finish()?.to_pyarrow(py)
+}
+
+/// The second join, over join rows `batches` that hold every row of their
+/// groups: each document matched against the earlier documents it needs.
+/// Returns its later copies (sorted by document and start, with
+/// `first_name`), and the windows refused and their bytes.
+#[pyfunction]
+pub(crate) fn ray_passage_apply<'py>(
+    py: Python<'py>,
+    deduper: &Bound<'py, Deduper>,
+    batches: Vec<Bound<'py, PyAny>>,
+) -> PyResult<(Bound<'py, PyAny>, u64, u64)> {
+    let finder = passage_of(deduper.get())?;
+    let pool = deduper.get().pool().get()?;
+    let batches: Vec<RecordBatch> = batches
+        .iter()
+        .map(RecordBatch::from_pyarrow_bound)
+        .collect::<PyResult<_>>()?;
+    let views: Vec<JoinView<'_>> = batches.iter().map(JoinView::of).collect::<PyResult<_>>()?;
+    let (copies, names, refused) = py.detach(|| {
+        let mut own: HashMap<u64, (usize, usize)> = HashMap::new();
+        let mut earlier: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
+        for (b, v) in views.iter().enumerate() {
+            for i in 0..v.g.len() {
+                match v.kind[i] {
+                    DOC => {
+                        own.insert(v.g[i], (b, i));
+                    }
+                    EARLIER => earlier.entry(v.g[i]).or_default().push((b, i)),
+                    _ => {}
+                }
+            }
+        }
+        let mut keys: Vec<u64> = own.keys().copied().collect();
+        keys.sort_unstable();
+        let (mut copies, mut names) = (Vec::new(), Vec::new());
+        let mut refused = (0, 0);
+        for doc in keys {
+            let (b, i) = own[&doc];
+            let v = &views[b];
+            let rows = earlier.get(&doc).map_or(&[][..], Vec::as_slice);
+            let unpacked: Vec<Vec<StoredEntry>> = rows
+                .iter()
+                .map(|&(b, i)| unpack(views[b].other[i], views[b].entries.value(i)))
+                .collect();
+            let docs: Vec<EarlierDoc<'_>> = rows
+                .iter()
+                .zip(&unpacked)
+                .map(|(&(b, i), stored)| EarlierDoc {
+                    doc: views[b].other[i],
+                    start: views[b].start[i],
+                    text: views[b].text.value(i),
+                    stored,
+                })
+                .collect();
+            let name_of: HashMap<u64, &str> = rows
+                .iter()
+                .map(|&(b, i)| (views[b].other[i], views[b].name.value(i)))
+                .chain([(doc, v.name.value(i))])
+                .collect();
+            let applied =
+                pool.install(|| finder.apply_with(doc, v.start[i], v.text.value(i), &docs));
+            refused.0 += applied.refused_anchors;
+            refused.1 += applied.refused_bytes;
+            for r in applied.report.removals() {
+                let first = r.first();
+                names.push(
+                    name_of
+                        .get(&first.doc().index())
+                        .copied()
+                        .unwrap_or("")
+                        .to_owned(),
+                );
+                copies.push(LaterCopy {
+                    doc,
+                    span: r.span(),
+                    first,
+                });
+            }
+        }
+        (copies, names, refused)
+    });
+    let batch = later_copies_to_batch(&copies);
+    let names: ArrayRef = Arc::new(arrow_array::StringArray::from(names));
+    let batch = with_column(batch, "first_name", names)?;
+    Ok((batch.to_pyarrow(py)?, refused.0, refused.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_pack_and_unpack() {
+        let entries = [
+            StoredEntry {
+                doc: 7,
+                pos: 3,
+                key: u64::MAX,
+                window: true,
+            },
+            StoredEntry {
+                doc: 7,
+                pos: 1 << 40,
+                key: 12,
+                window: false,
+            },
+        ];
+        assert_eq!(unpack(7, &pack(&entries)), entries);
+        assert!(unpack(7, &[1, 2, 3]).is_empty());
+    }
+}

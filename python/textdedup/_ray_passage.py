@@ -1,0 +1,201 @@
+"""Passage mode across documents on Ray Data: the later copies that
+``textdedup find --mode passage`` reports, from the phases of
+``textdedup::passage::phases``, written as ``textdedup.ray``'s phase 3
+reads them (``work/copies/<shard index>/``).
+
+1. **anchors** (a map over blocks): each document's winnowing anchors, one
+   row per anchor with the bytes of the windows that select it (its
+   charge); and, per block, a Parquet file of its documents (key, text,
+   name, start among the block's texts) under ``work/docs``.
+2. **resolve** (a groupby on the anchors' table lists, every row of a list
+   in one group): which anchors and windows the one-machine table stores,
+   and which earlier documents each document's lookups read; written under
+   ``work/resolved``.
+3. **gather** (a groupby on the document key of the documents and of the
+   resolve step's rows): each document's text goes on to itself, and, with
+   its stored entries, to every later document that needs it.
+4. **match** (a groupby on the later document's key): each document
+   matched against the earlier documents it needs, byte for byte; its
+   later copies are written per shard.
+
+Only the bytes of the charges travel with the anchors, so the resolve step
+decides from the bytes which windows repeat: nothing is decided on a hash
+alone.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from . import ray as _r
+from ._textdedup import (ray_passage_anchors, ray_passage_anchors_rows, ray_passage_apply,
+                         ray_passage_gather, ray_passage_resolve)
+
+#: The join rows' kind of a document row (see ``python/src/passage_ray.rs``).
+_DOC = 0
+
+
+def _join_schema():
+    import pyarrow as pa
+
+    return pa.schema([("g", pa.uint64()), ("kind", pa.uint8()), ("other", pa.uint64()),
+                      ("start", pa.uint64()), ("text", pa.large_binary()),
+                      ("entries", pa.large_binary()), ("name", pa.string())])
+
+
+def _with_part(table):
+    """``table`` with ``part``, the partition key of its group key ``g``: a
+    multiplicative hash, non-negative, so that documents spread evenly."""
+    import numpy as np
+    import pyarrow as pa
+
+    g = table.column("g").to_numpy().astype(np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = g * np.uint64(0x9E3779B97F4A7C15)  # modulo 2^64
+    return table.append_column("part", pa.array((mixed >> np.uint64(1)).astype(np.int64)))
+
+
+def _docs_name(file: int, first: int) -> str:
+    return f"{file:08}-{first:016}.parquet"
+
+
+def passage_copies(job, paths: list, work: str, ray) -> None:
+    """The phases of passage mode across documents over the shards
+    ``paths``: writes every document's later copies under
+    ``work/copies/<shard index>/`` and records the run's figures in
+    ``textdedup.ray.last_stats``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    docs_dir = os.path.join(work, "docs")
+    resolved_dir = os.path.join(work, "resolved")
+    copies_dir = os.path.join(work, "copies")
+    for folder in (docs_dir, resolved_dir):
+        os.makedirs(folder, exist_ok=True)
+
+    def write_docs(docs, file: int, first: int) -> None:
+        texts = sum(len(t) for t in docs.column("text").to_pylist()) if docs.num_rows else 0
+        table = pa.Table.from_batches([docs]).replace_schema_metadata(
+            {"text_bytes": str(texts)})
+        pq.write_table(table, os.path.join(docs_dir, _docs_name(file, first)))
+
+    def anchors(table: "pa.Table") -> "pa.Table":
+        deduper = job.deduper()
+        out = []
+        for row in table.to_pylist():
+            if row["lo"] >= 0:  # Parquet row groups lo..hi
+                rows, _ = _r._read_rows(row["path"], row["lo"], row["hi"],
+                                        [job.text_field, job.id_field])
+                for at, batch in _r._binary_batches(rows, job.text_field):
+                    first = row["first_line"] + at
+                    found, docs = ray_passage_anchors_rows(
+                        deduper, batch, row["file"], first, row["path"], job.text_field,
+                        job.id_field, skip_bad=job.skip_bad)
+                    write_docs(docs, row["file"], first)
+                    out.append(found)
+                continue
+            found, docs = ray_passage_anchors(deduper, row["data"], row["file"],
+                                              row["first_line"], row["path"], job.text_field,
+                                              job.id_field, skip_bad=job.skip_bad)
+            write_docs(docs, row["file"], row["first_line"])
+            out.append(found)
+        out = [b for b in out if b.num_rows]
+        if not out:
+            return pa.table({"part": pa.array([], pa.int64()), "hash": pa.array([], pa.uint64()),
+                             "doc": pa.array([], pa.uint64()), "pos": pa.array([], pa.uint64()),
+                             "first_window": pa.array([], pa.uint64()),
+                             "bytes": pa.array([], pa.large_binary())})
+        return pa.Table.from_batches(out)
+
+    def resolve(table: "pa.Table") -> "pa.Table":
+        rows, size = table.num_rows, table.nbytes
+        resolved = ray_passage_resolve(job.deduper(), table.to_batches())
+        if resolved.num_rows:
+            pq.write_table(pa.Table.from_batches([resolved]),
+                           os.path.join(resolved_dir, uuid.uuid4().hex + ".parquet"))
+        return pa.table({"rows": [rows], "bytes": [size + resolved.nbytes]})
+
+    def gather(table: "pa.Table") -> "pa.Table":
+        return pa.Table.from_batches([ray_passage_gather(table.to_batches())]).cast(
+            _join_schema())
+
+    def match(table: "pa.Table") -> "pa.Table":
+        size = table.nbytes
+        copies, refused, refused_bytes = ray_passage_apply(job.deduper(), table.to_batches())
+        _r._write_copies(copies, copies_dir)
+        return pa.table({"bytes": [size], "copies": [copies.num_rows], "refused": [refused],
+                         "refused_bytes": [refused_bytes]})
+
+    totals = {"key_rows": 0, "shuffle_bytes": 0, "later_copies": 0, "refused_anchors": 0,
+              "refused_bytes": 0}
+    partitions = _r._partitions(paths, job.block_bytes)
+    with _r._shuffle_settings(job.block_bytes, ray):
+        files = ray.data.from_items([{"file": i, "path": p} for i, p in enumerate(paths)],
+                                    override_num_blocks=len(paths))
+        found = files.map_batches(_r._block_reader(job), batch_size=1).map_batches(
+            anchors, batch_size=1, batch_format="pyarrow")
+        for batch in _r._grouped_by_key(found, partitions, resolve).iter_batches(
+                batch_size=None, batch_format="pyarrow"):
+            totals["key_rows"] += sum(batch.column("rows").to_pylist())
+            totals["shuffle_bytes"] += sum(batch.column("bytes").to_pylist())
+
+        # Global starts: the texts of every block before, in corpus order.
+        names = sorted(os.listdir(docs_dir))
+        starts, at = {}, 0
+        for name in names:
+            path = os.path.join(docs_dir, name)
+            starts[path] = at
+            at += int(pq.read_schema(path).metadata[b"text_bytes"])
+
+        def rows_of(batch: dict) -> "pa.Table":
+            """The join rows of the files ``batch["path"]``: a block's
+            documents (as document rows) or a resolve step's output."""
+            import pyarrow.compute as pc
+
+            out = []
+            for path in batch["path"]:
+                path = str(path)
+                table = pq.read_table(path)
+                if path in starts:
+                    n = table.num_rows
+                    table = pa.table({
+                        "g": table.column("doc"),
+                        "kind": pa.array([_DOC] * n, pa.uint8()),
+                        "other": pa.array([0] * n, pa.uint64()),
+                        "start": pc.add(table.column("local"),
+                                        pa.scalar(starts[path], pa.uint64())),
+                        "text": table.column("text"),
+                        "entries": pa.array([b""] * n, pa.large_binary()),
+                        "name": table.column("name"),
+                    }, schema=_join_schema())
+                out.append(_with_part(table.cast(_join_schema())))
+            return pa.concat_tables(out)
+
+        totals["shuffle_bytes"] += at  # the texts, into the first join
+        files = list(starts) + [os.path.join(resolved_dir, n)
+                                for n in sorted(os.listdir(resolved_dir))]
+        joined = ray.data.from_items([{"path": p} for p in files],
+                                     override_num_blocks=max(1, len(files))).map_batches(
+            rows_of, batch_size=1, batch_format="numpy")
+        gathered = _r._grouped_by_key(joined, partitions, gather).map_batches(
+            _with_part, batch_format="pyarrow")
+        for batch in _r._grouped_by_key(gathered, partitions, match).iter_batches(
+                batch_size=None, batch_format="pyarrow"):
+            totals["shuffle_bytes"] += sum(batch.column("bytes").to_pylist())
+            totals["later_copies"] += sum(batch.column("copies").to_pylist())
+            totals["refused_anchors"] += sum(batch.column("refused").to_pylist())
+            totals["refused_bytes"] += sum(batch.column("refused_bytes").to_pylist())
+    _r.last_stats.clear()
+    _r.last_stats.update(totals)
+    _r.last_stats["input_bytes"] = 0
+    _r.last_stats["bad_records"] = 0
+    if totals["refused_anchors"]:
+        import warnings
+
+        warnings.warn(
+            f"textdedup.ray: {totals['refused_anchors']} passage windows were refused (their "
+            "anchor hash and their own key each already held 32 earlier positions, which takes "
+            f"crafted hash collisions): later copies of them, in {totals['refused_bytes']} bytes "
+            "of text, may have been missed; run again with a secret seed to find them",
+            stacklevel=3)
