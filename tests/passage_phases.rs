@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use textdedup::passage::phases::{AnchorRow, EarlierDoc, StoredEntry};
+use textdedup::passage::phases::{AnchorRow, EarlierDoc, ListCount, StoredEntry};
 use textdedup::passage::{self, Snap};
 use textdedup::{DocId, Origin, Removal};
 use textdedup_testkit::generate::words::corpus_with_repeats;
@@ -43,6 +43,7 @@ fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u6
     let mut rng = SplitMix64(scramble);
     let mut stored: BTreeMap<u64, Vec<StoredEntry>> = BTreeMap::new();
     let mut needs: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
+    let mut counts: BTreeMap<u64, Vec<ListCount>> = BTreeMap::new();
     let mut full_lists = 0;
     for group in lists.values_mut() {
         for i in (1..group.len()).rev() {
@@ -52,6 +53,9 @@ fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u6
         full_lists += usize::from(resolved.stored.iter().any(|s| s.window));
         for s in resolved.stored {
             stored.entry(s.doc).or_default().push(s);
+        }
+        for c in resolved.counts {
+            counts.entry(c.doc).or_default().push(c);
         }
         for (d, e) in resolved.earlier {
             assert!(e < d, "only earlier documents are needed");
@@ -78,7 +82,8 @@ fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u6
                 stored: stored.get(&k).map_or(&[], Vec::as_slice),
             })
             .collect();
-        let applied = finder.apply_with(key(d), starts[d], text, &earlier);
+        let list_counts = counts.get(&key(d)).map_or(&[][..], Vec::as_slice);
+        let applied = finder.apply_with(key(d), starts[d], text, &earlier, list_counts);
         assert_eq!(applied.refused_anchors, 0);
         // The same removals, origins named by document key.
         let got: Vec<Removal> = applied

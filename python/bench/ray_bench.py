@@ -5,7 +5,10 @@ shuffle bytes per input byte, and a check that the outputs are
 byte-identical. With several block sizes, Ray runs once per size (a fresh
 Ray each time), which gives a worker's memory per byte of its blocks.
 
-    python bench/ray_bench.py CLI MIB [OBJECT_STORE_MIB [BLOCK_MIB ...]]
+    python bench/ray_bench.py [--mode MODE] CLI MIB [OBJECT_STORE_MIB [BLOCK_MIB ...]]
+
+MODE is ``paragraph`` (the default) or ``passage`` (across documents, the
+default ``min_len``).
 """
 
 import json
@@ -112,7 +115,7 @@ class PeakRss:
         return self
 
 
-def ray_clean(corpus, work, store, block_mib):
+def ray_clean(corpus, work, store, block_mib, mode):
     """One `textdedup.ray.clean` on a fresh local Ray: its figures."""
     spill_dir = os.path.join(work, "spill")
     ray.init(num_cpus=2, object_store_memory=store << 20, include_dashboard=False,
@@ -123,7 +126,7 @@ def ray_clean(corpus, work, store, block_mib):
     out = os.path.join(work, "ray")
     shutil.rmtree(out, ignore_errors=True)
     t = time.time()
-    tray.clean(corpus, out, block_bytes=block_mib << 20, work_dir=work)
+    tray.clean(corpus, out, mode=mode, block_bytes=block_mib << 20, work_dir=work)
     ray_s = time.time() - t
     peak.done()
     ray.shutdown()
@@ -143,9 +146,13 @@ def ray_clean(corpus, work, store, block_mib):
 
 
 def main():
-    cli, mib = sys.argv[1], int(sys.argv[2])
-    store = int(sys.argv[3]) if len(sys.argv) > 3 else 80
-    blocks = [int(b) for b in sys.argv[4:]] or [16]
+    args = sys.argv[1:]
+    mode = "paragraph"
+    if args[0] == "--mode":
+        mode, args = args[1], args[2:]
+    cli, mib = args[0], int(args[1])
+    store = int(args[2]) if len(args) > 2 else 80
+    blocks = [int(b) for b in args[3:]] or [16]
     work = tempfile.mkdtemp(prefix="ray-bench-", dir=os.environ.get("BENCH_DIR"))
     corpus = os.path.join(work, "in")
     generate(corpus, mib)
@@ -153,14 +160,14 @@ def main():
 
     t = time.time()
     run = subprocess.run(["/usr/bin/time", "-f", "%M", cli, "clean", "--jsonl", "--quiet",
-                          "--out-dir", os.path.join(work, "cli"), corpus],
+                          "--mode", mode, "--out-dir", os.path.join(work, "cli"), corpus],
                          capture_output=True, text=True, check=True)
     cli_s = time.time() - t
     cli_kib = int(run.stderr.strip().splitlines()[-1])
 
     runs = []
     for block_mib in blocks:
-        figures = ray_clean(corpus, work, store, block_mib)
+        figures = ray_clean(corpus, work, store, block_mib, mode)
         figures["shuffle_bytes_per_input_byte"] = round(figures.pop("shuffle_bytes") / size, 3)
         figures["byte_identical"] = all(
             open(os.path.join(work, "cli", f), "rb").read()
@@ -169,6 +176,7 @@ def main():
         )
         runs.append(figures)
     result = {
+        "mode": mode,
         "input_mib": round(size / 2**20, 1),
         "object_store_mib": store,
         "cli_s": round(cli_s, 1), "cli_peak_mib": round(cli_kib / 1024),

@@ -19,7 +19,7 @@ use arrow_array::{ArrayRef, Int64Array, RecordBatch, UInt64Array, UInt8Array};
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use textdedup::passage::phases::{list_of, AnchorRow, EarlierDoc, StoredEntry};
+use textdedup::passage::phases::{list_of, AnchorRow, EarlierDoc, ListCount, StoredEntry};
 use textdedup::phases::arrow::later_copies_to_batch;
 use textdedup::phases::LaterCopy;
 
@@ -37,6 +37,9 @@ const NEED: u8 = 2;
 /// An earlier row: document `g` needs document `other`, whose text, start,
 /// name and entries the row holds.
 const EARLIER: u8 = 3;
+/// A count row: how many entries a table list holds when document `g`
+/// starts (`entries`: the list's hash and the count, 8 bytes each).
+const COUNT: u8 = 4;
 
 /// Bytes of one packed entry: position, key, and whether it is a window.
 const ENTRY_BYTES: usize = 17;
@@ -145,7 +148,8 @@ impl<'a> JoinView<'a> {
 }
 
 /// The anchor rows of a block as a record batch: `part` (the table list's
-/// bits, spread to 63), `hash`, `doc`, `pos`, `first_window`, `bytes`.
+/// bits, spread to 63), `hash`, `doc`, `pos`, `first_window`, `windows`,
+/// `from`, `bytes`.
 fn anchor_batch(rows: &[AnchorRow]) -> PyResult<RecordBatch> {
     let mut bytes = LargeBinaryBuilder::new();
     for r in rows {
@@ -165,6 +169,8 @@ fn anchor_batch(rows: &[AnchorRow]) -> PyResult<RecordBatch> {
         ("doc", u64s(|r| r.doc)),
         ("pos", u64s(|r| r.pos)),
         ("first_window", u64s(|r| r.first_window)),
+        ("windows", u64s(|r| r.windows)),
+        ("from", u64s(|r| r.from)),
         ("bytes", Arc::new(bytes.finish())),
     ];
     RecordBatch::try_from_iter(columns).map_err(arrow_error)
@@ -282,12 +288,8 @@ pub(crate) fn ray_passage_resolve<'py>(
                 .map(|c| c.values().to_vec())
                 .ok_or_else(|| PyValueError::new_err(format!("anchor rows: no uint64 `{name}`")))
         };
-        let (hash, doc, pos, first) = (
-            u64s("hash")?,
-            u64s("doc")?,
-            u64s("pos")?,
-            u64s("first_window")?,
-        );
+        let (hash, doc, pos) = (u64s("hash")?, u64s("doc")?, u64s("pos")?);
+        let (first, windows, from) = (u64s("first_window")?, u64s("windows")?, u64s("from")?);
         let bytes = batch
             .column_by_name("bytes")
             .and_then(|c| c.as_binary_opt::<i64>())
@@ -299,6 +301,8 @@ pub(crate) fn ray_passage_resolve<'py>(
                 doc: doc[i],
                 pos: pos[i],
                 first_window: first[i],
+                windows: windows[i],
+                from: from[i],
                 bytes: bytes.value(i).to_vec(),
             });
         }
@@ -316,6 +320,10 @@ pub(crate) fn ray_passage_resolve<'py>(
             }
             for (doc, earlier) in needs.earlier {
                 out.push(earlier, NEED, doc, 0, b"", b"", "");
+            }
+            for c in needs.counts {
+                let packed = [c.hash.to_le_bytes(), c.entries.to_le_bytes()].concat();
+                out.push(c.doc, COUNT, 0, 0, b"", &packed, "");
             }
         }
         out
@@ -367,6 +375,7 @@ pub(crate) fn ray_passage_gather<'py>(
         let mut docs: HashMap<u64, (usize, usize)> = HashMap::new();
         let mut entries: HashMap<u64, Vec<u8>> = HashMap::new();
         let mut needed_by: HashMap<u64, Vec<u64>> = HashMap::new();
+        let mut out = JoinRows::default();
         for (b, v) in views.iter().enumerate() {
             for i in 0..v.g.len() {
                 match v.kind[i] {
@@ -378,11 +387,12 @@ pub(crate) fn ray_passage_gather<'py>(
                         .or_default()
                         .extend_from_slice(v.entries.value(i)),
                     NEED => needed_by.entry(v.g[i]).or_default().push(v.other[i]),
+                    // Already with its document.
+                    COUNT => out.push(v.g[i], COUNT, 0, 0, b"", v.entries.value(i), ""),
                     _ => {}
                 }
             }
         }
-        let mut out = JoinRows::default();
         let mut keys: Vec<u64> = docs.keys().copied().collect();
         keys.sort_unstable();
         for doc in keys {
@@ -424,6 +434,7 @@ pub(crate) fn ray_passage_apply<'py>(
     let (copies, names, refused) = py.detach(|| {
         let mut own: HashMap<u64, (usize, usize)> = HashMap::new();
         let mut earlier: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
+        let mut counts: HashMap<u64, Vec<ListCount>> = HashMap::new();
         for (b, v) in views.iter().enumerate() {
             for i in 0..v.g.len() {
                 match v.kind[i] {
@@ -431,6 +442,20 @@ pub(crate) fn ray_passage_apply<'py>(
                         own.insert(v.g[i], (b, i));
                     }
                     EARLIER => earlier.entry(v.g[i]).or_default().push((b, i)),
+                    COUNT => {
+                        let packed = v.entries.value(i);
+                        let word = |at: usize| {
+                            packed
+                                .get(at..at + 8)
+                                .and_then(|w| w.try_into().ok())
+                                .map_or(0, u64::from_le_bytes)
+                        };
+                        counts.entry(v.g[i]).or_default().push(ListCount {
+                            doc: v.g[i],
+                            hash: word(0),
+                            entries: word(8),
+                        });
+                    }
                     _ => {}
                 }
             }
@@ -462,8 +487,10 @@ pub(crate) fn ray_passage_apply<'py>(
                 .map(|&(b, i)| (views[b].other[i], views[b].name.value(i)))
                 .chain([(doc, v.name.value(i))])
                 .collect();
-            let applied =
-                pool.install(|| finder.apply_with(doc, v.start[i], v.text.value(i), &docs));
+            let list_counts = counts.get(&doc).map_or(&[][..], Vec::as_slice);
+            let applied = pool.install(|| {
+                finder.apply_with(doc, v.start[i], v.text.value(i), &docs, list_counts)
+            });
             refused.0 += applied.refused_anchors;
             refused.1 += applied.refused_bytes;
             for r in applied.report.removals() {

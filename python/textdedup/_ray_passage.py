@@ -105,6 +105,8 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
             return pa.table({"part": pa.array([], pa.int64()), "hash": pa.array([], pa.uint64()),
                              "doc": pa.array([], pa.uint64()), "pos": pa.array([], pa.uint64()),
                              "first_window": pa.array([], pa.uint64()),
+                             "windows": pa.array([], pa.uint64()),
+                             "from": pa.array([], pa.uint64()),
                              "bytes": pa.array([], pa.large_binary())})
         return pa.Table.from_batches(out)
 

@@ -40,7 +40,7 @@ use crate::passage::anchor::Winnower;
 use crate::passage::context::Context;
 use crate::passage::scan::Scratch;
 use crate::passage::stored::Earlier;
-use crate::passage::table::{AnchorTable, MAX_CANDIDATES};
+use crate::passage::table::{AnchorTable, MAX_CANDIDATES, MAX_POS};
 use crate::passage::Deduper;
 use crate::report::{DocId, DocReport};
 
@@ -64,9 +64,34 @@ pub struct AnchorRow {
     pub pos: u64,
     /// The first window that selects it (its start offset).
     pub first_window: u64,
-    /// The bytes of the windows that select it: from `first_window` to
-    /// the end of the last of them.
+    /// How many windows select it (its charge).
+    pub windows: u64,
+    /// The offset of `bytes` in the document.
+    pub from: u64,
+    /// The bytes of the windows that select it, and around the k-gram as
+    /// far as a comparison must agree for a run to count (see
+    /// [`Needs::earlier`]), within the document.
     pub bytes: Vec<u8>,
+}
+
+impl AnchorRow {
+    /// The bytes at document offsets `range`, if the row holds them.
+    fn at(&self, range: core::ops::Range<u64>) -> Option<&[u8]> {
+        let lo = range.start.checked_sub(self.from)? as usize;
+        self.bytes.get(lo..lo + (range.end - range.start) as usize)
+    }
+
+    /// The bytes a run that counts agrees on, through this anchor and an
+    /// earlier one with its k-gram (see [`Needs::earlier`]): the `half`
+    /// bytes before the k-gram, and the `k + half` from it, where the row
+    /// holds them (a side past the document's edge gives no run).
+    fn sides(&self, half: u64, k: u64) -> (Option<&[u8]>, Option<&[u8]>) {
+        let left = self
+            .pos
+            .checked_sub(half)
+            .and_then(|lo| self.at(lo..self.pos));
+        (left, self.at(self.pos..self.pos + k + half))
+    }
 }
 
 /// An entry a document leaves in the one-machine table: an anchor under
@@ -89,9 +114,30 @@ pub struct StoredEntry {
 pub struct Needs {
     /// The entries the list's documents store.
     pub stored: Vec<StoredEntry>,
-    /// `(document, earlier document)`: the lookups of the first may read
-    /// entries of the second (each pair once per list).
+    /// `(document, earlier document)`: a comparison of the first's lookups
+    /// with entries of the second may give a run that counts. With `m =
+    /// min_len`, `k` the k-gram length and `h = ceil((m - k) / 2)`, such a
+    /// run agrees on the `h` bytes before the k-gram or on the `k + h`
+    /// bytes from its start (otherwise it is shorter than `m`, see
+    /// `context.rs`): the pairs are those where one of these strings is
+    /// the same at an anchor of the document and at an entry of the
+    /// earlier one; and, for a window read by its window key, the
+    /// document that stored its bytes. Each pair once per list.
     pub earlier: Vec<(u64, u64)>,
+    /// How many entries the list holds from the documents before each of
+    /// its documents (those it holds any).
+    pub counts: Vec<ListCount>,
+}
+
+/// How many entries a table list holds when a document starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListCount {
+    /// The document's key.
+    pub doc: u64,
+    /// A hash of the list (an anchor of the document in it).
+    pub hash: u64,
+    /// Entries stored by the documents before it.
+    pub entries: u64,
 }
 
 /// An earlier document as the apply step reads it.
@@ -134,17 +180,22 @@ impl Deduper {
             return;
         }
         let windows = text.len() - p.m + 1;
+        let half = (p.m - p.k).div_ceil(2);
         let mut events = Vec::new();
         Winnower::starting_at(p, text, 0, Vec::new()).run(windows, &mut events);
         for (i, a) in events.iter().enumerate() {
             let end = events.get(i + 1).map_or(windows, |b| b.first_window);
+            let from = a.first_window.min(a.pos().saturating_sub(half));
+            let to = (end - 1 + p.m).max(a.pos() + p.k + half).min(text.len());
             out.push(AnchorRow {
                 list: list_of(a.hash),
                 hash: a.hash,
                 doc,
                 pos: a.pos() as u64,
                 first_window: a.first_window as u64,
-                bytes: text[a.first_window..end - 1 + p.m].to_vec(),
+                windows: (end - a.first_window) as u64,
+                from: from as u64,
+                bytes: text[from..to].to_vec(),
             });
         }
     }
@@ -159,45 +210,66 @@ impl Deduper {
     /// comparison of `min_len` bytes per window that repeats), plus the
     /// sort of the rows.
     pub fn resolve_anchors(&self, rows: &mut [AnchorRow]) -> Needs {
-        let m = self.params.m;
+        let (m, k) = (self.params.m, self.params.k);
+        let half = ((m - k) as u64).div_ceil(2);
         rows.sort_unstable_by_key(|r| (r.doc, r.pos));
-        // The first window of each key's bytes: (row, window offset).
+        let rows: &[AnchorRow] = rows;
+        // The bytes of window `w` of row `r`.
+        let window = |r: usize, w: usize| {
+            let at = (rows[r].first_window - rows[r].from) as usize + w;
+            &rows[r].bytes[at..at + m]
+        };
+        // The first window of each window key's bytes: (row, window).
         let mut firsts: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
         // Whether each row's list was full at its lookup.
         let mut full_at = vec![false; rows.len()];
+        // The documents of the stored anchors, by the bytes a run through
+        // them must agree on, before and from the k-gram.
+        let mut by_left: HashMap<&[u8], Vec<u64>> = HashMap::new();
+        let mut by_right: HashMap<&[u8], Vec<u64>> = HashMap::new();
         let mut needs = Needs::default();
-        // Documents with an anchor stored in the list, in order (at most
-        // MAX_CANDIDATES of them).
-        let mut owners: Vec<u64> = Vec::new();
         let mut stored_count = 0;
         let mut i = 0;
         while i < rows.len() {
             let doc = rows[i].doc;
             let end = i + rows[i..].iter().take_while(|r| r.doc == doc).count();
-            needs.earlier.extend(owners.iter().map(|&o| (doc, o)));
+            if stored_count > 0 {
+                needs.counts.push(ListCount {
+                    doc,
+                    hash: rows[i].hash,
+                    entries: stored_count as u64,
+                });
+            }
             let mut linked: Vec<u64> = Vec::new();
+            let mut link = |from: u64| {
+                if from != doc && !linked.contains(&from) {
+                    linked.push(from);
+                }
+            };
             for r in i..end {
                 let row = &rows[r];
-                let windows = row.bytes.len() + 1 - m;
+                let (left, right) = row.sides(half, k as u64);
+                for side in [
+                    left.and_then(|l| by_left.get(l)),
+                    right.and_then(|r| by_right.get(r)),
+                ] {
+                    side.into_iter().flatten().for_each(|&from| link(from));
+                }
                 let mut key = self.params.window; // rolled within this row
                 let mut fresh = Vec::new();
-                for w in 0..windows {
-                    let k = key.at(&row.bytes, w);
-                    let bytes = &row.bytes[w..w + m];
-                    let first = firsts.get(&k).and_then(|list| {
-                        list.iter()
-                            .find(|&&(fr, fw)| &rows[fr].bytes[fw..fw + m] == bytes)
-                    });
+                for w in 0..row.windows as usize {
+                    let start = (row.first_window - row.from) as usize + w;
+                    let key_of = key.at(&row.bytes, start);
+                    let bytes = window(r, w);
+                    let first = firsts
+                        .get(&key_of)
+                        .and_then(|list| list.iter().find(|&&(fr, fw)| window(fr, fw) == bytes));
                     match first {
-                        Some(&(fr, _)) => {
-                            // A repeat: its first copy, stored under its
-                            // window key, is read from there.
-                            let from = rows[fr].doc;
-                            if full_at[fr] && from != doc && !linked.contains(&from) {
-                                linked.push(from);
-                            }
-                        }
-                        None => fresh.push((k, w)),
+                        // A repeat: its first copy, if stored under its
+                        // window key, is read from there.
+                        Some(&(fr, _)) if full_at[fr] => link(rows[fr].doc),
+                        Some(_) => {}
+                        None => fresh.push((key_of, w)),
                     }
                 }
                 if fresh.is_empty() {
@@ -211,20 +283,37 @@ impl Deduper {
                         key: row.hash,
                         window: false,
                     });
-                    if owners.last() != Some(&doc) {
-                        owners.push(doc);
-                    }
                 } else {
                     full_at[r] = true;
-                    needs.stored.extend(fresh.iter().map(|&(k, w)| StoredEntry {
-                        doc,
-                        pos: row.first_window + w as u64,
-                        key: k,
-                        window: true,
-                    }));
+                    needs
+                        .stored
+                        .extend(fresh.iter().map(|&(key, w)| StoredEntry {
+                            doc,
+                            pos: row.first_window + w as u64,
+                            key,
+                            window: true,
+                        }));
                 }
-                for (k, w) in fresh {
-                    firsts.entry(k).or_default().push((r, w));
+                for (key, w) in fresh {
+                    firsts.entry(key).or_default().push((r, w));
+                }
+            }
+            // The document's stored anchors, for the documents after it.
+            for row in &rows[i..end] {
+                let stored = needs
+                    .stored
+                    .iter()
+                    .rev()
+                    .take_while(|s| s.doc == doc)
+                    .any(|s| !s.window && s.pos == row.pos);
+                if stored {
+                    let (left, right) = row.sides(half, k as u64);
+                    if let Some(l) = left {
+                        by_left.entry(l).or_default().push(doc);
+                    }
+                    if let Some(r) = right {
+                        by_right.entry(r).or_default().push(doc);
+                    }
                 }
             }
             needs
@@ -250,6 +339,7 @@ impl Deduper {
         start: u64,
         text: &'t [u8],
         earlier: &[EarlierDoc<'_>],
+        counts: &[ListCount],
     ) -> Applied<'t> {
         // Empty documents hold nothing (and share their start with the
         // next document).
@@ -271,6 +361,22 @@ impl Deduper {
                     let pos = s.pos as usize;
                     table.insert(s.key, at, context.of(e.text, pos, pos));
                 }
+            }
+        }
+        // The entries of the documents left out: they count towards their
+        // lists' limit, and are never compared: they sit at the last
+        // position the table stores, after the document's own (a lookup
+        // passes over later positions), with a context no lookup passes.
+        let mut real: HashMap<u64, u64> = HashMap::new();
+        for e in &earlier {
+            for s in e.stored.iter().filter(|s| !s.window) {
+                *real.entry(list_of(s.key)).or_default() += 1;
+            }
+        }
+        for c in counts.iter().filter(|c| c.doc == doc) {
+            let have = real.get(&list_of(c.hash)).copied().unwrap_or(0);
+            for _ in have..c.entries {
+                table.insert(c.hash, MAX_POS - 1, 0);
             }
         }
         let starts: Vec<(u64, u64)> = earlier.iter().map(|e| (e.start, e.doc)).collect();
