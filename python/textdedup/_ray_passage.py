@@ -56,6 +56,19 @@ def _with_part(table):
     return table.append_column("part", pa.array((mixed >> np.uint64(1)).astype(np.int64)))
 
 
+def _anchor_bytes_per_byte(job) -> float:
+    """The Arrow bytes of anchor rows per byte of new text, from ``min_len``
+    ``m``: an anchor per ``(w + 1) / 2`` bytes (``w = m - k + 1``, ``k``
+    the k-gram length), each with its charge (``(w + 1) / 2 + m - 1``
+    bytes), the bytes around its k-gram the resolve step compares (up to
+    ``m - k`` more) and 64 of columns. About 8 at the default ``min_len``
+    of 100, 80 at 16 (every byte an anchor)."""
+    m = int(job.options.get("min_len", 100))
+    k = 32 if m >= 64 else 22 if m >= 44 else 16
+    w = m - k + 1
+    return 1 + 2 * (m + (m - k) + 63) / (w + 1)
+
+
 def _docs_name(file: int, first: int) -> str:
     return f"{file:08}-{first:016}.parquet"
 
@@ -131,7 +144,7 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
 
     totals = {"key_rows": 0, "shuffle_bytes": 0, "later_copies": 0, "refused_anchors": 0,
               "refused_bytes": 0}
-    partitions = _r._partitions(paths, job.block_bytes)
+    partitions = _r._partitions(paths, job.block_bytes, _anchor_bytes_per_byte(job))
     with _r._shuffle_settings(job.block_bytes, ray):
         files = ray.data.from_items([{"file": i, "path": p} for i, p in enumerate(paths)],
                                     override_num_blocks=len(paths))

@@ -23,8 +23,11 @@ Parquet output with the same schema, column values and row groups.
    writes its cleaned lines (or its report rows) from that shard's later
    copies.
 
-Passage mode runs within documents only (``scope="document"``): it has no
-key rows, and its apply step scans each document on its own.
+Passage mode within documents (``scope="document"``) has no key rows: its
+apply step scans each document on its own. Across documents, phases 1 and
+2 are those of ``textdedup::passage::phases`` (see ``_ray_passage.py``):
+anchors with their windows' bytes, resolved per table list, then two
+joins that bring each document the earlier documents it can match.
 
 A document's key is its corpus order: the shard's index in sorted path
 order, then its line number (Parquet: its row number, from 0). Both also
@@ -56,12 +59,14 @@ __all__ = ["clean", "find"]
 
 #: Figures of the last run in this process: ``input_bytes`` (decompressed),
 #: ``key_rows`` and ``shuffle_bytes`` (the Arrow bytes of the key rows, the
-#: data the shuffle moves), ``later_copies``, ``bad_records`` (passed through
-#: under ``on_bad_record="skip"``).
+#: data the shuffle moves; in passage mode across documents, the anchor
+#: rows, and the bytes of every shuffle's rows), ``later_copies``,
+#: ``bad_records`` (passed through under ``on_bad_record="skip"``); passage
+#: mode across documents adds ``refused_anchors`` and ``refused_bytes``
+#: (as ``textdedup --stats``, with a warning when not 0).
 last_stats: dict[str, int] = {}
 
-#: The modes the phases run in (``"passage"`` with ``scope="document"``
-#: only: each document on its own, with no shuffle).
+#: The modes the phases run in.
 MODES = ("paragraph", "chunk", "passage")
 
 #: Bytes of whole lines per block, by default.
@@ -354,14 +359,16 @@ PARTITION_MIN_BYTES = 64 << 20
 MAX_PARTITIONS = 4096
 
 
-def _partitions(paths: list[str], block_bytes: int) -> int:
+def _partitions(paths: list[str], block_bytes: int, per_input: float = 1.0) -> int:
     """How many partitions the shuffle cuts the key rows into: one per four
     blocks of input (at least ``PARTITION_MIN_BYTES``; a compressed shard
-    counted at four times its size), at most ``MAX_PARTITIONS``."""
+    counted at four times its size), at most ``MAX_PARTITIONS``; rows of
+    ``per_input`` bytes per input byte count as that much input."""
     total = 0
     for path in paths:
         size = os.path.getsize(path)
         total += 4 * size if path.endswith((".gz", ".zst")) else size
+    total = int(total * per_input)
     per_partition = max(4 * block_bytes, PARTITION_MIN_BYTES)
     return min(MAX_PARTITIONS, max(1, -(-total // per_partition)))
 
@@ -628,11 +635,9 @@ def clean(
     ``mode`` is ``"paragraph"``, ``"chunk"`` or ``"passage"``;
     ``options`` are those of :class:`textdedup.Deduper` in that mode (chunk:
     ``avg_size``, ``min_size``, ``max_size``, ``seed``, ``scope``; passage:
-    ``min_len``, ``snap``, ``seed``, and ``scope="document"``, which it
-    needs: ``ValueError`` otherwise), and the answer is that of ``textdedup
-    clean --mode MODE`` with the same options. Passage mode within
-    documents has no shuffle: each document is scanned on its own in the
-    apply phase. ``on_bad_record="skip"`` (an option too) passes
+    ``min_len``, ``snap``, ``seed``, ``scope``), and the answer is that of
+    ``textdedup clean --mode MODE`` with the same options. Passage mode
+    across documents takes shards, not a Dataset. ``on_bad_record="skip"`` (an option too) passes
     a line that is not a record with a string text, or a null Parquet
     text, through unchanged, as ``--on-bad-record skip`` does: it warns of
     each (file and line, the first 100) and of their count, which

@@ -25,7 +25,7 @@ def clean(
     """Writes the shards of ``inputs`` under ``out_dir`` without their later
     copies, as ``textdedup clean --jsonl --out-dir`` does (JSON Lines and
     Parquet shards); returns the files. ``mode`` is ``"paragraph"``,
-    ``"chunk"`` or ``"passage"`` (with ``scope="document"`` only); ``on_bad_record="skip"`` passes bad records through
+    ``"chunk"`` or ``"passage"``; ``on_bad_record="skip"`` passes bad records through
     unchanged, as ``--on-bad-record skip`` does. Given a ``ray.data.Dataset`` and ``key_field`` (its
     integer column of document keys) and no ``out_dir``: returns the
     cleaned Dataset, materialized."""

@@ -41,6 +41,7 @@ use crate::passage::context::Context;
 use crate::passage::scan::Scratch;
 use crate::passage::stored::Earlier;
 use crate::passage::table::{AnchorTable, MAX_CANDIDATES, MAX_POS};
+use crate::passage::window::WindowKey;
 use crate::passage::Deduper;
 use crate::report::{DocId, DocReport};
 
@@ -68,29 +69,27 @@ pub struct AnchorRow {
     pub windows: u64,
     /// The offset of `bytes` in the document.
     pub from: u64,
-    /// The bytes of the windows that select it, and around the k-gram as
-    /// far as a comparison must agree for a run to count (see
-    /// [`Needs::earlier`]), within the document.
+    /// The bytes from `min_len` before the k-gram to `min_len` after its
+    /// start, within the document: the windows that select it, and those
+    /// a run through it must agree on somewhere (see [`Needs::earlier`]).
     pub bytes: Vec<u8>,
 }
 
 impl AnchorRow {
-    /// The bytes at document offsets `range`, if the row holds them.
-    fn at(&self, range: core::ops::Range<u64>) -> Option<&[u8]> {
-        let lo = range.start.checked_sub(self.from)? as usize;
-        self.bytes.get(lo..lo + (range.end - range.start) as usize)
-    }
-
-    /// The bytes a run that counts agrees on, through this anchor and an
-    /// earlier one with its k-gram (see [`Needs::earlier`]): the `half`
-    /// bytes before the k-gram, and the `k + half` from it, where the row
-    /// holds them (a side past the document's edge gives no run).
-    fn sides(&self, half: u64, k: u64) -> (Option<&[u8]>, Option<&[u8]>) {
-        let left = self
-            .pos
-            .checked_sub(half)
-            .and_then(|lo| self.at(lo..self.pos));
-        (left, self.at(self.pos..self.pos + k + half))
+    /// The window keys of the windows that start from `min_len` bytes
+    /// before the k-gram to the k-gram (those inside the row's bytes),
+    /// each with its start less the k-gram's: a run through this anchor
+    /// and an earlier one with the same k-gram position agrees on one of
+    /// them at the same offset (see [`Needs::earlier`]).
+    fn near_windows(&self, mut key: WindowKey, m: usize) -> Vec<(u64, u64)> {
+        let (m, end) = (m as u64, self.from + self.bytes.len() as u64);
+        let lo = self.pos.saturating_sub(m).max(self.from);
+        match end.checked_sub(m).map(|last| last.min(self.pos)) {
+            Some(hi) if hi >= lo => (lo..=hi)
+                .map(|s| (self.pos - s, key.at(&self.bytes, (s - self.from) as usize)))
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -115,14 +114,14 @@ pub struct Needs {
     /// The entries the list's documents store.
     pub stored: Vec<StoredEntry>,
     /// `(document, earlier document)`: a comparison of the first's lookups
-    /// with entries of the second may give a run that counts. With `m =
-    /// min_len`, `k` the k-gram length and `h = ceil((m - k) / 2)`, such a
-    /// run agrees on the `h` bytes before the k-gram or on the `k + h`
-    /// bytes from its start (otherwise it is shorter than `m`, see
-    /// `context.rs`): the pairs are those where one of these strings is
-    /// the same at an anchor of the document and at an entry of the
-    /// earlier one; and, for a window read by its window key, the
-    /// document that stored its bytes. Each pair once per list.
+    /// with entries of the second may give a run that counts. Such a run
+    /// goes through an anchor `a` of the document and an entry `q` of the
+    /// earlier one (the same k-gram) and is at least `m = min_len` bytes
+    /// long, so it holds a window of `m` bytes that starts between `a -
+    /// m` and `a`, equal to the one at the same offset from `q`: the
+    /// pairs are those where two such windows have the same window key;
+    /// and, for a window read by its window key, the document that stored
+    /// its bytes. Each pair once per list.
     pub earlier: Vec<(u64, u64)>,
     /// How many entries the list holds from the documents before each of
     /// its documents (those it holds any).
@@ -180,13 +179,14 @@ impl Deduper {
             return;
         }
         let windows = text.len() - p.m + 1;
-        let half = (p.m - p.k).div_ceil(2);
         let mut events = Vec::new();
         Winnower::starting_at(p, text, 0, Vec::new()).run(windows, &mut events);
         for (i, a) in events.iter().enumerate() {
             let end = events.get(i + 1).map_or(windows, |b| b.first_window);
-            let from = a.first_window.min(a.pos().saturating_sub(half));
-            let to = (end - 1 + p.m).max(a.pos() + p.k + half).min(text.len());
+            // The windows of the charge lie within (they start from
+            // `a.pos() - (w - 1)` to `a.pos()`).
+            let from = a.pos().saturating_sub(p.m);
+            let to = (a.pos() + p.m).min(text.len());
             out.push(AnchorRow {
                 list: list_of(a.hash),
                 hash: a.hash,
@@ -210,8 +210,7 @@ impl Deduper {
     /// comparison of `min_len` bytes per window that repeats), plus the
     /// sort of the rows.
     pub fn resolve_anchors(&self, rows: &mut [AnchorRow]) -> Needs {
-        let (m, k) = (self.params.m, self.params.k);
-        let half = ((m - k) as u64).div_ceil(2);
+        let m = self.params.m;
         rows.sort_unstable_by_key(|r| (r.doc, r.pos));
         let rows: &[AnchorRow] = rows;
         // The bytes of window `w` of row `r`.
@@ -223,10 +222,9 @@ impl Deduper {
         let mut firsts: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
         // Whether each row's list was full at its lookup.
         let mut full_at = vec![false; rows.len()];
-        // The documents of the stored anchors, by the bytes a run through
-        // them must agree on, before and from the k-gram.
-        let mut by_left: HashMap<&[u8], Vec<u64>> = HashMap::new();
-        let mut by_right: HashMap<&[u8], Vec<u64>> = HashMap::new();
+        // The documents of the stored anchors, by the windows near them
+        // (offset and window key) a run through them agrees on.
+        let mut near: HashMap<(u64, u64), Vec<u64>> = HashMap::new();
         let mut needs = Needs::default();
         let mut stored_count = 0;
         let mut i = 0;
@@ -248,12 +246,11 @@ impl Deduper {
             };
             for r in i..end {
                 let row = &rows[r];
-                let (left, right) = row.sides(half, k as u64);
-                for side in [
-                    left.and_then(|l| by_left.get(l)),
-                    right.and_then(|r| by_right.get(r)),
-                ] {
-                    side.into_iter().flatten().for_each(|&from| link(from));
+                for w in row.near_windows(self.params.window, m) {
+                    near.get(&w)
+                        .into_iter()
+                        .flatten()
+                        .for_each(|&from| link(from));
                 }
                 let mut key = self.params.window; // rolled within this row
                 let mut fresh = Vec::new();
@@ -307,12 +304,8 @@ impl Deduper {
                     .take_while(|s| s.doc == doc)
                     .any(|s| !s.window && s.pos == row.pos);
                 if stored {
-                    let (left, right) = row.sides(half, k as u64);
-                    if let Some(l) = left {
-                        by_left.entry(l).or_default().push(doc);
-                    }
-                    if let Some(r) = right {
-                        by_right.entry(r).or_default().push(doc);
+                    for w in row.near_windows(self.params.window, m) {
+                        near.entry(w).or_default().push(doc);
                     }
                 }
             }
