@@ -203,6 +203,7 @@ impl Deduper {
     /// Phase 2: the rows of one table list (every row whose `list` is the
     /// same, from every document, in any order) resolved into the entries
     /// their documents store and the earlier documents each one needs.
+    /// The list of one document gives nothing: no other document reads it.
     ///
     /// # Complexity
     ///
@@ -213,6 +214,11 @@ impl Deduper {
         let m = self.params.m;
         rows.sort_unstable_by_key(|r| (r.doc, r.pos));
         let rows: &[AnchorRow] = rows;
+        if rows.first().map(|r| r.doc) == rows.last().map(|r| r.doc) {
+            // One document: what it stores here only it reads, and its
+            // own scan finds again.
+            return Needs::default();
+        }
         // The bytes of window `w` of row `r`.
         let window = |r: usize, w: usize| {
             let at = (rows[r].first_window - rows[r].from) as usize + w;
