@@ -110,39 +110,34 @@ struct JoinView<'a> {
 }
 
 impl<'a> JoinView<'a> {
+    /// The columns of `batch`; `ValueError` naming one that is missing or
+    /// of another type.
     fn of(batch: &'a RecordBatch) -> PyResult<JoinView<'a>> {
-        let column = |name: &str| {
-            batch
-                .column_by_name(name)
-                .ok_or_else(|| PyValueError::new_err(format!("no column `{name}` in join rows")))
+        fn get<'b, T>(
+            batch: &'b RecordBatch,
+            name: &str,
+            cast: impl FnOnce(&'b ArrayRef) -> Option<T>,
+        ) -> PyResult<T> {
+            batch.column_by_name(name).and_then(cast).ok_or_else(|| {
+                PyValueError::new_err(format!("join rows: no column `{name}` of the right type"))
+            })
+        }
+        let u64s = |name| {
+            get(batch, name, |c| {
+                c.as_primitive_opt::<UInt64Type>().map(|a| a.values())
+            })
         };
-        let bad = |name: &str| PyValueError::new_err(format!("column `{name}` has another type"));
+        let binary = |name| get(batch, name, |c| c.as_binary_opt::<i64>());
         Ok(JoinView {
-            g: column("g")?
-                .as_primitive_opt::<UInt64Type>()
-                .ok_or_else(|| bad("g"))?
-                .values(),
-            kind: column("kind")?
-                .as_primitive_opt::<UInt8Type>()
-                .ok_or_else(|| bad("kind"))?
-                .values(),
-            other: column("other")?
-                .as_primitive_opt::<UInt64Type>()
-                .ok_or_else(|| bad("other"))?
-                .values(),
-            start: column("start")?
-                .as_primitive_opt::<UInt64Type>()
-                .ok_or_else(|| bad("start"))?
-                .values(),
-            text: column("text")?
-                .as_binary_opt::<i64>()
-                .ok_or_else(|| bad("text"))?,
-            entries: column("entries")?
-                .as_binary_opt::<i64>()
-                .ok_or_else(|| bad("entries"))?,
-            name: column("name")?
-                .as_string_opt::<i32>()
-                .ok_or_else(|| bad("name"))?,
+            g: u64s("g")?,
+            kind: get(batch, "kind", |c| {
+                c.as_primitive_opt::<UInt8Type>().map(|a| a.values())
+            })?,
+            other: u64s("other")?,
+            start: u64s("start")?,
+            text: binary("text")?,
+            entries: binary("entries")?,
+            name: get(batch, "name", |c| c.as_string_opt::<i32>())?,
         })
     }
 }

@@ -4,13 +4,15 @@
 reads them (``work/copies/<shard index>/``).
 
 1. **anchors** (a map over blocks): each document's winnowing anchors, one
-   row per anchor with the bytes of the windows that select it (its
-   charge); and, per block, a Parquet file of its documents (key, text,
-   name, start among the block's texts) under ``work/docs``.
+   row per anchor with the ``min_len`` bytes either side of its k-gram
+   (they hold the windows that select it, its charge); and, per block, a
+   Parquet file of its documents (key, text, name, start among the
+   block's texts) under ``work/docs``.
 2. **resolve** (a groupby on the anchors' table lists, every row of a list
    in one group): which anchors and windows the one-machine table stores,
-   and which earlier documents each document's lookups read; written under
-   ``work/resolved``.
+   how many entries each list holds when each document starts, and which
+   earlier documents each document's lookups can match (a window near an
+   anchor equal to one near an entry); written under ``work/resolved``.
 3. **gather** (a groupby on the document key of the documents and of the
    resolve step's rows): each document's text goes on to itself, and, with
    its stored entries, to every later document that needs it.
@@ -18,9 +20,9 @@ reads them (``work/copies/<shard index>/``).
    matched against the earlier documents it needs, byte for byte; its
    later copies are written per shard.
 
-Only the bytes of the charges travel with the anchors, so the resolve step
-decides from the bytes which windows repeat: nothing is decided on a hash
-alone.
+The bytes travel with the anchors, so the resolve step decides from the
+bytes which windows repeat, and the match step compares bytes: nothing is
+removed on a hash alone.
 """
 
 from __future__ import annotations
@@ -59,17 +61,17 @@ def _with_part(table):
 def _anchor_bytes_per_byte(job) -> float:
     """The Arrow bytes of anchor rows per byte of new text, from ``min_len``
     ``m``: an anchor per ``(w + 1) / 2`` bytes (``w = m - k + 1``, ``k``
-    the k-gram length), each with its charge (``(w + 1) / 2 + m - 1``
-    bytes), the bytes around its k-gram the resolve step compares (up to
-    ``m - k`` more) and 64 of columns. About 8 at the default ``min_len``
-    of 100, 80 at 16 (every byte an anchor)."""
+    the k-gram length), each with ``2 m`` bytes and 64 of columns. About
+    7.5 at the default ``min_len`` of 100, 96 at 16 (every byte an
+    anchor)."""
     m = int(job.options.get("min_len", 100))
     k = 32 if m >= 64 else 22 if m >= 44 else 16
     w = m - k + 1
-    return 1 + 2 * (m + (m - k) + 63) / (w + 1)
+    return 2 * (2 * m + 64) / (w + 1)
 
 
 def _docs_name(file: int, first: int) -> str:
+    """The file of a block's documents: in corpus order by name."""
     return f"{file:08}-{first:016}.parquet"
 
 
@@ -79,6 +81,7 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
     ``work/copies/<shard index>/`` and records the run's figures in
     ``textdedup.ray.last_stats``."""
     import pyarrow as pa
+    import pyarrow.compute  # noqa: F401  (pa.compute)
     import pyarrow.parquet as pq
 
     docs_dir = os.path.join(work, "docs")
@@ -88,7 +91,7 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
         os.makedirs(folder, exist_ok=True)
 
     def write_docs(docs, file: int, first: int) -> None:
-        texts = sum(len(t) for t in docs.column("text").to_pylist()) if docs.num_rows else 0
+        texts = pa.compute.sum(pa.compute.binary_length(docs.column("text"))).as_py() or 0
         table = pa.Table.from_batches([docs]).replace_schema_metadata(
             {"text_bytes": str(texts)})
         pq.write_table(table, os.path.join(docs_dir, _docs_name(file, first)))
