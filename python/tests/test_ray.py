@@ -588,3 +588,25 @@ def test_passage_mode_across_documents_takes_shards_not_a_dataset(local_ray, tmp
     ds = ray.data.from_items([{"k": 1, "text": "a line long enough to repeat\n"}])
     with pytest.raises(ValueError, match="takes shards"):
         tray.find(ds, tmp_path / "r.jsonl", mode="passage", key_field="k")
+
+
+def test_passage_refusals_are_counted_as_the_command_line_counts_them(local_ray, cli, tmp_path):
+    """The crafted file of tests/crafted (a repeat hidden from the public
+    seed by window-key collisions), as one record: no removal, and the
+    command line's refusals, with a warning naming the seed."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    crafted = os.path.join(here, "..", "..", "tests", "crafted", "window_key_collisions.txt")
+    text = open(crafted, "rb").read().decode("ascii")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text(json.dumps({"id": "x", "text": text}) + "\n")
+    stats = tmp_path / "stats.json"
+    subprocess.run([cli, "find", "--jsonl", "--quiet", "--mode", "passage", "--snap", "byte",
+                    "--stats", str(stats), "--output", str(tmp_path / "cli.jsonl"),
+                    str(tmp_path / "in")], check=True)
+    want = json.loads(stats.read_text())
+    assert want["refused_anchors"] == 2
+    with pytest.warns(UserWarning, match="seed"):
+        tray.find(str(tmp_path / "in"), tmp_path / "ray.jsonl", mode="passage", snap="byte")
+    assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes() == b""
+    assert tray.last_stats["refused_anchors"] == want["refused_anchors"]
+    assert tray.last_stats["refused_bytes"] == want["refused_bytes"]
