@@ -10,18 +10,19 @@
 //!
 //! 1. **anchors** ([`Deduper::anchor_rows`], a map over documents): one
 //!    [`AnchorRow`] per anchor of the document, with its table list and the
-//!    bytes of the windows that select it (its *charge*).
+//!    `min_len` bytes either side of its k-gram, which hold the windows
+//!    that select it (its *charge*).
 //! 2. **resolve** ([`Deduper::resolve_anchors`], one call per table list,
 //!    the rows of the list together): two equal windows select the same
-//!    anchor, so every earlier copy of a window sits in the same list. With
-//!    the charges' bytes, each window is a repeat or the first of its
-//!    bytes, and the list's story follows as the one-machine scan writes
-//!    it: an anchor is stored unless every window of its charge repeats,
-//!    at most [`MAX_CANDIDATES`](crate::passage) a list; past that, the
-//!    first copies among its windows are stored under their window keys.
-//!    The step gives each document's stored entries ([`StoredEntry`]) and,
-//!    for each document, the earlier documents whose entries its lookups
-//!    can read ([`Needs`]).
+//!    anchor, so every earlier copy of a window sits in the same list. From
+//!    the bytes, each window is a repeat or the first of its bytes, and the
+//!    list's story follows as the one-machine scan writes it: an anchor is
+//!    stored unless every window of its charge repeats, at most 32 a list;
+//!    past that, the first copies among its windows are stored under their
+//!    window keys. The step gives each document's stored entries
+//!    ([`StoredEntry`]), how many entries the list holds when each document
+//!    starts, and the earlier documents each document's lookups can match
+//!    ([`Needs`]).
 //! 3. **apply** ([`Deduper::apply_with`], a map over documents): a document,
 //!    with the bytes and stored entries of the earlier documents it needs,
 //!    scanned as on one machine against a table of those entries.
@@ -30,8 +31,8 @@
 //! [`design`](crate::passage::design)): windows are then certified exactly
 //! when they repeat, which is what the resolve step decides. Two things
 //! only the whole table sees are left out: different windows whose window
-//! keys collide (64-bit hashes; under a secret seed, chance), and hashes
-//! of different lists whose 42 bits agree (they share a list on one
+//! keys collide (hashes modulo 2^61 - 1; under a secret seed, chance), and
+//! hashes of different lists whose 42 bits agree (they share a list on one
 //! machine: it fills sooner).
 
 use std::collections::HashMap;
@@ -207,7 +208,7 @@ impl Deduper {
     ///
     /// # Complexity
     ///
-    /// Linear time in the rows' bytes (a rolling key per window, and a
+    /// Linear time in the rows' bytes (rolling window keys, and a
     /// comparison of `min_len` bytes per window that repeats), plus the
     /// sort of the rows.
     pub fn resolve_anchors(&self, rows: &mut [AnchorRow]) -> Needs {
