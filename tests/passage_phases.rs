@@ -5,19 +5,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use textdedup::passage::phases::{AnchorRow, EarlierDoc, ListCount, StoredEntry};
+use textdedup::passage::phases::{earlier_ranges, AnchorRow, EarlierDoc, ListCount, StoredEntry};
 use textdedup::passage::{self, Snap};
 use textdedup::{DocId, Origin, Removal};
 use textdedup_testkit::generate::words::corpus_with_repeats;
 use textdedup_testkit::SplitMix64;
 
 /// Runs `docs` through the three phases, the shuffles simulated: rows
-/// grouped by list (each group in a scrambled order), entries gathered by
-/// document, each document applied with the earlier documents it needs.
-/// Checks every report equals `dedup_in`'s on one corpus, and returns how
-/// many lists were full at some point (to see that the tests reach them)
-/// and the removals.
-fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u64) -> usize {
+/// grouped by list (each group in a scrambled order), each document
+/// applied with the parts of the earlier documents it needs. Checks every
+/// report equals `dedup_in`'s on one corpus, and returns what the run
+/// reached (to see that the tests reach the cases they are for).
+fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u64) -> Reached {
     let finder = passage::Deduper::new(config).unwrap();
     let mut corpus = passage::Corpus::new();
     let want: Vec<Vec<Removal>> = docs
@@ -32,6 +31,7 @@ fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u6
 
     // Document keys in corpus order, not consecutive.
     let key = |d: usize| 1000 + 7 * d as u64;
+    let index = |k: u64| ((k - 1000) / 7) as usize;
     let mut rows: Vec<AnchorRow> = Vec::new();
     for (d, text) in docs.iter().enumerate() {
         finder.anchor_rows(key(d), text, &mut rows);
@@ -41,25 +41,24 @@ fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u6
         lists.entry(row.list).or_default().push(row);
     }
     let mut rng = SplitMix64(scramble);
-    let mut stored: BTreeMap<u64, Vec<StoredEntry>> = BTreeMap::new();
-    let mut needs: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
+    // Per document: per earlier document, the entries it needs.
+    let mut needs: BTreeMap<u64, BTreeMap<u64, BTreeSet<StoredEntry>>> = BTreeMap::new();
     let mut counts: BTreeMap<u64, Vec<ListCount>> = BTreeMap::new();
-    let mut full_lists = 0;
+    let mut reached = Reached::default();
     for group in lists.values_mut() {
         for i in (1..group.len()).rev() {
             group.swap(i, rng.below(i as u64 + 1) as usize);
         }
         let resolved = finder.resolve_anchors(group);
-        full_lists += usize::from(resolved.stored.iter().any(|s| s.window));
-        for s in resolved.stored {
-            stored.entry(s.doc).or_default().push(s);
-        }
+        reached.full_lists += usize::from(resolved.earlier.iter().any(|n| n.entry.window));
         for c in resolved.counts {
             counts.entry(c.doc).or_default().push(c);
         }
-        for (d, e) in resolved.earlier {
-            assert!(e < d, "only earlier documents are needed");
-            needs.entry(d).or_default().insert(e);
+        for n in resolved.earlier {
+            assert!(n.entry.doc < n.doc, "only earlier documents are needed");
+            assert_eq!(n.doc_len, docs[index(n.doc)].len() as u64);
+            let entries = needs.entry(n.doc).or_default();
+            entries.entry(n.entry.doc).or_default().insert(n.entry);
         }
     }
     let mut starts = Vec::new();
@@ -68,18 +67,30 @@ fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u6
         starts.push(at);
         at += text.len() as u64;
     }
-    let index = |k: u64| ((k - 1000) / 7) as usize;
     for (d, text) in docs.iter().enumerate() {
-        let none = BTreeSet::new();
-        let earlier: Vec<EarlierDoc<'_>> = needs
-            .get(&key(d))
-            .unwrap_or(&none)
+        // Each earlier document in the parts a run can reach, each part
+        // with the entries it holds.
+        let mut parts: Vec<(u64, u64, u64, Vec<StoredEntry>)> = Vec::new();
+        for (&e, entries) in needs.get(&key(d)).into_iter().flatten() {
+            let entries: Vec<StoredEntry> = entries.iter().copied().collect();
+            let whole = docs[index(e)];
+            for (lo, hi) in earlier_ranges(text.len() as u64, whole.len() as u64, &entries) {
+                reached.parts += usize::from(hi - lo < whole.len() as u64);
+                let held = entries
+                    .iter()
+                    .filter(|s| s.pos >= lo && s.pos < hi)
+                    .copied();
+                parts.push((e, lo, hi, held.collect()));
+            }
+        }
+        let earlier: Vec<EarlierDoc<'_>> = parts
             .iter()
-            .map(|&k| EarlierDoc {
-                doc: k,
-                start: starts[index(k)],
-                text: docs[index(k)],
-                stored: stored.get(&k).map_or(&[], Vec::as_slice),
+            .map(|(e, lo, hi, held)| EarlierDoc {
+                doc: *e,
+                start: starts[index(*e)],
+                from: *lo,
+                text: &docs[index(*e)][*lo as usize..*hi as usize],
+                stored: held,
             })
             .collect();
         let list_counts = counts.get(&key(d)).map_or(&[][..], Vec::as_slice);
@@ -98,7 +109,16 @@ fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u6
             .collect();
         assert_eq!(got, want[d], "document {d}");
     }
-    full_lists
+    reached
+}
+
+/// What a run of the phases went through.
+#[derive(Default)]
+struct Reached {
+    /// Lists whose windows were needed by their window keys.
+    full_lists: usize,
+    /// Earlier documents given in parts, not whole.
+    parts: usize,
 }
 
 fn config(m: usize, snap: Snap) -> passage::Config {
@@ -142,9 +162,9 @@ fn phases_equal_one_corpus_on_recurring_headers() {
     let posts = textdedup_testkit::generate::mail::posts(0x6E65_7773, 1500);
     let docs: Vec<&[u8]> = posts.iter().map(Vec::as_slice).collect();
     for m in [16, 32, 100] {
-        let full = phases_equal_one_corpus(&docs, config(m, Snap::Byte), m as u64);
+        let reached = phases_equal_one_corpus(&docs, config(m, Snap::Byte), m as u64);
         if m > 16 {
-            assert!(full > 0, "min_len {m}: no list filled");
+            assert!(reached.full_lists > 0, "min_len {m}: no list filled");
         }
     }
 }
@@ -169,5 +189,33 @@ fn phases_equal_one_corpus_on_periodic_and_short_documents() {
     ];
     for m in [16, 50, 100] {
         phases_equal_one_corpus(&docs, config(m, Snap::Byte), 1);
+    }
+}
+
+/// A long document quoted in pieces by short ones (and by a long one, at
+/// two places far apart): the short ones get it in parts, and their
+/// reports stay `dedup_in`'s.
+#[test]
+fn phases_equal_one_corpus_with_long_documents_read_in_parts() {
+    let mut rng = SplitMix64(7);
+    let long = textdedup_testkit::generate::words::prose(&mut rng, 60_000);
+    let mut docs: Vec<Vec<u8>> = vec![long.clone()];
+    for i in 0..40u64 {
+        let at = rng.below(long.len() as u64 - 400) as usize;
+        let piece = 90 + rng.below(60) as usize;
+        let mut doc = textdedup_testkit::generate::words::prose(&mut rng, 150);
+        doc.extend_from_slice(&long[at..at + piece]);
+        doc.extend(format!(" and the rest of note {i}.").bytes());
+        docs.push(doc);
+    }
+    let mut far = textdedup_testkit::generate::words::prose(&mut rng, 5_000);
+    far.extend_from_slice(&long[1_000..1_300]);
+    far.extend(textdedup_testkit::generate::words::prose(&mut rng, 5_000));
+    far.extend_from_slice(&long[55_000..55_250]);
+    docs.push(far);
+    let docs: Vec<&[u8]> = docs.iter().map(Vec::as_slice).collect();
+    for snap in [Snap::Byte, Snap::Word] {
+        let reached = phases_equal_one_corpus(&docs, config(64, snap), 3);
+        assert!(reached.parts >= 40, "{} parts", reached.parts);
     }
 }

@@ -19,7 +19,9 @@ use arrow_array::{ArrayRef, Int64Array, RecordBatch, UInt64Array, UInt8Array};
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use textdedup::passage::phases::{list_of, AnchorRow, EarlierDoc, ListCount, StoredEntry};
+use textdedup::passage::phases::{
+    earlier_ranges, list_of, AnchorRow, EarlierDoc, ListCount, StoredEntry,
+};
 use textdedup::phases::arrow::later_copies_to_batch;
 use textdedup::phases::LaterCopy;
 
@@ -28,14 +30,14 @@ use crate::ray::{arrow_error, with_column};
 use crate::rows::Rows;
 use crate::shards::Block;
 
-/// A document row: a document's text, start and name.
+/// A document row: document `g`'s global `start`, `text` and `name`.
 const DOC: u8 = 0;
-/// An entry row: one entry a document stores (in `entries`).
-const ENTRY: u8 = 1;
-/// A need row: document `other` needs document `g`.
+/// A need row: document `other`, of `start` bytes, may match the entry
+/// (in `entries`) of document `g`.
 const NEED: u8 = 2;
-/// An earlier row: document `g` needs document `other`, whose text, start,
-/// name and entries the row holds.
+/// An earlier row: document `g` needs the part of document `other` (global
+/// `start`, `name`) from offset `from`, whose bytes (`text`) and entries
+/// the row holds.
 const EARLIER: u8 = 3;
 /// A count row: how many entries a table list holds when document `g`
 /// starts (`entries`: the list's hash and the count, 8 bytes each).
@@ -49,6 +51,19 @@ fn passage_of(deduper: &Deduper) -> PyResult<textdedup::passage::Deduper> {
     deduper.settings().passage()
 }
 
+/// One join row's values (each kind uses some, see above).
+#[derive(Clone, Copy, Default)]
+struct Row<'a> {
+    g: u64,
+    kind: u8,
+    other: u64,
+    start: u64,
+    from: u64,
+    text: &'a [u8],
+    entries: &'a [u8],
+    name: &'a str,
+}
+
 /// Rows of the joins' schema, built up.
 #[derive(Default)]
 struct JoinRows {
@@ -56,6 +71,7 @@ struct JoinRows {
     kind: Vec<u8>,
     other: Vec<u64>,
     start: Vec<u64>,
+    from: Vec<u64>,
     text: LargeBinaryBuilder,
     entries: LargeBinaryBuilder,
     name: StringBuilder,
@@ -63,24 +79,15 @@ struct JoinRows {
 
 impl JoinRows {
     /// Appends a row.
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        g: u64,
-        kind: u8,
-        other: u64,
-        start: u64,
-        text: &[u8],
-        entries: &[u8],
-        name: &str,
-    ) {
-        self.g.push(g);
-        self.kind.push(kind);
-        self.other.push(other);
-        self.start.push(start);
-        self.text.append_value(text);
-        self.entries.append_value(entries);
-        self.name.append_value(name);
+    fn push(&mut self, row: Row<'_>) {
+        self.g.push(row.g);
+        self.kind.push(row.kind);
+        self.other.push(row.other);
+        self.start.push(row.start);
+        self.from.push(row.from);
+        self.text.append_value(row.text);
+        self.entries.append_value(row.entries);
+        self.name.append_value(row.name);
     }
 
     /// The rows as a record batch.
@@ -90,6 +97,7 @@ impl JoinRows {
             ("kind", Arc::new(UInt8Array::from(self.kind))),
             ("other", Arc::new(UInt64Array::from(self.other))),
             ("start", Arc::new(UInt64Array::from(self.start))),
+            ("from", Arc::new(UInt64Array::from(self.from))),
             ("text", Arc::new(self.text.finish())),
             ("entries", Arc::new(self.entries.finish())),
             ("name", Arc::new(self.name.finish())),
@@ -104,6 +112,7 @@ struct JoinView<'a> {
     kind: &'a [u8],
     other: &'a [u64],
     start: &'a [u64],
+    from: &'a [u64],
     text: &'a arrow_array::LargeBinaryArray,
     entries: &'a arrow_array::LargeBinaryArray,
     name: &'a arrow_array::StringArray,
@@ -135,6 +144,7 @@ impl<'a> JoinView<'a> {
             })?,
             other: u64s("other")?,
             start: u64s("start")?,
+            from: u64s("from")?,
             text: binary("text")?,
             entries: binary("entries")?,
             name: get(batch, "name", |c| c.as_string_opt::<i32>())?,
@@ -143,8 +153,8 @@ impl<'a> JoinView<'a> {
 }
 
 /// The anchor rows of a block as a record batch: `part` (the table list's
-/// bits, spread to 63), `hash`, `doc`, `pos`, `first_window`, `windows`,
-/// `from`, `bytes`.
+/// bits, spread to 63), `hash`, `doc`, `doc_len`, `pos`, `first_window`,
+/// `windows`, `from`, `bytes`.
 fn anchor_batch(rows: &[AnchorRow]) -> PyResult<RecordBatch> {
     let mut bytes = LargeBinaryBuilder::new();
     for r in rows {
@@ -162,6 +172,7 @@ fn anchor_batch(rows: &[AnchorRow]) -> PyResult<RecordBatch> {
         ),
         ("hash", u64s(|r| r.hash)),
         ("doc", u64s(|r| r.doc)),
+        ("doc_len", u64s(|r| r.doc_len)),
         ("pos", u64s(|r| r.pos)),
         ("first_window", u64s(|r| r.first_window)),
         ("windows", u64s(|r| r.windows)),
@@ -263,9 +274,9 @@ pub(crate) fn ray_passage_anchors_rows<'py>(
 }
 
 /// Phase 2 over the anchor rows `batches`, which hold every row of each of
-/// their table lists: join rows, an entry row per stored entry (to its
-/// document) and a need row per (document, earlier document) pair (to the
-/// earlier document).
+/// their table lists: join rows, a need row per entry a document may match
+/// (to the entry's document) and a count row per document and list (to
+/// the document).
 #[pyfunction]
 pub(crate) fn ray_passage_resolve<'py>(
     py: Python<'py>,
@@ -284,6 +295,7 @@ pub(crate) fn ray_passage_resolve<'py>(
                 .ok_or_else(|| PyValueError::new_err(format!("anchor rows: no uint64 `{name}`")))
         };
         let (hash, doc, pos) = (u64s("hash")?, u64s("doc")?, u64s("pos")?);
+        let doc_len = u64s("doc_len")?;
         let (first, windows, from) = (u64s("first_window")?, u64s("windows")?, u64s("from")?);
         let bytes = batch
             .column_by_name("bytes")
@@ -294,6 +306,7 @@ pub(crate) fn ray_passage_resolve<'py>(
                 list: 0, // set below, from the hash
                 hash: hash[i],
                 doc: doc[i],
+                doc_len: doc_len[i],
                 pos: pos[i],
                 first_window: first[i],
                 windows: windows[i],
@@ -310,15 +323,25 @@ pub(crate) fn ray_passage_resolve<'py>(
         let mut out = JoinRows::default();
         for list in rows.chunk_by_mut(|a, b| a.list == b.list) {
             let needs = finder.resolve_anchors(list);
-            for s in needs.stored {
-                out.push(s.doc, ENTRY, 0, 0, b"", &pack(&[s]), "");
-            }
-            for (doc, earlier) in needs.earlier {
-                out.push(earlier, NEED, doc, 0, b"", b"", "");
+            for n in needs.earlier {
+                let entry = pack(&[n.entry]);
+                out.push(Row {
+                    g: n.entry.doc,
+                    kind: NEED,
+                    other: n.doc,
+                    start: n.doc_len,
+                    entries: &entry,
+                    ..Row::default()
+                });
             }
             for c in needs.counts {
                 let packed = [c.hash.to_le_bytes(), c.entries.to_le_bytes()].concat();
-                out.push(c.doc, COUNT, 0, 0, b"", &packed, "");
+                out.push(Row {
+                    g: c.doc,
+                    kind: COUNT,
+                    entries: &packed,
+                    ..Row::default()
+                });
             }
         }
         out
@@ -352,8 +375,9 @@ fn unpack(doc: u64, bytes: &[u8]) -> Vec<StoredEntry> {
 
 /// The first join, over join rows `batches` that hold every row of their
 /// groups: for each document, its document row goes on (to itself), and
-/// an earlier row (its text, start, name and entries) goes to each
-/// document that needs it.
+/// to each document that may match its entries, an earlier row per part
+/// of it that document can reach ([`earlier_ranges`]), with the entries
+/// in the part.
 #[pyfunction]
 pub(crate) fn ray_passage_gather<'py>(
     py: Python<'py>,
@@ -365,11 +389,10 @@ pub(crate) fn ray_passage_gather<'py>(
         .collect::<PyResult<_>>()?;
     let views: Vec<JoinView<'_>> = batches.iter().map(JoinView::of).collect::<PyResult<_>>()?;
     let out = py.detach(|| {
-        // Per document: (batch, row) of its document row, its entries, and
-        // the documents that need it.
+        // Per document: (batch, row) of its document row, and per document
+        // that needs it, its length and the entries it may match.
         let mut docs: HashMap<u64, (usize, usize)> = HashMap::new();
-        let mut entries: HashMap<u64, Vec<u8>> = HashMap::new();
-        let mut needed_by: HashMap<u64, Vec<u64>> = HashMap::new();
+        let mut needed: HashMap<u64, HashMap<u64, (u64, Vec<StoredEntry>)>> = HashMap::new();
         let mut out = JoinRows::default();
         for (b, v) in views.iter().enumerate() {
             for i in 0..v.g.len() {
@@ -377,13 +400,18 @@ pub(crate) fn ray_passage_gather<'py>(
                     DOC => {
                         docs.insert(v.g[i], (b, i));
                     }
-                    ENTRY => entries
-                        .entry(v.g[i])
-                        .or_default()
-                        .extend_from_slice(v.entries.value(i)),
-                    NEED => needed_by.entry(v.g[i]).or_default().push(v.other[i]),
+                    NEED => {
+                        let by = needed.entry(v.g[i]).or_default();
+                        let (_, entries) = by.entry(v.other[i]).or_insert((v.start[i], Vec::new()));
+                        entries.extend(unpack(v.g[i], v.entries.value(i)));
+                    }
                     // Already with its document.
-                    COUNT => out.push(v.g[i], COUNT, 0, 0, b"", v.entries.value(i), ""),
+                    COUNT => out.push(Row {
+                        g: v.g[i],
+                        kind: COUNT,
+                        entries: v.entries.value(i),
+                        ..Row::default()
+                    }),
                     _ => {}
                 }
             }
@@ -394,13 +422,41 @@ pub(crate) fn ray_passage_gather<'py>(
             let (b, i) = docs[&doc];
             let v = &views[b];
             let (start, text, name) = (v.start[i], v.text.value(i), v.name.value(i));
-            out.push(doc, DOC, 0, start, text, b"", name);
-            if let Some(needers) = needed_by.get_mut(&doc) {
-                needers.sort_unstable();
-                needers.dedup();
-                let packed = entries.get(&doc).map_or(&[][..], Vec::as_slice);
-                for &d in needers.iter() {
-                    out.push(d, EARLIER, doc, start, text, packed, name);
+            out.push(Row {
+                g: doc,
+                kind: DOC,
+                start,
+                text,
+                name,
+                ..Row::default()
+            });
+            let Some(by) = needed.get_mut(&doc) else {
+                continue;
+            };
+            let mut needers: Vec<u64> = by.keys().copied().collect();
+            needers.sort_unstable();
+            for d in needers {
+                let Some((doc_len, entries)) = by.get_mut(&d) else {
+                    continue;
+                };
+                entries.sort_unstable();
+                entries.dedup();
+                for (lo, hi) in earlier_ranges(*doc_len, text.len() as u64, entries) {
+                    let held: Vec<StoredEntry> = entries
+                        .iter()
+                        .filter(|e| (lo..hi).contains(&e.pos))
+                        .copied()
+                        .collect();
+                    out.push(Row {
+                        g: d,
+                        kind: EARLIER,
+                        other: doc,
+                        start,
+                        from: lo,
+                        text: &text[lo as usize..hi as usize],
+                        entries: &pack(&held),
+                        name,
+                    });
                 }
             }
         }
@@ -473,6 +529,7 @@ pub(crate) fn ray_passage_apply<'py>(
                 .map(|(&(b, i), stored)| EarlierDoc {
                     doc: views[b].other[i],
                     start: views[b].start[i],
+                    from: views[b].from[i],
                     text: views[b].text.value(i),
                     stored,
                 })

@@ -11,11 +11,14 @@ reads them (``work/copies/<shard index>/``).
 2. **resolve** (a groupby on the anchors' table lists, every row of a list
    in one group): which anchors and windows the one-machine table stores,
    how many entries each list holds when each document starts, and which
-   earlier documents each document's lookups can match (a window near an
-   anchor equal to one near an entry); written under ``work/resolved``.
+   entries of earlier documents each document's lookups can match (a
+   window near an anchor equal to one near the entry); written under
+   ``work/resolved``.
 3. **gather** (a groupby on the document key of the documents and of the
-   resolve step's rows): each document's text goes on to itself, and, with
-   its stored entries, to every later document that needs it.
+   resolve step's rows): each document's text goes on to itself, and to
+   every later document that may match its entries, the parts of it that
+   document can reach (its length either side of each entry), with the
+   entries.
 4. **match** (a groupby on the later document's key): each document
    matched against the earlier documents it needs, byte for byte; its
    later copies are written per shard.
@@ -42,8 +45,9 @@ def _join_schema():
     import pyarrow as pa
 
     return pa.schema([("g", pa.uint64()), ("kind", pa.uint8()), ("other", pa.uint64()),
-                      ("start", pa.uint64()), ("text", pa.large_binary()),
-                      ("entries", pa.large_binary()), ("name", pa.string())])
+                      ("start", pa.uint64()), ("from", pa.uint64()),
+                      ("text", pa.large_binary()), ("entries", pa.large_binary()),
+                      ("name", pa.string())])
 
 
 def _with_part(table):
@@ -119,7 +123,9 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
         out = [b for b in out if b.num_rows]
         if not out:
             return pa.table({"part": pa.array([], pa.int64()), "hash": pa.array([], pa.uint64()),
-                             "doc": pa.array([], pa.uint64()), "pos": pa.array([], pa.uint64()),
+                             "doc": pa.array([], pa.uint64()),
+                             "doc_len": pa.array([], pa.uint64()),
+                             "pos": pa.array([], pa.uint64()),
                              "first_window": pa.array([], pa.uint64()),
                              "windows": pa.array([], pa.uint64()),
                              "from": pa.array([], pa.uint64()),
@@ -183,6 +189,7 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
                         "other": pa.array([0] * n, pa.uint64()),
                         "start": pc.add(table.column("local"),
                                         pa.scalar(starts[path], pa.uint64())),
+                        "from": pa.array([0] * n, pa.uint64()),
                         "text": table.column("text"),
                         "entries": pa.array([b""] * n, pa.large_binary()),
                         "name": table.column("name"),

@@ -35,7 +35,7 @@
 //! hashes of different lists whose 42 bits agree (they share a list on one
 //! machine: it fills sooner).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::passage::anchor::Winnower;
 use crate::passage::context::Context;
@@ -62,6 +62,8 @@ pub struct AnchorRow {
     pub hash: u64,
     /// The document's key, in corpus order.
     pub doc: u64,
+    /// The document's length.
+    pub doc_len: u64,
     /// The k-gram's offset in the document.
     pub pos: u64,
     /// The first window that selects it (its start offset).
@@ -97,7 +99,7 @@ impl AnchorRow {
 /// An entry a document leaves in the one-machine table: an anchor under
 /// its k-gram's hash, or (when that list was full) a window under its
 /// window key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StoredEntry {
     /// The document's key.
     pub doc: u64,
@@ -112,21 +114,55 @@ pub struct StoredEntry {
 /// What the resolve step of one list gives.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Needs {
-    /// The entries the list's documents store.
-    pub stored: Vec<StoredEntry>,
-    /// `(document, earlier document)`: a comparison of the first's lookups
-    /// with entries of the second may give a run that counts. Such a run
-    /// goes through an anchor `a` of the document and an entry `q` of the
-    /// earlier one (the same k-gram) and is at least `m = min_len` bytes
-    /// long, so it holds a window of `m` bytes that starts between `a -
-    /// m` and `a`, equal to the one at the same offset from `q`: the
-    /// pairs are those where two such windows have the same window key;
-    /// and, for a window read by its window key, the document that stored
-    /// its bytes. Each pair once per list.
-    pub earlier: Vec<(u64, u64)>,
+    /// The entries of earlier documents that a document's lookups may
+    /// match: a run that counts goes through an anchor `a` of the
+    /// document and an entry `q` (the same k-gram) and is at least `m =
+    /// min_len` bytes long, so it holds a window of `m` bytes starting
+    /// between `a - m` and `a`, equal to the one at the same offset from
+    /// `q`: the entries with such a window of the same window key; and, for
+    /// a window read by its window key, the entry of its bytes. Each once
+    /// per document.
+    pub earlier: Vec<Need>,
     /// How many entries the list holds from the documents before each of
     /// its documents (those it holds any).
     pub counts: Vec<ListCount>,
+}
+
+/// An entry of an earlier document that a document's lookups may match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Need {
+    /// The document's key.
+    pub doc: u64,
+    /// The document's length: a run through the entry reaches no further
+    /// than this either side of it ([`earlier_ranges`]).
+    pub doc_len: u64,
+    /// The entry.
+    pub entry: StoredEntry,
+}
+
+/// The ranges of an earlier document of `earlier_len` bytes that a
+/// document of `doc_len` bytes can match through `entries`: `doc_len`
+/// bytes either side of each (a run lies within the document), merged, in
+/// order.
+pub fn earlier_ranges(doc_len: u64, earlier_len: u64, entries: &[StoredEntry]) -> Vec<(u64, u64)> {
+    let mut ranges: Vec<(u64, u64)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.pos.saturating_sub(doc_len),
+                (e.pos + doc_len).min(earlier_len),
+            )
+        })
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged
 }
 
 /// How many entries a table list holds when a document starts.
@@ -148,9 +184,13 @@ pub struct EarlierDoc<'a> {
     /// Its global start: the bytes of every document before it, in corpus
     /// order.
     pub start: u64,
-    /// Its bytes.
+    /// Where `text` starts in it.
+    pub from: u64,
+    /// Its bytes from `from` on: the document, or one of its
+    /// [`earlier_ranges`].
     pub text: &'a [u8],
-    /// Its stored entries ([`Needs::stored`]).
+    /// Its entries the document needs ([`Needs::earlier`]), each in the
+    /// range that holds it (or given once, for the whole document).
     pub stored: &'a [StoredEntry],
 }
 
@@ -192,6 +232,7 @@ impl Deduper {
                 list: list_of(a.hash),
                 hash: a.hash,
                 doc,
+                doc_len: text.len() as u64,
                 pos: a.pos() as u64,
                 first_window: a.first_window as u64,
                 windows: (end - a.first_window) as u64,
@@ -229,9 +270,13 @@ impl Deduper {
         let mut firsts: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
         // Whether each row's list was full at its lookup.
         let mut full_at = vec![false; rows.len()];
-        // The documents of the stored anchors, by the windows near them
-        // (offset and window key) a run through them agrees on.
-        let mut near: HashMap<(u64, u64), Vec<u64>> = HashMap::new();
+        // The stored anchors, by the windows near them (offset and window
+        // key) that a run through them agrees on.
+        let mut near: HashMap<(u64, u64), Vec<StoredEntry>> = HashMap::new();
+        // The entries of the rows: anchors, or the windows of a full list.
+        let mut stored: Vec<StoredEntry> = Vec::new();
+        // Each row's window entries, by first window: (row, window) to entry.
+        let mut windowed: HashMap<(usize, usize), StoredEntry> = HashMap::new();
         let mut needs = Needs::default();
         let mut stored_count = 0;
         let mut i = 0;
@@ -245,10 +290,11 @@ impl Deduper {
                     entries: stored_count as u64,
                 });
             }
-            let mut linked: Vec<u64> = Vec::new();
-            let mut link = |from: u64| {
-                if from != doc && !linked.contains(&from) {
-                    linked.push(from);
+            let doc_len = rows[i].doc_len;
+            let mut linked: Vec<StoredEntry> = Vec::new();
+            let mut link = |entry: StoredEntry| {
+                if entry.doc != doc && !linked.contains(&entry) {
+                    linked.push(entry);
                 }
             };
             for r in i..end {
@@ -257,7 +303,7 @@ impl Deduper {
                     near.get(&w)
                         .into_iter()
                         .flatten()
-                        .for_each(|&from| link(from));
+                        .for_each(|&entry| link(entry));
                 }
                 let mut key = self.params.window; // rolled within this row
                 let mut fresh = Vec::new();
@@ -271,7 +317,7 @@ impl Deduper {
                     match first {
                         // A repeat: its first copy, if stored under its
                         // window key, is read from there.
-                        Some(&(fr, _)) if full_at[fr] => link(rows[fr].doc),
+                        Some(first) if full_at[first.0] => link(windowed[first]),
                         Some(_) => {}
                         None => fresh.push((key_of, w)),
                     }
@@ -281,7 +327,7 @@ impl Deduper {
                 }
                 if stored_count < MAX_CANDIDATES {
                     stored_count += 1;
-                    needs.stored.push(StoredEntry {
+                    stored.push(StoredEntry {
                         doc,
                         pos: row.pos,
                         key: row.hash,
@@ -289,14 +335,15 @@ impl Deduper {
                     });
                 } else {
                     full_at[r] = true;
-                    needs
-                        .stored
-                        .extend(fresh.iter().map(|&(key, w)| StoredEntry {
+                    for &(key, w) in &fresh {
+                        let entry = StoredEntry {
                             doc,
                             pos: row.first_window + w as u64,
                             key,
                             window: true,
-                        }));
+                        };
+                        windowed.insert((r, w), entry);
+                    }
                 }
                 for (key, w) in fresh {
                     firsts.entry(key).or_default().push((r, w));
@@ -304,21 +351,23 @@ impl Deduper {
             }
             // The document's stored anchors, for the documents after it.
             for row in &rows[i..end] {
-                let stored = needs
-                    .stored
+                let entry = stored
                     .iter()
                     .rev()
                     .take_while(|s| s.doc == doc)
-                    .any(|s| !s.window && s.pos == row.pos);
-                if stored {
+                    .find(|s| s.pos == row.pos)
+                    .copied();
+                if let Some(entry) = entry {
                     for w in row.near_windows(self.params.window, m) {
-                        near.entry(w).or_default().push(doc);
+                        near.entry(w).or_default().push(entry);
                     }
                 }
             }
-            needs
-                .earlier
-                .extend(linked.into_iter().map(|from| (doc, from)));
+            needs.earlier.extend(linked.into_iter().map(|entry| Need {
+                doc,
+                doc_len,
+                entry,
+            }));
             i = end;
         }
         needs
@@ -341,48 +390,60 @@ impl Deduper {
         earlier: &[EarlierDoc<'_>],
         counts: &[ListCount],
     ) -> Applied<'t> {
-        // Empty documents hold nothing (and share their start with the
-        // next document).
+        // The parts in global order; empty ones hold nothing (and share
+        // their start with the next).
         let mut earlier: Vec<&EarlierDoc<'_>> = earlier
             .iter()
-            .filter(|e| e.start < start && !e.text.is_empty())
+            .filter(|e| e.start + e.from < start && !e.text.is_empty())
             .collect();
-        earlier.sort_unstable_by_key(|e| e.start);
-        earlier.dedup_by_key(|e| e.start);
+        earlier.sort_unstable_by_key(|e| e.start + e.from);
+        earlier.dedup_by_key(|e| e.start + e.from);
+        let (m, k) = (self.params.m as u64, self.params.k as u64);
         let context = Context::new(self.params.m, self.params.k);
         let mut table = AnchorTable::default();
         table.reserve(earlier.iter().map(|e| e.stored.len()).sum());
+        // The entries the document may match, each once, with its context
+        // from the part that holds it.
+        let mut seen: HashSet<StoredEntry> = HashSet::new();
+        let mut real: HashMap<u64, u64> = HashMap::new();
         for e in &earlier {
-            for s in e.stored {
+            let held = |s: &StoredEntry, len: u64| {
+                s.pos >= e.from && s.pos + len <= e.from + e.text.len() as u64
+            };
+            for s in e.stored.iter().filter(|s| seen.insert(**s)) {
                 let at = e.start + s.pos;
                 if s.window {
-                    table.insert_window(s.key, at);
-                } else {
-                    let pos = s.pos as usize;
-                    table.insert(s.key, at, context.of(e.text, pos, pos));
+                    if held(s, m) {
+                        table.insert_window(s.key, at);
+                    }
+                    continue;
                 }
+                // An entry outside its part (not as the resolve step gives
+                // them) is never compared, but still counts.
+                let ctx = if held(s, k) {
+                    context.of(e.text, (s.pos - e.from) as usize, s.pos as usize)
+                } else {
+                    0
+                };
+                table.insert(s.key, at.min(MAX_POS - 1), ctx);
+                *real.entry(list_of(s.key)).or_default() += 1;
             }
         }
         // The entries of the documents left out: they count towards their
         // lists' limit, and are never compared: they sit at the last
         // position the table stores, after the document's own (a lookup
         // passes over later positions), with a context no lookup passes.
-        let mut real: HashMap<u64, u64> = HashMap::new();
-        for e in &earlier {
-            for s in e.stored.iter().filter(|s| !s.window) {
-                *real.entry(list_of(s.key)).or_default() += 1;
-            }
-        }
         for c in counts.iter().filter(|c| c.doc == doc) {
             let have = real.get(&list_of(c.hash)).copied().unwrap_or(0);
             for _ in have..c.entries {
                 table.insert(c.hash, MAX_POS - 1, 0);
             }
         }
-        let starts: Vec<(u64, u64)> = earlier.iter().map(|e| (e.start, e.doc)).collect();
+        let starts: Vec<(u64, u64)> = earlier.iter().map(|e| (e.start + e.from, e.doc)).collect();
         let coarse = Earlier::coarse_of(&starts);
         let texts: Vec<&[u8]> = earlier.iter().map(|e| e.text).collect();
-        let view = Earlier::sparse(&starts, &coarse, &texts, start);
+        let froms: Vec<u64> = earlier.iter().map(|e| e.from).collect();
+        let view = Earlier::sparse(&starts, &coarse, &texts, &froms, start);
         let mut scratch = Scratch::default();
         let report = self.pool.install(|| {
             self.find_with(&mut table, &mut scratch, view, DocId::new(doc), text, None)

@@ -43,8 +43,8 @@ pub(super) fn removals(
             let (origin_doc, origin_start) = if src >= base {
                 (doc, (src - base) as usize)
             } else {
-                let (id, start, _) = earlier.doc_of(src);
-                (DocId::new(id), (src - start) as usize)
+                let (id, offset) = earlier.origin_of(src);
+                (DocId::new(id), offset as usize)
             };
             let origin = Origin::new(origin_doc, origin_start, origin_start + span.len());
             out.push(span, origin);

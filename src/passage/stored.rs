@@ -173,6 +173,7 @@ impl StoredText {
             coarse: &self.coarse,
             stored_docs: self.starts.len() - unstored.len(),
             unstored,
+            froms: &[],
             len: self.len,
         }
     }
@@ -187,6 +188,7 @@ impl StoredText {
             coarse: &self.coarse,
             stored_docs: i,
             unstored: &[],
+            froms: &[],
             len: self.starts[i].0,
         };
         let whole = Earlier {
@@ -214,6 +216,9 @@ pub(crate) struct Earlier<'a> {
     stored_docs: usize,
     /// The bytes of the others, in order.
     unstored: &'a [&'a [u8]],
+    /// For a view of parts of documents ([`Earlier::sparse`]), where each
+    /// part starts in its document; empty otherwise.
+    froms: &'a [u64],
     /// The global position where the current document starts.
     len: u64,
 }
@@ -227,22 +232,27 @@ impl<'a> Earlier<'a> {
         coarse: &[],
         stored_docs: 0,
         unstored: &[],
+        froms: &[],
         len: 0,
     };
 
-    /// A view of some earlier documents only, each at its global start:
-    /// `starts` holds `(global start, id)` in increasing order, `texts`
-    /// their bytes, `coarse` every [`STRIDE`]-th start (see
+    /// A view of parts of some earlier documents only, each at its global
+    /// position: `starts` holds `(global start, document id)` of each part
+    /// in increasing order, `texts` their bytes, `froms` where each starts
+    /// in its document, `coarse` every [`STRIDE`]-th start (see
     /// [`Earlier::coarse_of`]); the current document starts at `len`, at
-    /// or after the end of the last. The gaps between them are documents
-    /// the view leaves out: nothing may ask for a position in a gap.
+    /// or after the end of the last. A part is read as a document (a run
+    /// stops at its edges); [`Earlier::origin_of`] names positions in its
+    /// document. Nothing may ask for a position between parts.
     pub(crate) fn sparse(
         starts: &'a [(u64, u64)],
         coarse: &'a [u64],
         texts: &'a [&'a [u8]],
+        froms: &'a [u64],
         len: u64,
     ) -> Earlier<'a> {
         debug_assert_eq!(starts.len(), texts.len());
+        debug_assert_eq!(starts.len(), froms.len());
         debug_assert_eq!(coarse.len(), starts.len().div_ceil(STRIDE));
         Earlier {
             segs: &[],
@@ -251,6 +261,7 @@ impl<'a> Earlier<'a> {
             coarse,
             stored_docs: 0,
             unstored: texts,
+            froms,
             len,
         }
     }
@@ -281,6 +292,17 @@ impl<'a> Earlier<'a> {
         };
         let (start, id) = self.starts[d];
         (id, start, self.bytes_of(d))
+    }
+
+    /// The id of the earlier document holding global position `q <
+    /// self.len()`, and `q`'s offset in it.
+    pub(crate) fn origin_of(&self, q: u64) -> (u64, u64) {
+        let (id, start, _) = self.doc_of(q);
+        if self.froms.is_empty() {
+            return (id, q - start);
+        }
+        let part = self.starts.partition_point(|&(s, _)| s <= q) - 1;
+        (id, q - start + self.froms[part])
     }
 
     /// Bytes holding global position `q < self.len()` and `q`'s offset in
