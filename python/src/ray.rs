@@ -291,11 +291,28 @@ pub(crate) fn ray_apply<'py>(
     let pool = deduper.get().pool().get()?;
     let (out, skipped) = py
         .detach(|| {
-            all.sort_unstable_by_key(|c| (c.doc, c.span.start));
+            in_order(&mut all);
             pool.install(|| block.apply(&phases, &all, &first_names, find))
         })
         .map_err(PyValueError::new_err)?;
     Ok((PyBytes::new(py, &out), skipped.count, skipped.told))
+}
+
+/// Sorts later copies by document and start, and drops a copy given twice
+/// (a step of the run done again after a failure wrote its rows again).
+fn in_order(copies: &mut Vec<LaterCopy>) {
+    copies.sort_unstable_by_key(|c| {
+        let first = c.first;
+        (
+            c.doc,
+            c.span.start,
+            c.span.end,
+            first.doc().index(),
+            first.start(),
+            first.end(),
+        )
+    });
+    copies.dedup();
 }
 
 /// The later copies in the record batches `copies` (in their order), and
@@ -377,7 +394,7 @@ pub(crate) fn ray_apply_rows<'py>(
         &batch, file, first_row, path, text_field, id_field, key_field, skip_bad,
     )
     .map_err(PyValueError::new_err)?;
-    all.sort_unstable_by_key(|c| (c.doc, c.span.start));
+    in_order(&mut all);
     let pool = deduper.get().pool().get()?;
     let (out, skipped) = if find {
         let (out, skipped) = py
@@ -408,4 +425,23 @@ fn key_rows_to_pyarrow<'py>(
         None => batch,
     };
     batch.to_pyarrow(py)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use textdedup::{DocId, Origin, Span};
+
+    #[test]
+    fn copies_given_twice_count_once() {
+        let copy = |doc, start, end, first: u64| LaterCopy {
+            doc,
+            span: Span::new(start, end),
+            first: Origin::new(DocId::new(first), 0, end - start),
+        };
+        let (a, b, c) = (copy(5, 10, 20, 1), copy(5, 0, 4, 2), copy(3, 7, 9, 1));
+        let mut all = vec![a, b, a, c, b];
+        in_order(&mut all);
+        assert_eq!(all, vec![c, b, a]);
+    }
 }

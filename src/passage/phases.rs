@@ -212,8 +212,10 @@ impl Deduper {
     ///
     /// # Complexity
     ///
-    /// Linear time in `text.len()`; the rows hold the charges' bytes,
-    /// `min_len - 1` bytes more than the windows' count per anchor.
+    /// Linear time in `text.len()`; each row holds up to `2 min_len` bytes:
+    /// about `4 min_len / (w + 1)` bytes per byte of ordinary text (`w`,
+    /// the winnowing window), `2 min_len` per byte of periodic text (an
+    /// anchor per window).
     pub fn anchor_rows(&self, doc: u64, text: &[u8], out: &mut Vec<AnchorRow>) {
         let p = &self.params;
         if text.len() < p.m {
@@ -273,8 +275,8 @@ impl Deduper {
         // The stored anchors, by the windows near them (offset and window
         // key) that a run through them agrees on.
         let mut near: HashMap<(u64, u64), Vec<StoredEntry>> = HashMap::new();
-        // The entries of the rows: anchors, or the windows of a full list.
-        let mut stored: Vec<StoredEntry> = Vec::new();
+        // The anchor entry each row stored, if it stored one.
+        let mut stored: Vec<Option<StoredEntry>> = vec![None; rows.len()];
         // Each row's window entries, by first window: (row, window) to entry.
         let mut windowed: HashMap<(usize, usize), StoredEntry> = HashMap::new();
         let mut needs = Needs::default();
@@ -292,8 +294,9 @@ impl Deduper {
             }
             let doc_len = rows[i].doc_len;
             let mut linked: Vec<StoredEntry> = Vec::new();
+            let mut seen: HashSet<StoredEntry> = HashSet::new();
             let mut link = |entry: StoredEntry| {
-                if entry.doc != doc && !linked.contains(&entry) {
+                if entry.doc != doc && seen.insert(entry) {
                     linked.push(entry);
                 }
             };
@@ -327,7 +330,7 @@ impl Deduper {
                 }
                 if stored_count < MAX_CANDIDATES {
                     stored_count += 1;
-                    stored.push(StoredEntry {
+                    stored[r] = Some(StoredEntry {
                         doc,
                         pos: row.pos,
                         key: row.hash,
@@ -350,15 +353,9 @@ impl Deduper {
                 }
             }
             // The document's stored anchors, for the documents after it.
-            for row in &rows[i..end] {
-                let entry = stored
-                    .iter()
-                    .rev()
-                    .take_while(|s| s.doc == doc)
-                    .find(|s| s.pos == row.pos)
-                    .copied();
-                if let Some(entry) = entry {
-                    for w in row.near_windows(self.params.window, m) {
+            for r in i..end {
+                if let Some(entry) = stored[r] {
+                    for w in rows[r].near_windows(self.params.window, m) {
                         near.entry(w).or_default().push(entry);
                     }
                 }
@@ -433,8 +430,14 @@ impl Deduper {
         // lists' limit, and are never compared: they sit at the last
         // position the table stores, after the document's own (a lookup
         // passes over later positions), with a context no lookup passes.
-        for c in counts.iter().filter(|c| c.doc == doc) {
-            let have = real.get(&list_of(c.hash)).copied().unwrap_or(0);
+        // A count given twice (a step run again) counts once.
+        let counts: HashMap<u64, &ListCount> = counts
+            .iter()
+            .filter(|c| c.doc == doc)
+            .map(|c| (list_of(c.hash), c))
+            .collect();
+        for (list, c) in counts {
+            let have = real.get(&list).copied().unwrap_or(0);
             for _ in have..c.entries {
                 table.insert(c.hash, MAX_POS - 1, 0);
             }
