@@ -278,3 +278,27 @@ fn phases_equal_one_corpus_with_long_documents_read_in_parts() {
         assert!(reached.parts >= 40, "{} parts", reached.parts);
     }
 }
+
+/// Periodic text has an anchor per window, all of one k-gram: the rows of
+/// a run share one copy of its bytes, so they hold about the text's size,
+/// not `2 min_len` bytes per byte.
+#[test]
+fn rows_of_periodic_text_share_their_bytes() {
+    let finder = passage::Deduper::new(config(100, Snap::Byte)).unwrap();
+    for text in [vec![b' '; 100_000], b"ab".repeat(50_000)] {
+        let mut rows = Vec::new();
+        finder.anchor_rows(1, &text, &mut rows);
+        assert!(rows.len() > 10_000, "{} rows", rows.len());
+        let mut held = 0;
+        for (i, row) in rows.iter().enumerate() {
+            if i == 0 || !std::sync::Arc::ptr_eq(&row.bytes, &rows[i - 1].bytes) {
+                held += row.bytes.len();
+            }
+        }
+        assert!(
+            held <= text.len() + 200,
+            "{held} bytes held for {}",
+            text.len()
+        );
+    }
+}

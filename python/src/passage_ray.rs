@@ -152,32 +152,51 @@ impl<'a> JoinView<'a> {
     }
 }
 
-/// The anchor rows of a block as a record batch: `part` (the table list's
-/// bits, spread to 63), `hash`, `doc`, `doc_len`, `pos`, `first_window`,
-/// `windows`, `from`, `bytes`.
+/// Bytes of one packed anchor of a run: position, first window, windows.
+const ANCHOR_BYTES: usize = 24;
+
+/// The anchor rows of a block as a record batch, one row per run of rows
+/// that share their bytes (consecutive anchors of one k-gram): `part` (the
+/// table list's bits, spread to 63), `hash`, `doc`, `doc_len`, `from`,
+/// `bytes`, and `anchors` (position, first window and windows of each,
+/// [`ANCHOR_BYTES`] each).
 fn anchor_batch(rows: &[AnchorRow]) -> PyResult<RecordBatch> {
-    let mut bytes = LargeBinaryBuilder::new();
-    for r in rows {
-        bytes.append_value(&r.bytes);
+    let mut runs: Vec<&[AnchorRow]> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let shared = |r: &AnchorRow| Arc::ptr_eq(&r.bytes, &rows[i].bytes);
+        let n = rows[i..].iter().take_while(|r| shared(r)).count();
+        runs.push(&rows[i..i + n]);
+        i += n;
+    }
+    let (mut bytes, mut anchors) = (LargeBinaryBuilder::new(), LargeBinaryBuilder::new());
+    for run in &runs {
+        bytes.append_value(&run[0].bytes);
+        let packed: Vec<u8> = run
+            .iter()
+            .flat_map(|r| [r.pos, r.first_window, r.windows])
+            .flat_map(u64::to_le_bytes)
+            .collect();
+        anchors.append_value(packed);
     }
     let u64s = |f: fn(&AnchorRow) -> u64| -> ArrayRef {
-        Arc::new(UInt64Array::from_iter_values(rows.iter().map(f)))
+        Arc::new(UInt64Array::from_iter_values(
+            runs.iter().map(|run| f(&run[0])),
+        ))
     };
     let columns: Vec<(&str, ArrayRef)> = vec![
         (
             "part",
             Arc::new(Int64Array::from_iter_values(
-                rows.iter().map(|r| (r.list << 21) as i64),
+                runs.iter().map(|run| (run[0].list << 21) as i64),
             )),
         ),
         ("hash", u64s(|r| r.hash)),
         ("doc", u64s(|r| r.doc)),
         ("doc_len", u64s(|r| r.doc_len)),
-        ("pos", u64s(|r| r.pos)),
-        ("first_window", u64s(|r| r.first_window)),
-        ("windows", u64s(|r| r.windows)),
         ("from", u64s(|r| r.from)),
         ("bytes", Arc::new(bytes.finish())),
+        ("anchors", Arc::new(anchors.finish())),
     ];
     RecordBatch::try_from_iter(columns).map_err(arrow_error)
 }
@@ -294,31 +313,37 @@ pub(crate) fn ray_passage_resolve<'py>(
                 .map(|c| c.values().to_vec())
                 .ok_or_else(|| PyValueError::new_err(format!("anchor rows: no uint64 `{name}`")))
         };
-        let (hash, doc, pos) = (u64s("hash")?, u64s("doc")?, u64s("pos")?);
-        let doc_len = u64s("doc_len")?;
-        let (first, windows, from) = (u64s("first_window")?, u64s("windows")?, u64s("from")?);
-        let bytes = batch
-            .column_by_name("bytes")
-            .and_then(|c| c.as_binary_opt::<i64>())
-            .ok_or_else(|| PyValueError::new_err("anchor rows: no large_binary `bytes`"))?;
+        let (hash, doc) = (u64s("hash")?, u64s("doc")?);
+        let (doc_len, from) = (u64s("doc_len")?, u64s("from")?);
+        let binary = |name: &str| {
+            batch
+                .column_by_name(name)
+                .and_then(|c| c.as_binary_opt::<i64>())
+                .ok_or_else(|| {
+                    PyValueError::new_err(format!("anchor rows: no large_binary `{name}`"))
+                })
+        };
+        let (bytes, anchors) = (binary("bytes")?, binary("anchors")?);
         for i in 0..batch.num_rows() {
-            rows.push(AnchorRow {
-                list: 0, // set below, from the hash
-                hash: hash[i],
-                doc: doc[i],
-                doc_len: doc_len[i],
-                pos: pos[i],
-                first_window: first[i],
-                windows: windows[i],
-                from: from[i],
-                bytes: bytes.value(i).to_vec(),
-            });
+            let shared: Arc<[u8]> = Arc::from(bytes.value(i));
+            for a in anchors.value(i).chunks_exact(ANCHOR_BYTES) {
+                let word =
+                    |at: usize| u64::from_le_bytes(a[at..at + 8].try_into().unwrap_or_default());
+                rows.push(AnchorRow {
+                    list: list_of(hash[i]),
+                    hash: hash[i],
+                    doc: doc[i],
+                    doc_len: doc_len[i],
+                    pos: word(0),
+                    first_window: word(8),
+                    windows: word(16),
+                    from: from[i],
+                    bytes: Arc::clone(&shared),
+                });
+            }
         }
     }
     let out = py.detach(|| {
-        for r in &mut rows {
-            r.list = list_of(r.hash);
-        }
         rows.sort_unstable_by_key(|r| r.list);
         let mut out = JoinRows::default();
         for list in rows.chunk_by_mut(|a, b| a.list == b.list) {

@@ -3,11 +3,12 @@
 ``textdedup::passage::phases``, written as ``textdedup.ray``'s phase 3
 reads them (``work/copies/<shard index>/``).
 
-1. **anchors** (a map over blocks): each document's winnowing anchors, one
-   row per anchor with the ``min_len`` bytes either side of its k-gram
-   (they hold the windows that select it, its charge); and, per block, a
-   Parquet file of its documents (key, text, name, start among the
-   block's texts) under ``work/docs``.
+1. **anchors** (a map over blocks): each document's winnowing anchors with
+   the ``min_len`` bytes either side of their k-grams (they hold the
+   windows that select each, its charge), one row per anchor or per run of
+   anchors of one k-gram that share their bytes (periodic text); and, per
+   block, a Parquet file of its documents (key, text, name, start among
+   the block's texts) under ``work/docs``.
 2. **resolve** (a groupby on the anchors' table lists, every row of a list
    in one group): which anchors and windows the one-machine table stores,
    how many entries each list holds when each document starts, and which
@@ -125,11 +126,9 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
             return pa.table({"part": pa.array([], pa.int64()), "hash": pa.array([], pa.uint64()),
                              "doc": pa.array([], pa.uint64()),
                              "doc_len": pa.array([], pa.uint64()),
-                             "pos": pa.array([], pa.uint64()),
-                             "first_window": pa.array([], pa.uint64()),
-                             "windows": pa.array([], pa.uint64()),
                              "from": pa.array([], pa.uint64()),
-                             "bytes": pa.array([], pa.large_binary())})
+                             "bytes": pa.array([], pa.large_binary()),
+                             "anchors": pa.array([], pa.large_binary())})
         return pa.Table.from_batches(out)
 
     def resolve(table: "pa.Table") -> "pa.Table":

@@ -36,6 +36,7 @@
 //! machine: it fills sooner).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::passage::anchor::Winnower;
 use crate::passage::context::Context;
@@ -72,10 +73,12 @@ pub struct AnchorRow {
     pub windows: u64,
     /// The offset of `bytes` in the document.
     pub from: u64,
-    /// The bytes from `min_len` before the k-gram to `min_len` after its
-    /// start, within the document: the windows that select it, and those
-    /// a run through it must agree on somewhere (see [`Needs::earlier`]).
-    pub bytes: Vec<u8>,
+    /// Bytes of the document from `from` on, at least from `min_len` before
+    /// the k-gram to `min_len` after its start (within the document): the
+    /// windows that select it, and those a run through it must agree on
+    /// somewhere (see [`Needs::earlier`]). Consecutive anchors of one
+    /// k-gram (periodic text: one per window) share them.
+    pub bytes: Arc<[u8]>,
 }
 
 impl AnchorRow {
@@ -214,8 +217,8 @@ impl Deduper {
     ///
     /// Linear time in `text.len()`; each row holds up to `2 min_len` bytes:
     /// about `4 min_len / (w + 1)` bytes per byte of ordinary text (`w`,
-    /// the winnowing window), `2 min_len` per byte of periodic text (an
-    /// anchor per window).
+    /// the winnowing window). In periodic text (an anchor per window, all
+    /// of one k-gram) consecutive rows share their bytes.
     pub fn anchor_rows(&self, doc: u64, text: &[u8], out: &mut Vec<AnchorRow>) {
         let p = &self.params;
         if text.len() < p.m {
@@ -224,23 +227,37 @@ impl Deduper {
         let windows = text.len() - p.m + 1;
         let mut events = Vec::new();
         Winnower::starting_at(p, text, 0, Vec::new()).run(windows, &mut events);
-        for (i, a) in events.iter().enumerate() {
-            let end = events.get(i + 1).map_or(windows, |b| b.first_window);
-            // The windows of the charge lie within (they start from
-            // `a.pos() - (w - 1)` to `a.pos()`).
-            let from = a.pos().saturating_sub(p.m);
-            let to = (a.pos() + p.m).min(text.len());
-            out.push(AnchorRow {
-                list: list_of(a.hash),
-                hash: a.hash,
-                doc,
-                doc_len: text.len() as u64,
-                pos: a.pos() as u64,
-                first_window: a.first_window as u64,
-                windows: (end - a.first_window) as u64,
-                from: from as u64,
-                bytes: text[from..to].to_vec(),
-            });
+        let mut i = 0;
+        while i < events.len() {
+            // A run of anchors of one k-gram whose ranges overlap.
+            let mut j = i + 1;
+            while j < events.len()
+                && events[j].hash == events[i].hash
+                && events[j].pos() < events[j - 1].pos() + 2 * p.m
+            {
+                j += 1;
+            }
+            // The windows of a charge lie within (they start from
+            // `pos - (w - 1)` to `pos`).
+            let from = events[i].pos().saturating_sub(p.m);
+            let to = (events[j - 1].pos() + p.m).min(text.len());
+            let bytes: Arc<[u8]> = Arc::from(&text[from..to]);
+            for k in i..j {
+                let a = &events[k];
+                let end = events.get(k + 1).map_or(windows, |b| b.first_window);
+                out.push(AnchorRow {
+                    list: list_of(a.hash),
+                    hash: a.hash,
+                    doc,
+                    doc_len: text.len() as u64,
+                    pos: a.pos() as u64,
+                    first_window: a.first_window as u64,
+                    windows: (end - a.first_window) as u64,
+                    from: from as u64,
+                    bytes: Arc::clone(&bytes),
+                });
+            }
+            i = j;
         }
     }
 
