@@ -610,3 +610,17 @@ def test_passage_refusals_are_counted_as_the_command_line_counts_them(local_ray,
     assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes() == b""
     assert tray.last_stats["refused_anchors"] == want["refused_anchors"]
     assert tray.last_stats["refused_bytes"] == want["refused_bytes"]
+
+
+def test_intermediate_files_appear_whole_or_not_at_all(tmp_path):
+    """A task killed while writing leaves at most a hidden file, which the
+    readers of a folder pass over."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from textdedup import _ray_passage
+
+    table = pa.table({"doc": pa.array([1, 2], pa.uint64())})
+    tray._write_parquet(table, str(tmp_path / "a.parquet"))
+    (tmp_path / ".b.parquet.cut").write_bytes(b"PAR1 cut short")
+    assert _ray_passage._written(str(tmp_path)) == ["a.parquet"]
+    assert pq.read_table(tmp_path) == table

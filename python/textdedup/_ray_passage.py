@@ -75,6 +75,12 @@ def _anchor_bytes_per_byte(job) -> float:
     return 2 * (2 * m + 64) / (w + 1)
 
 
+def _written(folder: str) -> list:
+    """The files written whole in ``folder`` (see ``_write_parquet``), by
+    name."""
+    return sorted(n for n in os.listdir(folder) if not n.startswith("."))
+
+
 def _docs_name(file: int, first: int) -> str:
     """The file of a block's documents: in corpus order by name."""
     return f"{file:08}-{first:016}.parquet"
@@ -99,7 +105,7 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
         texts = pa.compute.sum(pa.compute.binary_length(docs.column("text"))).as_py() or 0
         table = pa.Table.from_batches([docs]).replace_schema_metadata(
             {"text_bytes": str(texts)})
-        pq.write_table(table, os.path.join(docs_dir, _docs_name(file, first)))
+        _r._write_parquet(table, os.path.join(docs_dir, _docs_name(file, first)))
 
     def anchors(table: "pa.Table") -> "pa.Table":
         deduper = job.deduper()
@@ -135,8 +141,8 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
         rows, size = table.num_rows, table.nbytes
         resolved = ray_passage_resolve(job.deduper(), table.to_batches())
         if resolved.num_rows:
-            pq.write_table(pa.Table.from_batches([resolved]),
-                           os.path.join(resolved_dir, uuid.uuid4().hex + ".parquet"))
+            _r._write_parquet(pa.Table.from_batches([resolved]),
+                              os.path.join(resolved_dir, uuid.uuid4().hex + ".parquet"))
         return pa.table({"rows": [rows], "bytes": [size + resolved.nbytes]})
 
     def gather(table: "pa.Table") -> "pa.Table":
@@ -164,7 +170,7 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
             totals["shuffle_bytes"] += sum(batch.column("bytes").to_pylist())
 
         # Global starts: the texts of every block before, in corpus order.
-        names = sorted(os.listdir(docs_dir))
+        names = _written(docs_dir)
         starts, at = {}, 0
         for name in names:
             path = os.path.join(docs_dir, name)
@@ -198,7 +204,7 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
 
         totals["shuffle_bytes"] += at  # the texts, into the first join
         files = list(starts) + [os.path.join(resolved_dir, n)
-                                for n in sorted(os.listdir(resolved_dir))]
+                                for n in _written(resolved_dir)]
         joined = ray.data.from_items([{"path": p} for p in files],
                                      override_num_blocks=max(1, len(files))).map_batches(
             rows_of, batch_size=1, batch_format="numpy")

@@ -325,7 +325,20 @@ def _write_copies(copies, copies_dir: str) -> None:
         part = table.filter(pa.compute.equal(table.column("file"), file)).drop_columns(["file"])
         folder = os.path.join(copies_dir, str(file))
         os.makedirs(folder, exist_ok=True)
-        pq.write_table(part, os.path.join(folder, uuid.uuid4().hex + ".parquet"))
+        _write_parquet(part, os.path.join(folder, uuid.uuid4().hex + ".parquet"))
+
+
+def _write_parquet(table, path: str) -> None:
+    """Writes ``table`` to ``path`` whole or not at all: to a hidden file
+    beside it first (readers of a folder pass over names that start with
+    a dot), then renamed, so that a task killed while writing leaves no
+    file that a reader would take, cut short."""
+    import pyarrow.parquet as pq
+
+    folder, name = os.path.split(path)
+    hidden = os.path.join(folder, f".{name}.{uuid.uuid4().hex}")
+    pq.write_table(table, hidden)
+    os.replace(hidden, path)
 
 
 #: Groups of key rows per partition of the shuffle.
