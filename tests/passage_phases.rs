@@ -38,7 +38,7 @@ fn phases_equal_one_corpus(docs: &[&[u8]], config: passage::Config, scramble: u6
     }
     let mut lists: BTreeMap<u64, Vec<AnchorRow>> = BTreeMap::new();
     for row in rows {
-        lists.entry(row.list).or_default().push(row);
+        lists.entry(row.list()).or_default().push(row);
     }
     let mut rng = SplitMix64(scramble);
     // Per document: per earlier document, the entries it needs.

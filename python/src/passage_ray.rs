@@ -19,9 +19,7 @@ use arrow_array::{ArrayRef, Int64Array, RecordBatch, UInt64Array, UInt8Array};
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use textdedup::passage::phases::{
-    earlier_ranges, list_of, AnchorRow, EarlierDoc, ListCount, StoredEntry,
-};
+use textdedup::passage::phases::{earlier_ranges, AnchorRow, EarlierDoc, ListCount, StoredEntry};
 use textdedup::phases::arrow::later_copies_to_batch;
 use textdedup::phases::LaterCopy;
 
@@ -188,7 +186,7 @@ fn anchor_batch(rows: &[AnchorRow]) -> PyResult<RecordBatch> {
         (
             "part",
             Arc::new(Int64Array::from_iter_values(
-                runs.iter().map(|run| (run[0].list << 21) as i64),
+                runs.iter().map(|run| (run[0].list() << 21) as i64),
             )),
         ),
         ("hash", u64s(|r| r.hash)),
@@ -330,7 +328,6 @@ pub(crate) fn ray_passage_resolve<'py>(
                 let word =
                     |at: usize| u64::from_le_bytes(a[at..at + 8].try_into().unwrap_or_default());
                 rows.push(AnchorRow {
-                    list: list_of(hash[i]),
                     hash: hash[i],
                     doc: doc[i],
                     doc_len: doc_len[i],
@@ -344,9 +341,9 @@ pub(crate) fn ray_passage_resolve<'py>(
         }
     }
     let out = py.detach(|| {
-        rows.sort_unstable_by_key(|r| r.list);
+        rows.sort_unstable_by_key(AnchorRow::list);
         let mut out = JoinRows::default();
-        for list in rows.chunk_by_mut(|a, b| a.list == b.list) {
+        for list in rows.chunk_by_mut(|a, b| a.list() == b.list()) {
             let needs = finder.resolve_anchors(list);
             for n in needs.earlier {
                 let entry = pack(&[n.entry]);

@@ -42,23 +42,15 @@ use crate::passage::anchor::Winnower;
 use crate::passage::context::Context;
 use crate::passage::scan::Scratch;
 use crate::passage::stored::Earlier;
-use crate::passage::table::{AnchorTable, MAX_CANDIDATES, MAX_POS};
+use crate::passage::table::{list_of, AnchorTable, MAX_CANDIDATES, MAX_POS};
 use crate::passage::window::WindowKey;
 use crate::passage::Deduper;
 use crate::report::{DocId, DocReport};
-
-/// The table list of an anchor of k-gram hash `hash` ([`AnchorRow::list`]).
-pub fn list_of(hash: u64) -> u64 {
-    crate::passage::table::list_of(hash)
-}
 
 /// One anchor of a document: the k-gram that the windows of its charge
 /// select, and their bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnchorRow {
-    /// The table list it belongs to: the rows of one list are resolved
-    /// together.
-    pub list: u64,
     /// The k-gram's hash.
     pub hash: u64,
     /// The document's key, in corpus order.
@@ -82,6 +74,12 @@ pub struct AnchorRow {
 }
 
 impl AnchorRow {
+    /// The table list it belongs to (42 bits of its hash): the rows of one
+    /// list are resolved together.
+    pub fn list(&self) -> u64 {
+        list_of(self.hash)
+    }
+
     /// The window keys of the windows that start from `min_len` bytes
     /// before the k-gram to the k-gram (those inside the row's bytes),
     /// each with its start less the k-gram's: a run through this anchor
@@ -246,7 +244,6 @@ impl Deduper {
                 let a = &events[k];
                 let end = events.get(k + 1).map_or(windows, |b| b.first_window);
                 out.push(AnchorRow {
-                    list: list_of(a.hash),
                     hash: a.hash,
                     doc,
                     doc_len: text.len() as u64,
@@ -261,8 +258,8 @@ impl Deduper {
         }
     }
 
-    /// Phase 2: the rows of one table list (every row whose `list` is the
-    /// same, from every document, in any order) resolved into the entries
+    /// Phase 2: the rows of one table list (every row whose
+    /// [`list`](AnchorRow::list) is the same, from every document, in any order) resolved into the entries
     /// their documents store and the earlier documents each one needs.
     /// The list of one document gives nothing: no other document reads it.
     ///
@@ -317,19 +314,26 @@ impl Deduper {
                     linked.push(entry);
                 }
             };
+            // The near windows of the document's rows, computed where they
+            // are read: to find stored anchors of earlier documents (if the
+            // list has any), or to be found (if the row stores one).
+            let mut nears: Vec<Option<Vec<(u64, u64)>>> = vec![None; end - i];
             for r in i..end {
                 let row = &rows[r];
-                for w in row.near_windows(self.params.window, m) {
-                    near.get(&w)
-                        .into_iter()
-                        .flatten()
-                        .for_each(|&entry| link(entry));
+                if !near.is_empty() {
+                    let windows = row.near_windows(self.params.window, m);
+                    for w in &windows {
+                        near.get(w)
+                            .into_iter()
+                            .flatten()
+                            .for_each(|&entry| link(entry));
+                    }
+                    nears[r - i] = Some(windows);
                 }
                 let mut key = self.params.window; // rolled within this row
                 let mut fresh = Vec::new();
                 for w in 0..row.windows as usize {
-                    let start = (row.first_window - row.from) as usize + w;
-                    let key_of = key.at(&row.bytes, start);
+                    let key_of = key.at(&row.bytes, (row.first_window - row.from) as usize + w);
                     let bytes = window(r, w);
                     let first = firsts
                         .get(&key_of)
@@ -372,7 +376,10 @@ impl Deduper {
             // The document's stored anchors, for the documents after it.
             for r in i..end {
                 if let Some(entry) = stored[r] {
-                    for w in rows[r].near_windows(self.params.window, m) {
+                    let windows = nears[r - i]
+                        .take()
+                        .unwrap_or_else(|| rows[r].near_windows(self.params.window, m));
+                    for w in windows {
                         near.entry(w).or_default().push(entry);
                     }
                 }
@@ -426,6 +433,9 @@ impl Deduper {
             };
             for s in e.stored.iter().filter(|s| seen.insert(**s)) {
                 let at = e.start + s.pos;
+                if at >= MAX_POS {
+                    continue; // the one-machine table stores nothing there
+                }
                 if s.window {
                     if held(s, m) {
                         table.insert_window(s.key, at);
@@ -439,7 +449,7 @@ impl Deduper {
                 } else {
                     0
                 };
-                table.insert(s.key, at.min(MAX_POS - 1), ctx);
+                table.insert(s.key, at, ctx);
                 *real.entry(list_of(s.key)).or_default() += 1;
             }
         }

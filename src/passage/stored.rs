@@ -280,8 +280,17 @@ impl<'a> Earlier<'a> {
     /// id, its global start and its bytes.
     #[inline]
     pub(crate) fn doc_of(&self, q: u64) -> (u64, u64, &'a [u8]) {
+        let d = self.index_of(q);
+        let (start, id) = self.starts[d];
+        (id, start, self.bytes_of(d))
+    }
+
+    /// The index in `starts` of the earlier document (or part) holding
+    /// global position `q < self.len()`.
+    #[inline]
+    fn index_of(&self, q: u64) -> usize {
         let n = self.starts.len();
-        let d = if n <= COARSE_FROM {
+        if n <= COARSE_FROM {
             self.starts.partition_point(|&(s, _)| s <= q) - 1
         } else {
             // The group of STRIDE documents holding q, then q's document.
@@ -289,20 +298,16 @@ impl<'a> Earlier<'a> {
             let lo = (groups.partition_point(|&s| s <= q) - 1) * STRIDE;
             let hi = (lo + STRIDE).min(n);
             lo + self.starts[lo..hi].partition_point(|&(s, _)| s <= q) - 1
-        };
-        let (start, id) = self.starts[d];
-        (id, start, self.bytes_of(d))
+        }
     }
 
     /// The id of the earlier document holding global position `q <
     /// self.len()`, and `q`'s offset in it.
     pub(crate) fn origin_of(&self, q: u64) -> (u64, u64) {
-        let (id, start, _) = self.doc_of(q);
-        if self.froms.is_empty() {
-            return (id, q - start);
-        }
-        let part = self.starts.partition_point(|&(s, _)| s <= q) - 1;
-        (id, q - start + self.froms[part])
+        let d = self.index_of(q);
+        let (start, id) = self.starts[d];
+        let from = self.froms.get(d).copied().unwrap_or(0);
+        (id, q - start + from)
     }
 
     /// Bytes holding global position `q < self.len()` and `q`'s offset in
