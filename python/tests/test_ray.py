@@ -64,16 +64,27 @@ def read(path):
     return gzip.decompress(data) if path.endswith(".gz") else data
 
 
-def cli_clean(cli, folder, out):
-    subprocess.run([cli, "clean", "--jsonl", "--quiet", "--out-dir", str(out), str(folder)],
-                   check=True)
+def cli_clean(cli, folder, out, flags=()):
+    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
+                    str(folder)], check=True)
     return {name: read(str(out / name)) for name in sorted(os.listdir(out))}
 
 
-def cli_find(cli, folder, out):
-    subprocess.run([cli, "find", "--jsonl", "--quiet", "--output", str(out), str(folder)],
-                   check=True)
+def cli_find(cli, folder, out, flags=()):
+    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(out),
+                    str(folder)], check=True)
     return out.read_bytes()
+
+
+def assert_same_shards(want, got):
+    """The shards under ``got`` are those under ``want``: Parquet shards
+    the same tables, the others the same bytes (decompressed)."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    for name in sorted(os.listdir(want)):
+        if name.endswith(".parquet"):
+            assert pq.read_table(got / name) == pq.read_table(want / name), name
+        else:
+            assert read(str(got / name)) == read(str(want / name)), name
 
 
 @pytest.mark.parametrize("blocks", [1, 3, 16])
@@ -455,23 +466,14 @@ def test_passage_mode_within_documents_matches_the_command_line(local_ray, cli, 
     flags = ["--mode", "passage", "--scope", "document", "--min-len", "16", "--snap", snap]
     options = {"scope": "document", "min_len": 16, "snap": snap}
     out = tmp_path / "cli-out"
-    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
-                    str(folder)], check=True)
-    report = tmp_path / "cli.jsonl"
-    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
-                    str(folder)], check=True)
-    expected_find = report.read_bytes()
+    cli_clean(cli, folder, out, flags)
+    expected_find = cli_find(cli, folder, tmp_path / "cli.jsonl", flags)
     assert expected_find.count(b"\n") > 100
     block_bytes = max(1, max(os.path.getsize(p) for p in folder.iterdir()) // blocks)
 
     tray.clean(str(folder), tmp_path / "ray-out", mode="passage", block_bytes=block_bytes,
                **options)
-    for name in sorted(os.listdir(out)):
-        if name.endswith(".parquet"):
-            got = pq.read_table(tmp_path / "ray-out" / name)
-            assert got == pq.read_table(out / name)
-        else:
-            assert read(str(tmp_path / "ray-out" / name)) == read(str(out / name))
+    assert_same_shards(out, tmp_path / "ray-out")
     tray.find(str(folder), tmp_path / "ray.jsonl", mode="passage", block_bytes=block_bytes,
               **options)
     got = (tmp_path / "ray.jsonl").read_bytes()
@@ -553,12 +555,8 @@ def test_passage_mode_across_documents_matches_the_command_line(local_ray, cli, 
     flags = ["--mode", "passage", "--min-len", "100", "--snap", snap]
     options = {"snap": snap}
     out = tmp_path / "cli-out"
-    subprocess.run([cli, "clean", "--jsonl", "--quiet", *flags, "--out-dir", str(out),
-                    str(folder)], check=True)
-    report = tmp_path / "cli.jsonl"
-    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
-                    str(folder)], check=True)
-    expected_find = report.read_bytes()
+    cli_clean(cli, folder, out, flags)
+    expected_find = cli_find(cli, folder, tmp_path / "cli.jsonl", flags)
     assert expected_find.count(b"\n") > 100
     across = [json.loads(line) for line in expected_find.splitlines()]
     assert sum(r["doc"] != r["first_doc"] for r in across) > 50
@@ -569,19 +567,11 @@ def test_passage_mode_across_documents_matches_the_command_line(local_ray, cli, 
     got = (tmp_path / "ray.jsonl").read_bytes()
     assert got == expected_find
     assert tray.last_stats["refused_anchors"] == 0
-    # The report names texts in corpus order: shards by path, then lines.
-    ordered = {}
-    for s, part in enumerate(shards):
-        ordered.update({f"d{i}": t for i, t in part})
-    if snap == "byte":
-        check_spans(got.decode("utf-8"), ordered, within=False)
+    if snap == "byte":  # `texts` is in corpus order: shards by path, then lines
+        check_spans(got.decode("utf-8"), texts, within=False)
     tray.clean(str(folder), tmp_path / "ray-out", mode="passage", block_bytes=block_bytes,
                **options)
-    for name in sorted(os.listdir(out)):
-        if name.endswith(".parquet"):
-            assert pq.read_table(tmp_path / "ray-out" / name) == pq.read_table(out / name)
-        else:
-            assert read(str(tmp_path / "ray-out" / name)) == read(str(out / name))
+    assert_same_shards(out, tmp_path / "ray-out")
 
 
 def test_passage_mode_across_documents_takes_shards_not_a_dataset(local_ray, tmp_path):
