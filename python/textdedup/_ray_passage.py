@@ -110,22 +110,12 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
     def anchors(table: "pa.Table") -> "pa.Table":
         deduper = job.deduper()
         out = []
-        for row in table.to_pylist():
-            if row["lo"] >= 0:  # Parquet row groups lo..hi
-                rows, _ = _r._read_rows(row["path"], row["lo"], row["hi"],
-                                        [job.text_field, job.id_field])
-                for at, batch in _r._binary_batches(rows, job.text_field):
-                    first = row["first_line"] + at
-                    found, docs = ray_passage_anchors_rows(
-                        deduper, batch, row["file"], first, row["path"], job.text_field,
-                        job.id_field, skip_bad=job.skip_bad)
-                    write_docs(docs, row["file"], first)
-                    out.append(found)
-                continue
-            found, docs = ray_passage_anchors(deduper, row["data"], row["file"],
-                                              row["first_line"], row["path"], job.text_field,
-                                              job.id_field, skip_bad=job.skip_bad)
-            write_docs(docs, row["file"], row["first_line"])
+        for row, first, data, batch in _r._texts_of_blocks(job, table):
+            args = (row["file"], first, row["path"], job.text_field, job.id_field)
+            found, docs = (ray_passage_anchors(deduper, data, *args, skip_bad=job.skip_bad)
+                           if batch is None else
+                           ray_passage_anchors_rows(deduper, batch, *args, skip_bad=job.skip_bad))
+            write_docs(docs, row["file"], first)
             out.append(found)
         out = [b for b in out if b.num_rows]
         if not out:

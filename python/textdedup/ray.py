@@ -257,6 +257,20 @@ def _block_reader(job: _Job):
     return read
 
 
+def _texts_of_blocks(job: _Job, table) -> Iterator[tuple]:
+    """The texts of the blocks ``_block_reader`` gives (rows of ``table``),
+    as the Rust steps take them: ``(row, first, data, None)`` for a JSON
+    Lines block (its bytes, its first line), ``(row, first, None, batch)``
+    for each record batch of a Parquet block's rows (its first row)."""
+    for row in table.to_pylist():
+        if row["lo"] < 0:
+            yield row, row["first_line"], row["data"], None
+            continue
+        rows, _ = _read_rows(row["path"], row["lo"], row["hi"], [job.text_field, job.id_field])
+        for at, batch in _binary_batches(rows, job.text_field):
+            yield row, row["first_line"] + at, None, batch
+
+
 def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> None:
     """Phases 1 and 2: writes each shard's later copies under
     ``work/copies/<shard index>/``."""
@@ -268,19 +282,11 @@ def _later_copies(job: _Job, paths: list[str], work: str, names: bool, ray) -> N
     def fingerprint(table: "pa.Table") -> "pa.Table":
         deduper = job.deduper()
         out = []
-        for row in table.to_pylist():
-            if row["lo"] >= 0:  # Parquet row groups lo..hi
-                rows, _ = _read_rows(row["path"], row["lo"], row["hi"],
-                                     [job.text_field, job.id_field])
-                for at, batch in _binary_batches(rows, job.text_field):
-                    out.append(ray_fingerprint_rows(
-                        deduper, batch, row["file"], row["first_line"] + at, row["path"],
-                        job.text_field, job.id_field, names, skip_bad=job.skip_bad))
-                continue
-            out.append(
-                ray_fingerprint(deduper, row["data"], row["file"], row["first_line"], row["path"],
-                                job.text_field, job.id_field, names, skip_bad=job.skip_bad)
-            )
+        for row, first, data, batch in _texts_of_blocks(job, table):
+            args = (row["file"], first, row["path"], job.text_field, job.id_field, names)
+            out.append(ray_fingerprint(deduper, data, *args, skip_bad=job.skip_bad)
+                       if batch is None else
+                       ray_fingerprint_rows(deduper, batch, *args, skip_bad=job.skip_bad))
         if not out:
             return pa.Table.from_batches([], schema=_key_schema(names))
         return pa.Table.from_batches(out)
