@@ -425,7 +425,6 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
     """Phase 3: each shard's cleaned lines (or report rows), written under
     ``work/out/<shard index>``; returns those files, in shard order."""
     import pyarrow.parquet as pq
-    import pyarrow.compute as pc
 
     out_dir = os.path.join(work, "out")
     os.makedirs(out_dir, exist_ok=True)
@@ -445,13 +444,8 @@ def _apply(job: _Job, paths: list[str], work: str, find: bool, ray) -> list[str]
             size = 0
             with open(dest, "wb") as out:
                 for first_line, data in _blocks(path, job.block_bytes):
-                    mine = []
-                    if copies is not None:
-                        lo = (file << 40) | first_line
-                        hi = lo + data.count(b"\n") + 1
-                        lines = copies.filter(pc.and_(pc.greater_equal(copies["doc"], lo),
-                                                      pc.less(copies["doc"], hi)))
-                        mine = lines.to_batches()
+                    lo = (file << 40) | first_line
+                    mine = _copies_of(copies, lo, lo + data.count(b"\n") + 1)
                     size += len(data)
                     out.write(bad.add(ray_apply(deduper, data, file, first_line, path,
                                                 job.text_field, job.id_field, mine, find,
