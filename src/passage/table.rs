@@ -3,15 +3,16 @@
 //!
 //! An open-addressing multimap with linear probing: equal keys sit in one
 //! probe run, so the candidates of a hash are read from consecutive slots
-//! and no per-key allocation is needed. A slot is one 8-byte word: the top
-//! 26 bits of the mixed hash and the stream position plus one
-//! (0 marks an empty slot). Beside each slot, a 4-byte word holds 16 more
+//! and no per-key allocation is needed. A slot is 12 bytes: an 8-byte word
+//! holding the top 26 bits of the mixed hash and the stream position plus
+//! one (0 marks an empty slot), and a 4-byte side word holding 16 more
 //! bits of the mixed hash, so that keys are told apart, and homed, by 42
 //! bits: probe runs stay short and candidate lists hold one key however
 //! large the corpus (up to 2^42 slots), and two bytes of the anchor's context
 //! ([`crate::passage::context`]) that let a lookup skip most candidates
-//! that cannot give a run. The table is at most half full: 24 to 48 bytes
-//! per stored anchor.
+//! that cannot give a run. The two words of a slot sit together, so that a
+//! probe reads one cache line, not one in each of two arrays. The table is
+//! at most half full: 24 to 48 bytes per stored anchor.
 
 use crate::passage::context;
 
@@ -66,15 +67,42 @@ fn same_key(a: u32, b: u32) -> bool {
     (a ^ b) >> 16 == 0
 }
 
+/// One slot of the table: the word `tag << POS_BITS | pos + 1` (0 when
+/// empty) in two halves, so that the slot takes 12 bytes, and the side
+/// word ([`side`]: 16 more hash bits and the anchor's context).
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    /// The word's low half.
+    low: u32,
+    /// The word's high half.
+    high: u32,
+    /// The side word.
+    side: u32,
+}
+
+impl Slot {
+    /// The slot holding `word` and `side`.
+    #[inline]
+    fn new(word: u64, side: u32) -> Slot {
+        Slot {
+            low: word as u32,
+            high: (word >> 32) as u32,
+            side,
+        }
+    }
+
+    /// The tag and position word (0 when the slot is empty).
+    #[inline]
+    fn word(self) -> u64 {
+        u64::from(self.high) << 32 | u64::from(self.low)
+    }
+}
+
 /// Hash to earlier anchor positions.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AnchorTable {
-    /// Power-of-two many slots (`tag << POS_BITS | pos + 1`, or 0 when
-    /// empty), or none before the first insert.
-    slots: Vec<u64>,
-    /// Each used slot's side word (same index): 16 more hash bits and the
-    /// anchor's context ([`side`]).
-    side: Vec<u32>,
+    /// Power-of-two many slots, or none before the first insert.
+    slots: Vec<Slot>,
     /// Used slots.
     len: usize,
     /// Anchors refused by the scan (see [`MAX_CANDIDATES`]), or because
@@ -109,7 +137,7 @@ impl AnchorTable {
 
     /// Bytes of heap memory held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * 8 + self.side.capacity() * 4
+        self.slots.capacity() * core::mem::size_of::<Slot>()
     }
 
     /// Anchors refused so far (see [`MAX_CANDIDATES`]).
@@ -153,7 +181,6 @@ impl AnchorTable {
     /// Forgets every anchor and the refusal count.
     pub(crate) fn clear(&mut self) {
         self.slots = Vec::new();
-        self.side = Vec::new();
         self.len = 0;
         self.refused = 0;
         self.refused_bytes = 0;
@@ -170,7 +197,8 @@ impl AnchorTable {
         }
         hashes.fold(0, |acc, hash| {
             let i = self.home(tag(hash), side(hash, 0));
-            acc ^ self.slots[i] ^ u64::from(self.side[i])
+            let slot = self.slots[i];
+            acc ^ slot.word() ^ u64::from(slot.side)
         })
     }
 
@@ -195,21 +223,21 @@ impl AnchorTable {
         let mut want = None;
         let mut same = 0;
         loop {
-            let slot = self.slots[i];
-            if slot == 0 {
+            let (word, slot_side) = (self.slots[i].word(), self.slots[i].side);
+            if word == 0 {
                 return same >= MAX_CANDIDATES;
             }
-            if slot >> POS_BITS == tag && same_key(self.side[i], key) {
+            if word >> POS_BITS == tag && same_key(slot_side, key) {
                 same += 1;
                 let passes = match wanted {
                     None => true,
                     Some(wanted) => {
                         let want = *want.get_or_insert_with(wanted);
-                        context::passes(self.side[i] as u16, want)
+                        context::passes(slot_side as u16, want)
                     }
                 };
                 if passes {
-                    out.push((slot & POS_MASK) - 1);
+                    out.push((word & POS_MASK) - 1);
                 }
             }
             i = (i + 1) & mask;
@@ -232,8 +260,9 @@ impl AnchorTable {
         let mask = self.slots.len() - 1;
         let mut i = self.home(tag, side);
         let mut same = 0;
-        while self.slots[i] != 0 {
-            if self.slots[i] >> POS_BITS == tag && same_key(self.side[i], side) {
+        while self.slots[i].word() != 0 {
+            let slot = self.slots[i];
+            if slot.word() >> POS_BITS == tag && same_key(slot.side, side) {
                 same += 1;
                 if same == MAX_CANDIDATES {
                     return false;
@@ -241,8 +270,7 @@ impl AnchorTable {
             }
             i = (i + 1) & mask;
         }
-        self.slots[i] = tag << POS_BITS | (pos + 1);
-        self.side[i] = side;
+        self.slots[i] = Slot::new(tag << POS_BITS | (pos + 1), side);
         self.len += 1;
         true
     }
@@ -281,15 +309,13 @@ impl AnchorTable {
         // 128 MiB batch on one thread), so a batch has every thread take a
         // part.
         let old = core::mem::replace(&mut self.slots, written(size, parallel));
-        let old_side = core::mem::replace(&mut self.side, written(size, parallel));
         let mask = size - 1;
-        for (slot, side) in old.into_iter().zip(old_side).filter(|&(s, _)| s != 0) {
-            let mut i = self.home(slot >> POS_BITS, side);
-            while self.slots[i] != 0 {
+        for slot in old.into_iter().filter(|s| s.word() != 0) {
+            let mut i = self.home(slot.word() >> POS_BITS, slot.side);
+            while self.slots[i].word() != 0 {
                 i = (i + 1) & mask;
             }
             self.slots[i] = slot;
-            self.side[i] = side;
         }
     }
 }
