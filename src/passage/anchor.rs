@@ -33,7 +33,8 @@ const fn gear_table(seed: u64) -> [u64; 256] {
 pub(crate) struct Params {
     /// The shortest repeat that must be found (`min_len`).
     pub(crate) m: usize,
-    /// The k-gram length: 16, 22 or 32 bytes, never more than `m`.
+    /// The k-gram length: 11, 13, 16, 22 or 32 bytes, never more than `m`
+    /// (see [`Params::new`]).
     pub(crate) k: usize,
     /// The winnowing window, in k-grams: `w + k - 1 <= m`.
     pub(crate) w: usize,
@@ -70,13 +71,27 @@ impl core::fmt::Debug for Params {
 
 impl Params {
     /// Parameters for a validated `min_len` (at least 16) and a seed.
+    ///
+    /// The k-gram length trades two costs. A window of `m` bytes holds
+    /// `w = m - k + 1` k-grams and selects about `2 / (w + 1)` of the
+    /// positions as anchors, so a shorter k-gram means fewer anchors; but
+    /// short k-grams recur in unrelated text (common words and their
+    /// spacing), their lists fill, and the windows under a full list are
+    /// keyed one by one. So `k` shrinks with `m`: 32 bytes from `m` 64 up,
+    /// 22 from 44, 16 from 24, 13 from 20 and 11 below, which keeps `w` at
+    /// 6 or more (at `m` 16 a 16-byte k-gram would make every position an
+    /// anchor).
     pub(crate) fn new(m: usize, seed: u64) -> Params {
         let (k, shift) = if m >= 64 {
             (32, 2)
         } else if m >= 44 {
             (22, 3)
-        } else {
+        } else if m >= 24 {
             (16, 4)
+        } else if m >= 20 {
+            (13, 5)
+        } else {
+            (11, 6)
         };
         let w = (m - k + 1).min(MAX_WINDOW);
         let gear = if seed == 0 {
@@ -215,8 +230,10 @@ impl<'t> Winnower<'t> {
             2 => self.run_with::<2>(t_end, out),
             3 => self.run_with::<3>(t_end, out),
             4 => self.run_with::<4>(t_end, out),
+            5 => self.run_with::<5>(t_end, out),
+            6 => self.run_with::<6>(t_end, out),
             // Not input: `Params::new` is the only constructor.
-            _ => unreachable!("the Gear shift is 2, 3 or 4"),
+            _ => unreachable!("the Gear shift is 2 to 6"),
         }
     }
 

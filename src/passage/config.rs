@@ -95,8 +95,10 @@ impl Config {
     /// 200 bytes of English), so it catches shorter boilerplate, and it
     /// keeps anchors sparse (1 in 35 positions), which is where the speed
     /// comes from. Values from [`MIN_PASSAGE_LEN`] (16) up are accepted;
-    /// smaller values are rejected when the finder is built, because
-    /// k-grams shorter than 16 bytes repeat too often to anchor on.
+    /// smaller values are rejected when the finder is built: a shorter
+    /// window holds too few k-grams long enough to anchor on (11 bytes at
+    /// `min_len` 16; shorter ones recur too often in unrelated text), so
+    /// most positions would be anchors.
     pub const fn min_len(mut self, min_len: usize) -> Config {
         self.min_len = min_len;
         self
