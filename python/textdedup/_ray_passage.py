@@ -66,11 +66,11 @@ def _with_part(table):
 def _anchor_bytes_per_byte(job) -> float:
     """The Arrow bytes of anchor rows per byte of new text, from ``min_len``
     ``m``: an anchor per ``(w + 1) / 2`` bytes (``w = m - k + 1``, ``k``
-    the k-gram length), each with ``2 m`` bytes and 64 of columns. About
-    7.5 at the default ``min_len`` of 100, 96 at 16 (every byte an
-    anchor)."""
+    the k-gram length the library picks for ``m``), each with ``2 m``
+    bytes and 64 of columns. About 7.5 at the default ``min_len`` of 100,
+    27 at 16."""
     m = int(job.options.get("min_len", 100))
-    k = 32 if m >= 64 else 22 if m >= 44 else 16
+    k = 32 if m >= 64 else 22 if m >= 44 else 16 if m >= 24 else 13 if m >= 20 else 11
     w = m - k + 1
     return 2 * (2 * m + 64) / (w + 1)
 

@@ -74,9 +74,9 @@ impl Deduper {
     /// thread): it is matched region by region while the other threads
     /// compute the anchors of the next region. A region is `(w + 1) *
     /// 65,536` windows, at most 4 Mi (`w`, the winnowing window, is
-    /// `min_len` less 15 to 31), so documents of two regions or more take
+    /// `min_len` less 10 to 31), so documents of two regions or more take
     /// this path: from
-    /// 8 MiB at the default `min_len`, 256 KiB at `min_len` 16. Two
+    /// 8 MiB at the default `min_len`, 896 KiB at `min_len` 16. Two
     /// regions of anchor events are held at a time (the one matched and
     /// the next), at most about 3 MiB each for ordinary text; periodic
     /// text, with more events, is winnowed as it is matched instead.
@@ -166,7 +166,7 @@ impl Deduper {
     /// comparisons, storing anchors) runs in corpus order. What does not
     /// depend on earlier documents runs ahead on the other threads: the
     /// documents are taken in rounds (a 32nd of the batch, at least 64 KiB,
-    /// at most 16 MiB at the default `min_len`, 1 MiB at `min_len` 16), and
+    /// at most 16 MiB at the default `min_len`, 3.5 MiB at `min_len` 16), and
     /// while one round is matched, the other threads compute the winnowing
     /// of the next (a rolling hash and a sliding minimum over every byte,
     /// and each anchor's context bytes: a large part of the single-thread
