@@ -230,6 +230,20 @@ fn anchors_of(
     Ok((rows, batch))
 }
 
+/// [`anchors_of`] without the GIL: (anchor rows, document rows) as pyarrow
+/// record batches.
+fn anchor_batches<'py>(
+    py: Python<'py>,
+    deduper: &textdedup::passage::Deduper,
+    each: impl FnOnce(&mut dyn FnMut(u64, &[u8], String) -> Result<(), String>) -> Result<(), String>
+        + Send,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let (rows, docs) = py
+        .detach(|| anchors_of(deduper, each))
+        .map_err(PyValueError::new_err)?;
+    Ok((anchor_batch(&rows)?.to_pyarrow(py)?, docs.to_pyarrow(py)?))
+}
+
 /// Phase 1 over one block of JSON Lines: (anchor rows, document rows) as
 /// pyarrow record batches.
 #[pyfunction]
@@ -256,10 +270,7 @@ pub(crate) fn ray_passage_anchors<'py>(
         id_field,
         skip_bad,
     };
-    let (rows, docs) = py
-        .detach(|| anchors_of(&finder, |f| block.documents(f)))
-        .map_err(PyValueError::new_err)?;
-    Ok((anchor_batch(&rows)?.to_pyarrow(py)?, docs.to_pyarrow(py)?))
+    anchor_batches(py, &finder, |f| block.documents(f))
 }
 
 /// Phase 1 over a block of Parquet rows (as `ray_fingerprint_rows` takes
@@ -284,10 +295,7 @@ pub(crate) fn ray_passage_anchors_rows<'py>(
         &batch, file, first_row, path, text_field, id_field, None, skip_bad,
     )
     .map_err(PyValueError::new_err)?;
-    let (rows, docs) = py
-        .detach(|| anchors_of(&finder, |f| block.documents(f)))
-        .map_err(PyValueError::new_err)?;
-    Ok((anchor_batch(&rows)?.to_pyarrow(py)?, docs.to_pyarrow(py)?))
+    anchor_batches(py, &finder, |f| block.documents(f))
 }
 
 /// Phase 2 over the anchor rows `batches`, which hold every row of each of
