@@ -440,29 +440,37 @@ def check_spans(report, texts, within=True):
             (order.index(row["doc"]), row["start"])
 
 
+def write_mixed_shards(folder, shards, row_group_size):
+    """Writes `shards` (lists of (index, text)) into a new `folder` as
+    records {"id": "d<index>", "text": ...}: shard 1 as gzipped JSON Lines,
+    the last one as Parquet, the others as plain JSON Lines (every other
+    record with its non-ASCII escaped). Returns {id: text} in corpus order:
+    shards by path, then records."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder.mkdir()
+    texts = {}
+    for s, part in enumerate(shards):
+        if s == len(shards) - 1:
+            pq.write_table(pa.table({"id": [f"d{i}" for i, _ in part],
+                                     "text": [t for _, t in part]}),
+                           folder / f"part-{s}.parquet", row_group_size=row_group_size)
+        else:
+            data = "".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=bool(i % 2)) + "\n"
+                           for i, t in part).encode("utf-8")
+            name = f"part-{s}.jsonl" + (".gz" if s == 1 else "")
+            (folder / name).write_bytes(gzip.compress(data, mtime=0) if s == 1 else data)
+        texts.update({f"d{i}": t for i, t in part})
+    return texts
+
+
 @pytest.mark.parametrize("snap, blocks", [("byte", 1), ("word", 5)])
 def test_passage_mode_within_documents_matches_the_command_line(local_ray, cli, tmp_path,
                                                                 snap, blocks):
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
     folder = tmp_path / "in"
-    folder.mkdir()
     docs = passage_docs(240, seed=17 + blocks)
-    texts = {}
-    for s in range(3):  # two JSON Lines shards (one gzipped) and a Parquet one
-        part = [(i, t) for i, t in enumerate(docs) if i % 3 == s]
-        texts.update({f"d{i}": t for i, t in part})
-        if s == 2:
-            pq.write_table(pa.table({"id": [f"d{i}" for i, _ in part],
-                                     "text": [t for _, t in part]}),
-                           folder / "part-2.parquet", row_group_size=9)
-            continue
-        data = "".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=bool(i % 2)) + "\n"
-                       for i, t in part).encode("utf-8")
-        if s == 1:
-            (folder / "part-1.jsonl.gz").write_bytes(gzip.compress(data, mtime=0))
-        else:
-            (folder / "part-0.jsonl").write_bytes(data)
+    shards = [[(i, t) for i, t in enumerate(docs) if i % 3 == s] for s in range(3)]
+    texts = write_mixed_shards(folder, shards, row_group_size=9)
     flags = ["--mode", "passage", "--scope", "document", "--min-len", "16", "--snap", snap]
     options = {"scope": "document", "min_len": 16, "snap": snap}
     out = tmp_path / "cli-out"
@@ -532,26 +540,12 @@ def shared_passage_docs(count, seed):
 @pytest.mark.parametrize("blocks, snap", [(1, "byte"), (4, "byte"), (7, "word")])
 def test_passage_mode_across_documents_matches_the_command_line(local_ray, cli, tmp_path,
                                                                 blocks, snap):
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
     folder = tmp_path / "in"
-    folder.mkdir()
     docs = shared_passage_docs(300, seed=blocks)
-    texts = {}
     shards = [[] for _ in range(4)]
     for i, text in enumerate(docs):  # repeats across shards
         shards[(i * 7) % 4].append((i, text))
-    for s, part in enumerate(shards):
-        if s == 3:
-            pq.write_table(pa.table({"id": [f"d{i}" for i, _ in part],
-                                     "text": [t for _, t in part]}),
-                           folder / "part-3.parquet", row_group_size=11)
-        else:
-            data = "".join(json.dumps({"id": f"d{i}", "text": t}) + "\n"
-                           for i, t in part).encode("utf-8")
-            name = f"part-{s}.jsonl" + (".gz" if s == 1 else "")
-            (folder / name).write_bytes(gzip.compress(data, mtime=0) if s == 1 else data)
-        texts.update({f"d{i}": t for i, t in part})
+    texts = write_mixed_shards(folder, shards, row_group_size=11)
     flags = ["--mode", "passage", "--min-len", "100", "--snap", snap]
     options = {"snap": snap}
     out = tmp_path / "cli-out"
