@@ -401,6 +401,28 @@ mod tests {
         out
     }
 
+    /// Every `min_len` gets a window of 6 k-grams or more, and on random
+    /// bytes about `2 / (w + 1)` of the positions are anchors: at
+    /// `min_len` 16 too, not every one.
+    #[test]
+    fn anchors_are_sparse_at_every_min_len() {
+        let mut state = 7u64;
+        let text: Vec<u8> = (0..100_000)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                (state >> 56) as u8
+            })
+            .collect();
+        for m in [16, 19, 20, 23, 24, 43, 44, 63, 64, 100] {
+            let p = Params::new(m, 0);
+            assert!(p.w >= 6 && p.k + p.w - 1 == m, "m {m}: {p:?}");
+            let mut anchors: Vec<usize> = fast(&p, &text).into_iter().map(|(pos, _)| pos).collect();
+            anchors.dedup();
+            let rate = (anchors.len() * (p.w + 1)) as f64 / text.len() as f64;
+            assert!((1.7..2.3).contains(&rate), "m {m}: {rate}");
+        }
+    }
+
     #[test]
     fn hash_depends_only_on_the_kgram() {
         for (m, seed) in [(16, 0), (44, 0), (64, 0), (100, 0), (100, 0x5EED)] {
@@ -456,6 +478,8 @@ mod tests {
         for (m, seed) in [
             (16, 0),
             (20, 7),
+            (24, 0),
+            (43, 5),
             (44, 0),
             (64, 0),
             (100, 0),
