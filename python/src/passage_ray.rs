@@ -463,20 +463,17 @@ pub(crate) fn ray_passage_gather<'py>(
             let Some(by) = needed.get_mut(&doc) else {
                 continue;
             };
-            let mut needers: Vec<u64> = by.keys().copied().collect();
-            needers.sort_unstable();
-            for d in needers {
-                let Some((doc_len, entries)) = by.get_mut(&d) else {
-                    continue;
-                };
+            let mut needers: Vec<_> = by.iter_mut().collect();
+            needers.sort_unstable_by_key(|(d, _)| **d);
+            for (&d, (doc_len, entries)) in needers {
+                // In position order (all of one document): each range
+                // holds the next entries, up to its end.
                 entries.sort_unstable();
                 entries.dedup();
-                for (lo, hi) in earlier_ranges(*doc_len, text.len() as u64, entries) {
-                    let held: Vec<StoredEntry> = entries
-                        .iter()
-                        .filter(|e| (lo..hi).contains(&e.pos))
-                        .copied()
-                        .collect();
+                let mut rest = &entries[..];
+                for (lo, hi) in earlier_ranges(*doc_len, text.len() as u64, rest) {
+                    let (held, after) = rest.split_at(rest.partition_point(|e| e.pos < hi));
+                    rest = after;
                     out.push(Row {
                         g: d,
                         kind: EARLIER,
@@ -484,7 +481,7 @@ pub(crate) fn ray_passage_gather<'py>(
                         start,
                         from: lo,
                         text: &text[lo as usize..hi as usize],
-                        entries: &pack(&held),
+                        entries: &pack(held),
                         name,
                     });
                 }
@@ -512,87 +509,86 @@ pub(crate) fn ray_passage_apply<'py>(
         .map(RecordBatch::from_pyarrow_bound)
         .collect::<PyResult<_>>()?;
     let views: Vec<JoinView<'_>> = batches.iter().map(JoinView::of).collect::<PyResult<_>>()?;
-    let (copies, names, refused) = py.detach(|| {
-        let mut own: HashMap<u64, (usize, usize)> = HashMap::new();
-        let mut earlier: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
-        let mut counts: HashMap<u64, Vec<ListCount>> = HashMap::new();
-        for (b, v) in views.iter().enumerate() {
-            for i in 0..v.g.len() {
-                match v.kind[i] {
-                    DOC => {
-                        own.insert(v.g[i], (b, i));
+    let (copies, names, refused) = py
+        .detach(|| {
+            let mut own: HashMap<u64, (usize, usize)> = HashMap::new();
+            let mut earlier: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
+            let mut counts: HashMap<u64, Vec<ListCount>> = HashMap::new();
+            for (b, v) in views.iter().enumerate() {
+                for i in 0..v.g.len() {
+                    match v.kind[i] {
+                        DOC => {
+                            own.insert(v.g[i], (b, i));
+                        }
+                        EARLIER => earlier.entry(v.g[i]).or_default().push((b, i)),
+                        COUNT => {
+                            let packed = v.entries.value(i);
+                            let word = |at: usize| {
+                                packed
+                                    .get(at..at + 8)
+                                    .and_then(|w| w.try_into().ok())
+                                    .map_or(0, u64::from_le_bytes)
+                            };
+                            counts.entry(v.g[i]).or_default().push(ListCount {
+                                doc: v.g[i],
+                                hash: word(0),
+                                entries: word(8),
+                            });
+                        }
+                        _ => {}
                     }
-                    EARLIER => earlier.entry(v.g[i]).or_default().push((b, i)),
-                    COUNT => {
-                        let packed = v.entries.value(i);
-                        let word = |at: usize| {
-                            packed
-                                .get(at..at + 8)
-                                .and_then(|w| w.try_into().ok())
-                                .map_or(0, u64::from_le_bytes)
-                        };
-                        counts.entry(v.g[i]).or_default().push(ListCount {
-                            doc: v.g[i],
-                            hash: word(0),
-                            entries: word(8),
-                        });
-                    }
-                    _ => {}
                 }
             }
-        }
-        let mut keys: Vec<u64> = own.keys().copied().collect();
-        keys.sort_unstable();
-        let (mut copies, mut names) = (Vec::new(), Vec::new());
-        let mut refused = (0, 0);
-        for doc in keys {
-            let (b, i) = own[&doc];
-            let v = &views[b];
-            let rows = earlier.get(&doc).map_or(&[][..], Vec::as_slice);
-            let unpacked: Vec<Vec<StoredEntry>> = rows
-                .iter()
-                .map(|&(b, i)| unpack(views[b].other[i], views[b].entries.value(i)))
-                .collect();
-            let docs: Vec<EarlierDoc<'_>> = rows
-                .iter()
-                .zip(&unpacked)
-                .map(|(&(b, i), stored)| EarlierDoc {
-                    doc: views[b].other[i],
-                    start: views[b].start[i],
-                    from: views[b].from[i],
-                    text: views[b].text.value(i),
-                    stored,
-                })
-                .collect();
-            let name_of: HashMap<u64, &str> = rows
-                .iter()
-                .map(|&(b, i)| (views[b].other[i], views[b].name.value(i)))
-                .chain([(doc, v.name.value(i))])
-                .collect();
-            let list_counts = counts.get(&doc).map_or(&[][..], Vec::as_slice);
-            let applied = pool.install(|| {
-                finder.apply_with(doc, v.start[i], v.text.value(i), &docs, list_counts)
-            });
-            refused.0 += applied.refused_anchors;
-            refused.1 += applied.refused_bytes;
-            for r in applied.report.removals() {
-                let first = r.first();
-                names.push(
-                    name_of
-                        .get(&first.doc().index())
-                        .copied()
-                        .unwrap_or("")
-                        .to_owned(),
-                );
-                copies.push(LaterCopy {
-                    doc,
-                    span: r.span(),
-                    first,
+            let mut keys: Vec<u64> = own.keys().copied().collect();
+            keys.sort_unstable();
+            let (mut copies, mut names) = (Vec::new(), Vec::new());
+            let mut refused = (0, 0);
+            for doc in keys {
+                let (b, i) = own[&doc];
+                let v = &views[b];
+                let rows = earlier.get(&doc).map_or(&[][..], Vec::as_slice);
+                let unpacked: Vec<Vec<StoredEntry>> = rows
+                    .iter()
+                    .map(|&(b, i)| unpack(views[b].other[i], views[b].entries.value(i)))
+                    .collect();
+                let docs: Vec<EarlierDoc<'_>> = rows
+                    .iter()
+                    .zip(&unpacked)
+                    .map(|(&(b, i), stored)| EarlierDoc {
+                        doc: views[b].other[i],
+                        start: views[b].start[i],
+                        from: views[b].from[i],
+                        text: views[b].text.value(i),
+                        stored,
+                    })
+                    .collect();
+                let name_of: HashMap<u64, &str> = rows
+                    .iter()
+                    .map(|&(b, i)| (views[b].other[i], views[b].name.value(i)))
+                    .chain([(doc, v.name.value(i))])
+                    .collect();
+                let list_counts = counts.get(&doc).map_or(&[][..], Vec::as_slice);
+                let applied = pool.install(|| {
+                    finder.apply_with(doc, v.start[i], v.text.value(i), &docs, list_counts)
                 });
+                refused.0 += applied.refused_anchors;
+                refused.1 += applied.refused_bytes;
+                for r in applied.report.removals() {
+                    let first = r.first();
+                    let name = name_of.get(&first.doc().index()).ok_or_else(|| {
+                        format!("no name for the document of key {}", first.doc().index())
+                    })?;
+                    names.push(name.to_string());
+                    copies.push(LaterCopy {
+                        doc,
+                        span: r.span(),
+                        first,
+                    });
+                }
             }
-        }
-        (copies, names, refused)
-    });
+            Ok::<_, String>((copies, names, refused))
+        })
+        .map_err(PyValueError::new_err)?;
     let batch = later_copies_to_batch(&copies);
     let names: ArrayRef = Arc::new(arrow_array::StringArray::from(names));
     let batch = with_column(batch, "first_name", names)?;
