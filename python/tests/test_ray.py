@@ -351,7 +351,7 @@ def test_a_dataset_matches_the_command_line_in_key_order(local_ray, cli, tmp_pat
 
 
 def test_a_key_twice_is_found_within_a_block_and_across_two():
-    def block(first, last, twice=-1):
+    def block(first, last, twice=None):
         return {"first": first, "last": last, "twice": twice}
 
     assert tray._repeated_key([block(5, 9), block(0, 4), block(10, 10)]) is None
@@ -362,6 +362,7 @@ def test_a_key_twice_is_found_within_a_block_and_across_two():
 
 
 def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
+    pa = pytest.importorskip("pyarrow")
     ds = ray.data.from_items([{"text": "a line long enough to repeat\n"}])
     with pytest.raises(ValueError, match="key_field"):
         tray.find(ds, tmp_path / "r.jsonl")
@@ -370,6 +371,12 @@ def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
     twice = ray.data.from_items([{"k": k, "text": "a line long enough to repeat\n"}
                                  for k in (4, 9, 4)])
     with pytest.raises(Exception, match="holds 4 twice"):
+        tray.find(twice, tmp_path / "r.jsonl", key_field="k")
+    # Keys past 2^63 (the whole uint64 range is allowed).
+    big = 2**63 + 5
+    twice = ray.data.from_arrow(pa.table({"k": pa.array([big, 1, big], pa.uint64()),
+                                          "text": ["a line long enough to repeat\n"] * 3}))
+    with pytest.raises(Exception, match=f"holds {big} twice"):
         tray.find(twice, tmp_path / "r.jsonl", key_field="k")
     # A key twice in a large Dataset, with the sorted keys in blocks of a
     # few rows.

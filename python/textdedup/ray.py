@@ -795,7 +795,7 @@ def _check_distinct_keys(ds, job: _Job, key_field: str) -> None:
 
     def edges(table: "pa.Table") -> "pa.Table":
         docs = table.column(_DOC)
-        twice = -1
+        twice = None
         if table.num_rows > 1:
             same = pc.equal(docs.slice(1), docs.slice(0, table.num_rows - 1))
             if pc.any(same).as_py():
@@ -803,10 +803,10 @@ def _check_distinct_keys(ds, job: _Job, key_field: str) -> None:
         if table.num_rows == 0:
             return pa.table({"first": pa.array([], pa.uint64()),
                              "last": pa.array([], pa.uint64()),
-                             "twice": pa.array([], pa.int64())})
+                             "twice": pa.array([], pa.uint64())})
         return pa.table({"first": pa.array([docs[0].as_py()], pa.uint64()),
                          "last": pa.array([docs[-1].as_py()], pa.uint64()),
-                         "twice": pa.array([twice], pa.int64())})
+                         "twice": pa.array([twice], pa.uint64())})
 
     def keys_only(table: "pa.Table") -> "pa.Table":
         return _keyed(table, job, key_field).select([_DOC])
@@ -821,11 +821,11 @@ def _check_distinct_keys(ds, job: _Job, key_field: str) -> None:
 
 def _repeated_key(blocks: list) -> Optional[int]:
     """The smallest key that sorted blocks (``first``, ``last``, and
-    ``twice``, a key held twice inside the block or -1) hold twice, within
+    ``twice``, a key held twice inside the block or ``None``) hold twice, within
     one block or across two; ``None`` when the keys are distinct."""
     blocks = sorted(blocks, key=lambda b: (b["first"], b["last"]))
     for i, b in enumerate(blocks):
-        if b["twice"] >= 0:
+        if b["twice"] is not None:
             return b["twice"]
         if i + 1 < len(blocks) and blocks[i + 1]["first"] == b["last"]:
             return b["last"]
