@@ -80,6 +80,7 @@ def assert_same_shards(want, got):
     """The shards under ``got`` are those under ``want``: Parquet shards
     the same tables, the others the same bytes (decompressed)."""
     pq = pytest.importorskip("pyarrow.parquet")
+    assert sorted(os.listdir(got)) == sorted(os.listdir(want))
     for name in sorted(os.listdir(want)):
         if name.endswith(".parquet"):
             assert pq.read_table(got / name) == pq.read_table(want / name), name
@@ -414,7 +415,7 @@ def passage_docs(count, seed):
             docs.append("ab" * rng.randrange(5, 400) + " " * rng.randrange(0, 300))
             continue
         text = " ".join(rng.choice(words) for _ in range(rng.randrange(5, 120)))
-        newline = "\r\n" if kind == 2 else "\n"
+        newline = "\r\n" if i % 12 == 3 else "\n"  # every other header document
         if kind == 3:
             header = "From: someone@example.org" + newline + "Subject: Re: " + rng.choice(words)
             text = newline.join(header + newline + text[j:j + 40]
@@ -461,11 +462,11 @@ def write_mixed_shards(folder, shards, row_group_size):
         if s == len(shards) - 1:
             pq.write_table(pa.table({"id": [f"d{i}" for i, _ in part],
                                      "text": [t for _, t in part]}),
-                           folder / f"part-{s}.parquet", row_group_size=row_group_size)
+                           folder / f"part-{s:03}.parquet", row_group_size=row_group_size)
         else:
             data = "".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=bool(i % 2)) + "\n"
                            for i, t in part).encode("utf-8")
-            name = f"part-{s}.jsonl" + (".gz" if s == 1 else "")
+            name = f"part-{s:03}.jsonl" + (".gz" if s == 1 else "")
             (folder / name).write_bytes(gzip.compress(data, mtime=0) if s == 1 else data)
         texts.update({f"d{i}": t for i, t in part})
     return texts
@@ -506,17 +507,15 @@ def test_passage_mode_within_documents_of_a_dataset(local_ray, cli, tmp_path):
         for i, text in enumerate(docs):
             f.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
     flags = ["--mode", "passage", "--scope", "document", "--min-len", "20"]
-    report = tmp_path / "cli.jsonl"
-    subprocess.run([cli, "find", "--jsonl", "--quiet", *flags, "--output", str(report),
-                    str(tmp_path / "in")], check=True)
-    assert report.read_bytes().count(b"\n") > 20
+    expected = cli_find(cli, tmp_path / "in", tmp_path / "cli.jsonl", flags)
+    assert expected.count(b"\n") > 20
     order = list(range(len(docs)))
     random.Random(2).shuffle(order)
     ds = ray.data.from_arrow(pa.table({"k": [i for i in order], "id": [f"d{i}" for i in order],
                                        "text": [docs[i] for i in order]})).repartition(3)
     tray.find(ds, tmp_path / "ray.jsonl", mode="passage", scope="document", min_len=20,
               key_field="k")
-    assert (tmp_path / "ray.jsonl").read_bytes() == report.read_bytes()
+    assert (tmp_path / "ray.jsonl").read_bytes() == expected
 
 
 def shared_passage_docs(count, seed):
@@ -554,7 +553,7 @@ def test_passage_mode_across_documents_matches_the_command_line(local_ray, cli, 
         shards[(i * 7) % 4].append((i, text))
     texts = write_mixed_shards(folder, shards, row_group_size=11)
     flags = ["--mode", "passage", "--min-len", "100", "--snap", snap]
-    options = {"snap": snap}
+    options = {"min_len": 100, "snap": snap}
     out = tmp_path / "cli-out"
     cli_clean(cli, folder, out, flags)
     expected_find = cli_find(cli, folder, tmp_path / "cli.jsonl", flags)
@@ -591,9 +590,8 @@ def test_passage_refusals_are_counted_as_the_command_line_counts_them(local_ray,
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.jsonl").write_text(json.dumps({"id": "x", "text": text}) + "\n")
     stats = tmp_path / "stats.json"
-    subprocess.run([cli, "find", "--jsonl", "--quiet", "--mode", "passage", "--snap", "byte",
-                    "--stats", str(stats), "--output", str(tmp_path / "cli.jsonl"),
-                    str(tmp_path / "in")], check=True)
+    cli_find(cli, tmp_path / "in", tmp_path / "cli.jsonl",
+             ["--mode", "passage", "--snap", "byte", "--stats", str(stats)])
     want = json.loads(stats.read_text())
     assert want["refused_anchors"] == 2
     with pytest.warns(UserWarning, match="seed"):
