@@ -9,8 +9,8 @@
 //! holds from the anchors themselves:
 //!
 //! 1. **anchors** ([`Deduper::anchor_rows`], a map over documents): one
-//!    [`AnchorRow`] per anchor of the document, with its table list and the
-//!    `min_len` bytes either side of its k-gram, which hold the windows
+//!    [`AnchorRow`] per anchor of the document, with its hash (which gives
+//!    its table list) and the `min_len` bytes either side of its k-gram, which hold the windows
 //!    that select it (its *charge*).
 //! 2. **resolve** ([`Deduper::resolve_anchors`], one call per table list,
 //!    the rows of the list together): two equal windows select the same
@@ -19,10 +19,10 @@
 //!    list's story follows as the one-machine scan writes it: an anchor is
 //!    stored unless every window of its charge repeats, at most 32 a list;
 //!    past that, the first copies among its windows are stored under their
-//!    window keys. The step gives each document's stored entries
-//!    ([`StoredEntry`]), how many entries the list holds when each document
-//!    starts, and the earlier documents each document's lookups can match
-//!    ([`Needs`]).
+//!    window keys. The step gives how many entries the list holds when
+//!    each document starts, and the entries of earlier documents
+//!    ([`StoredEntry`]) that each document's lookups can match ([`Needs`]);
+//!    the list's other entries only count towards its limit.
 //! 3. **apply** ([`Deduper::apply_with`], a map over documents): a document,
 //!    with the bytes and stored entries of the earlier documents it needs,
 //!    scanned as on one machine against a table of those entries.
@@ -259,15 +259,20 @@ impl Deduper {
     }
 
     /// Phase 2: the rows of one table list (every row whose
-    /// [`list`](AnchorRow::list) is the same, from every document, in any order) resolved into the entries
-    /// their documents store and the earlier documents each one needs.
-    /// The list of one document gives nothing: no other document reads it.
+    /// [`list`](AnchorRow::list) is the same, from every document, in any
+    /// order) resolved into the list's size as each document starts and
+    /// the entries of earlier documents each document can match. The list
+    /// of one document gives nothing: no other document reads it.
     ///
     /// # Complexity
     ///
-    /// Linear time in the rows' bytes (rolling window keys, and a
-    /// comparison of `min_len` bytes per window that repeats), plus the
-    /// sort of the rows.
+    /// The sort of the rows, plus per row: the window keys of its charge
+    /// (rolled across the rows that share their bytes) and a comparison of
+    /// `min_len` bytes per window that repeats; and, for a row that stores
+    /// an anchor or that comes before its document has found every anchor
+    /// stored by earlier documents, the `min_len + 1` windows near its
+    /// anchor (`O(min_len)`). Periodic text, one row per window, thus
+    /// stays linear once its document has found those anchors.
     pub fn resolve_anchors(&self, rows: &mut [AnchorRow]) -> Needs {
         let m = self.params.m;
         rows.sort_unstable_by_key(|r| (r.doc, r.pos));
@@ -310,27 +315,36 @@ impl Deduper {
             let mut linked: Vec<StoredEntry> = Vec::new();
             let mut seen: HashSet<StoredEntry> = HashSet::new();
             let mut link = |entry: StoredEntry| {
-                if entry.doc != doc && seen.insert(entry) {
+                let new = entry.doc != doc && seen.insert(entry);
+                if new {
                     linked.push(entry);
                 }
+                new
             };
+            // `near` holds the anchors stored by earlier documents; once
+            // the document has linked them all, its rows need not look.
+            let (near_stored, mut near_linked) = (stored_count, 0);
+            // One window key rolled over the rows that share their bytes.
+            let mut key = self.params.window;
+            let mut key_bytes: Option<&Arc<[u8]>> = None;
             // The near windows of the document's rows, computed where they
             // are read: to find stored anchors of earlier documents (if the
             // list has any), or to be found (if the row stores one).
             let mut nears: Vec<Option<Vec<(u64, u64)>>> = vec![None; end - i];
             for r in i..end {
                 let row = &rows[r];
-                if !near.is_empty() {
+                if near_linked < near_stored {
                     let windows = row.near_windows(self.params.window, m);
                     for w in &windows {
-                        near.get(w)
-                            .into_iter()
-                            .flatten()
-                            .for_each(|&entry| link(entry));
+                        for &entry in near.get(w).into_iter().flatten() {
+                            near_linked += usize::from(link(entry));
+                        }
                     }
                     nears[r - i] = Some(windows);
                 }
-                let mut key = self.params.window; // rolled within this row
+                if !key_bytes.is_some_and(|b| Arc::ptr_eq(b, &row.bytes)) {
+                    (key, key_bytes) = (self.params.window, Some(&row.bytes));
+                }
                 let mut fresh = Vec::new();
                 for w in 0..row.windows as usize {
                     let key_of = key.at(&row.bytes, (row.first_window - row.from) as usize + w);
@@ -341,7 +355,9 @@ impl Deduper {
                     match first {
                         // A repeat: its first copy, if stored under its
                         // window key, is read from there.
-                        Some(first) if full_at[first.0] => link(windowed[first]),
+                        Some(first) if full_at[first.0] => {
+                            link(windowed[first]);
+                        }
                         Some(_) => {}
                         None => fresh.push((key_of, w)),
                     }
