@@ -289,14 +289,13 @@ impl Deduper {
         };
         // The first window of each window key's bytes: (row, window).
         let mut firsts: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
-        // Whether each row's list was full at its lookup.
-        let mut full_at = vec![false; rows.len()];
         // The stored anchors, by the windows near them (offset and window
         // key) that a run through them agrees on.
         let mut near: HashMap<(u64, u64), Vec<StoredEntry>> = HashMap::new();
         // The anchor entry each row stored, if it stored one.
         let mut stored: Vec<Option<StoredEntry>> = vec![None; rows.len()];
-        // Each row's window entries, by first window: (row, window) to entry.
+        // The windows stored under their window keys (their rows' lists
+        // were full at the lookup), by first window: (row, window) to entry.
         let mut windowed: HashMap<(usize, usize), StoredEntry> = HashMap::new();
         let mut needs = Needs::default();
         let mut stored_count = 0;
@@ -355,10 +354,11 @@ impl Deduper {
                     match first {
                         // A repeat: its first copy, if stored under its
                         // window key, is read from there.
-                        Some(first) if full_at[first.0] => {
-                            link(windowed[first]);
+                        Some(first) => {
+                            if let Some(&entry) = windowed.get(first) {
+                                link(entry);
+                            }
                         }
-                        Some(_) => {}
                         None => fresh.push((key_of, w)),
                     }
                 }
@@ -374,7 +374,6 @@ impl Deduper {
                         window: false,
                     });
                 } else {
-                    full_at[r] = true;
                     for &(key, w) in &fresh {
                         let entry = StoredEntry {
                             doc,
