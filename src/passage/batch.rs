@@ -28,11 +28,12 @@ impl Deduper {
         // every thread, while the previous round is matched in corpus
         // order. An event is 24 bytes; ordinary text has about 2 / (w + 1)
         // per byte, and `anchors_of` keeps at most 4 / (w + 1) per byte plus
-        // 4 per document (periodic text is winnowed as it is matched). A
-        // round of at most `cap` bytes thus holds at most 69 MiB of events
-        // at `min_len` 16 (in documents of 16 bytes) and 37 MiB at the
-        // default (11 MiB typical); a
-        // document larger than `cap` is winnowed as it is matched. About 32
+        // 4 per document (periodic text is winnowed as it is matched), and
+        // never more than one per window. A round of at most `cap` bytes
+        // thus holds at most about 55 MiB of events at `min_len` 16 (in
+        // documents of about 44 bytes) and 36 MiB at the default (11 MiB
+        // typical); a document larger than `cap` is winnowed as it is
+        // matched. About 32
         // rounds per batch keep the two stages overlapping even for a small
         // batch, and leave little of the first round's winnowing and the
         // last round's matching without the other to overlap.
