@@ -29,11 +29,13 @@
 //!
 //! The report equals `dedup_in`'s when nothing is refused (see
 //! [`design`](crate::passage::design)): windows are then certified exactly
-//! when they repeat, which is what the resolve step decides. Two things
+//! when they repeat, which is what the resolve step decides. Three things
 //! only the whole table sees are left out: different windows whose window
-//! keys collide (hashes modulo 2^61 - 1; under a secret seed, chance), and
+//! keys collide (hashes modulo 2^61 - 1; under a secret seed, chance),
 //! hashes of different lists whose 42 bits agree (they share a list on one
-//! machine: it fills sooner).
+//! machine: it fills sooner), and anchors past 256 GiB of corpus text,
+//! which one machine does not store but the resolve step, which sees no
+//! global positions, counts towards their lists' limit.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
