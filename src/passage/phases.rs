@@ -453,14 +453,17 @@ impl Deduper {
                 if at >= MAX_POS {
                     continue; // the one-machine table stores nothing there
                 }
+                // The resolve step and `earlier_ranges` give every entry
+                // inside its part; for other callers, an entry outside it
+                // is never compared: a window entry is left out (its list
+                // is shared only by colliding window keys), an anchor still
+                // counts towards its list.
                 if s.window {
                     if held(s, m) {
                         table.insert_window(s.key, at);
                     }
                     continue;
                 }
-                // An entry outside its part (not as the resolve step gives
-                // them) is never compared, but still counts.
                 let ctx = if held(s, k) {
                     context.of(e.text, (s.pos - e.from) as usize, s.pos as usize)
                 } else {
