@@ -301,17 +301,8 @@ pub(crate) fn ray_apply<'py>(
 /// Sorts later copies by document and start, and drops a copy given twice
 /// (a step of the run done again after a failure wrote its rows again).
 fn in_order(copies: &mut Vec<LaterCopy>) {
-    copies.sort_unstable_by_key(|c| {
-        let first = c.first;
-        (
-            c.doc,
-            c.span.start,
-            c.span.end,
-            first.doc().index(),
-            first.start(),
-            first.end(),
-        )
-    });
+    // `Span` and `Origin` order by their fields: start, then end.
+    copies.sort_unstable_by_key(|c| (c.doc, c.span, c.first));
     copies.dedup();
 }
 
