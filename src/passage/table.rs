@@ -11,9 +11,8 @@
 //! large the corpus (up to 2^42 slots), and two bytes of the anchor's context
 //! ([`crate::passage::context`]) that let a lookup skip most candidates
 //! that cannot give a run. The two words of a slot sit together, so that a
-//! probe reads one cache line, not one in each of two arrays. The table
-//! doubles before it is more than 3/5 full: 20 to 40 bytes per stored
-//! anchor.
+//! probe reads one cache line, not one in each of two arrays. The table is
+//! at most half full: 24 to 48 bytes per stored anchor.
 
 use crate::passage::context;
 
@@ -33,11 +32,6 @@ const POS_BITS: u32 = 64 - TAG_BITS;
 const POS_MASK: u64 = (1 << POS_BITS) - 1;
 /// Positions from here on are not stored (256 GiB of text).
 pub(crate) const MAX_POS: u64 = POS_MASK - 1;
-/// The table grows before more than `LOAD_NUM / LOAD_DEN` of its slots
-/// are used.
-const LOAD_NUM: usize = 3;
-/// See [`LOAD_NUM`].
-const LOAD_DEN: usize = 5;
 
 /// The mixed hash: anchors are window minima, so their own top bits are
 /// mostly zero; a multiplication by an odd constant spreads them.
@@ -259,7 +253,7 @@ impl AnchorTable {
             self.refused += 1;
             return true;
         }
-        if (self.len + 1) * LOAD_DEN > self.slots.len() * LOAD_NUM {
+        if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let (tag, side) = (tag(hash), side(hash, ctx));
@@ -296,9 +290,7 @@ impl AnchorTable {
     }
 
     fn reserve_with(&mut self, additional: usize, parallel: bool) {
-        let want = ((self.len + additional) * LOAD_DEN)
-            .div_ceil(LOAD_NUM)
-            .next_power_of_two();
+        let want = ((self.len + additional) * 2).next_power_of_two();
         if want > self.slots.len() {
             self.resize(want, parallel);
         }
