@@ -5,7 +5,8 @@
 //! match it. Rows travel as pyarrow record batches; every step releases the
 //! GIL.
 //!
-//! The joins' rows share one schema ([`JoinRows`]): a group key `g` (the
+//! The joins' rows share one schema ([`JoinRows`], built here only, the
+//! document rows too: [`ray_passage_doc_rows`]): a group key `g` (the
 //! document the row goes to), a `kind`, and the columns that kind uses;
 //! Python adds the partition key of `g` before each join.
 
@@ -376,6 +377,51 @@ pub(crate) fn ray_passage_resolve<'py>(
         }
         out
     });
+    out.finish()?.to_pyarrow(py)
+}
+
+/// The document rows of the join from a block's documents as phase 1
+/// wrote them (`batches`: `doc`, `local`, `text`, `name`), each starting
+/// at `first_start` plus its `local` start in the global stream.
+#[pyfunction]
+pub(crate) fn ray_passage_doc_rows<'py>(
+    py: Python<'py>,
+    batches: Vec<Bound<'py, PyAny>>,
+    first_start: u64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut out = JoinRows::default();
+    for batch in &batches {
+        let batch = RecordBatch::from_pyarrow_bound(batch)?;
+        let column = |name: &str| {
+            batch
+                .column_by_name(name)
+                .ok_or_else(|| PyValueError::new_err(format!("document rows: no column `{name}`")))
+        };
+        let wrong =
+            |name: &str| PyValueError::new_err(format!("document rows: `{name}` of a wrong type"));
+        let doc = column("doc")?
+            .as_primitive_opt::<UInt64Type>()
+            .ok_or_else(|| wrong("doc"))?;
+        let local = column("local")?
+            .as_primitive_opt::<UInt64Type>()
+            .ok_or_else(|| wrong("local"))?;
+        let text = column("text")?
+            .as_binary_opt::<i64>()
+            .ok_or_else(|| wrong("text"))?;
+        let name = column("name")?
+            .as_string_opt::<i32>()
+            .ok_or_else(|| wrong("name"))?;
+        for i in 0..batch.num_rows() {
+            out.push(Row {
+                g: doc.value(i),
+                kind: DOC,
+                start: first_start + local.value(i),
+                text: text.value(i),
+                name: name.value(i),
+                ..Row::default()
+            });
+        }
+    }
     out.finish()?.to_pyarrow(py)
 }
 

@@ -36,19 +36,7 @@ import uuid
 
 from . import ray as _r
 from ._textdedup import (ray_passage_anchors, ray_passage_anchors_rows, ray_passage_apply,
-                         ray_passage_gather, ray_passage_resolve)
-
-#: The join rows' kind of a document row (see ``python/src/passage_ray.rs``).
-_DOC = 0
-
-
-def _join_schema():
-    import pyarrow as pa
-
-    return pa.schema([("g", pa.uint64()), ("kind", pa.uint8()), ("other", pa.uint64()),
-                      ("start", pa.uint64()), ("from", pa.uint64()),
-                      ("text", pa.large_binary()), ("entries", pa.large_binary()),
-                      ("name", pa.string())])
+                         ray_passage_doc_rows, ray_passage_gather, ray_passage_resolve)
 
 
 def _with_part(table):
@@ -136,8 +124,7 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
         return pa.table({"rows": [rows], "bytes": [size + resolved.nbytes]})
 
     def gather(table: "pa.Table") -> "pa.Table":
-        return pa.Table.from_batches([ray_passage_gather(table.to_batches())]).cast(
-            _join_schema())
+        return pa.Table.from_batches([ray_passage_gather(table.to_batches())])
 
     def match(table: "pa.Table") -> "pa.Table":
         size = table.nbytes
@@ -170,26 +157,14 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
         def rows_of(batch: dict) -> "pa.Table":
             """The join rows of the files ``batch["path"]``: a block's
             documents (as document rows) or a resolve step's output."""
-            import pyarrow.compute as pc
-
             out = []
             for path in batch["path"]:
                 path = str(path)
                 table = pq.read_table(path)
                 if path in starts:
-                    n = table.num_rows
-                    table = pa.table({
-                        "g": table.column("doc"),
-                        "kind": pa.array([_DOC] * n, pa.uint8()),
-                        "other": pa.array([0] * n, pa.uint64()),
-                        "start": pc.add(table.column("local"),
-                                        pa.scalar(starts[path], pa.uint64())),
-                        "from": pa.array([0] * n, pa.uint64()),
-                        "text": table.column("text"),
-                        "entries": pa.array([b""] * n, pa.large_binary()),
-                        "name": table.column("name"),
-                    }, schema=_join_schema())
-                out.append(_with_part(table.cast(_join_schema())))
+                    table = pa.Table.from_batches(
+                        [ray_passage_doc_rows(table.to_batches(), starts[path])])
+                out.append(_with_part(table))
             return pa.concat_tables(out)
 
         totals["shuffle_bytes"] += at  # the texts, into the first join
