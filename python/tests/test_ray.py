@@ -362,6 +362,18 @@ def test_a_key_twice_is_found_within_a_block_and_across_two():
     assert tray._repeated_key([]) is None
 
 
+def test_blocks_sorted_across_only_when_their_key_ranges_overlap():
+    def block(first, last):
+        return {"first": first, "last": last, "twice": None}
+
+    assert not tray._ranges_overlap([block(5, 9), block(0, 4), block(10, 10)])
+    assert not tray._ranges_overlap([block(5, 9), block(0, 5)]), "an edge: _repeated_key"
+    assert tray._ranges_overlap([block(0, 9), block(3, 3)])
+    assert tray._ranges_overlap([block(4, 7), block(0, 5)])
+    assert not tray._ranges_overlap([block(6, 6), block(6, 6)])
+    assert not tray._ranges_overlap([])
+
+
 def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
     pa = pytest.importorskip("pyarrow")
     ds = ray.data.from_items([{"text": "a line long enough to repeat\n"}])
@@ -379,16 +391,22 @@ def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
                                           "text": ["a line long enough to repeat\n"] * 3}))
     with pytest.raises(Exception, match=f"holds {big} twice"):
         tray.find(twice, tmp_path / "r.jsonl", key_field="k")
-    # A key twice in a large Dataset, with the sorted keys in blocks of a
-    # few rows.
+    # A key twice in a large Dataset of blocks of a few rows: their key
+    # ranges overlap (even keys, then odd ones, then 150), so the keys are
+    # sorted across blocks; or they do not (99 at a block's end and the
+    # next one's start, or inside one block).
     context = ray.data.DataContext.get_current()
     before = context.target_max_block_size
     context.target_max_block_size = 64
     try:
         many = ray.data.from_items([{"k": k, "text": f"document {k}\n"}
-                                    for k in list(range(300)) + [150]])
+                                    for k in [*range(0, 300, 2), *range(1, 300, 2), 150]])
         with pytest.raises(Exception, match="holds 150 twice"):
             tray.clean(many, key_field="k")
+        in_order = ray.data.from_items([{"k": k, "text": f"document {k}\n"}
+                                        for k in list(range(100)) + list(range(99, 200))])
+        with pytest.raises(Exception, match="holds 99 twice"):
+            tray.clean(in_order, key_field="k")
     finally:
         context.target_max_block_size = before
     negative = ray.data.from_items([{"k": -1, "text": "text\n"}])

@@ -787,9 +787,12 @@ def _keyed(table, job: _Job, key_field: str):
 
 def _check_distinct_keys(ds, job: _Job, key_field: str) -> None:
     """Fails, naming a key, unless the document keys of ``ds`` are
-    distinct: the keys alone, sorted; each sorted block reports its first
-    and last key and a key it holds twice, and the driver also compares
-    the last key of each block with the first of the next."""
+    distinct. Each block's keys, sorted where they are, give its first and
+    last key and a key it holds twice; when no two blocks' key ranges
+    overlap (keys in block order, say), the driver settles it from those,
+    comparing the last key of each block with the first of the next.
+    Otherwise the keys alone are sorted across blocks, and the same is
+    asked of the sorted blocks."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -811,12 +814,25 @@ def _check_distinct_keys(ds, job: _Job, key_field: str) -> None:
     def keys_only(table: "pa.Table") -> "pa.Table":
         return _keyed(table, job, key_field).select([_DOC])
 
-    blocks = ds.map_batches(keys_only, batch_format="pyarrow").sort(_DOC).map_batches(
-        edges, batch_size=None, batch_format="pyarrow").take_all()
+    def block_edges(table: "pa.Table") -> "pa.Table":
+        return edges(keys_only(table).sort_by(_DOC))
+
+    blocks = ds.map_batches(block_edges, batch_size=None, batch_format="pyarrow").take_all()
+    if _ranges_overlap(blocks):
+        blocks = ds.map_batches(keys_only, batch_format="pyarrow").sort(_DOC).map_batches(
+            edges, batch_size=None, batch_format="pyarrow").take_all()
     twice = _repeated_key(blocks)
     if twice is not None:
         raise ValueError(f"the key column '{key_field}' holds {twice} twice: "
                          "document keys must be distinct")
+
+
+def _ranges_overlap(blocks: list) -> bool:
+    """Whether two of the blocks (``first`` and ``last`` key each) share a
+    range of keys beyond a common edge key, which ``_repeated_key`` finds
+    without a sort."""
+    blocks = sorted(blocks, key=lambda b: (b["first"], b["last"]))
+    return any(after["first"] < before["last"] for before, after in zip(blocks, blocks[1:]))
 
 
 def _repeated_key(blocks: list) -> Optional[int]:
