@@ -43,6 +43,7 @@ fn _textdedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(passage_ray::ray_passage_anchors_rows, m)?)?;
     m.add_function(wrap_pyfunction!(passage_ray::ray_passage_resolve, m)?)?;
     m.add_function(wrap_pyfunction!(passage_ray::ray_passage_gather, m)?)?;
+    m.add_function(wrap_pyfunction!(passage_ray::ray_passage_anchor_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(passage_ray::ray_passage_doc_rows, m)?)?;
     m.add_function(wrap_pyfunction!(passage_ray::ray_passage_apply, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

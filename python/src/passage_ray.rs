@@ -299,6 +299,18 @@ pub(crate) fn ray_passage_anchors_rows<'py>(
     anchor_batches(py, &finder, |f| block.documents(f))
 }
 
+/// About how many bytes of anchor rows (Arrow) phase 1 gives per byte of
+/// new text, for sizing the resolve step's partitions: `2 / (w + 1)`
+/// anchors a byte (`w`, the winnowing window), each a row of `2 min_len`
+/// bytes and about 64 of columns.
+#[pyfunction]
+pub(crate) fn ray_passage_anchor_bytes(deduper: &Bound<'_, Deduper>) -> PyResult<f64> {
+    let finder = passage_of(deduper.get())?;
+    let m = finder.config().get_min_len() as f64;
+    let w = finder.anchor_window() as f64;
+    Ok(2.0 * (2.0 * m + 64.0) / (w + 1.0))
+}
+
 /// Phase 2 over the anchor rows `batches`, which hold every row of each of
 /// their table lists: join rows, a need row per entry a document may match
 /// (to the entry's document) and a count row per document and list (to

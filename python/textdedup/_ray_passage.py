@@ -35,8 +35,9 @@ import os
 import uuid
 
 from . import ray as _r
-from ._textdedup import (ray_passage_anchors, ray_passage_anchors_rows, ray_passage_apply,
-                         ray_passage_doc_rows, ray_passage_gather, ray_passage_resolve)
+from ._textdedup import (ray_passage_anchor_bytes, ray_passage_anchors,
+                         ray_passage_anchors_rows, ray_passage_apply, ray_passage_doc_rows,
+                         ray_passage_gather, ray_passage_resolve)
 
 
 def _with_part(table):
@@ -49,18 +50,6 @@ def _with_part(table):
     with np.errstate(over="ignore"):
         mixed = g * np.uint64(0x9E3779B97F4A7C15)  # modulo 2^64
     return table.append_column("part", pa.array((mixed >> np.uint64(1)).astype(np.int64)))
-
-
-def _anchor_bytes_per_byte(job) -> float:
-    """The Arrow bytes of anchor rows per byte of new text, from ``min_len``
-    ``m``: an anchor per ``(w + 1) / 2`` bytes (``w = m - k + 1``, ``k``
-    the k-gram length the library picks for ``m``), each with ``2 m``
-    bytes and 64 of columns. About 7.5 at the default ``min_len`` of 100,
-    27 at 16."""
-    m = int(job.options.get("min_len", 100))
-    k = 32 if m >= 64 else 22 if m >= 44 else 16 if m >= 24 else 13 if m >= 20 else 11
-    w = m - k + 1
-    return 2 * (2 * m + 64) / (w + 1)
 
 
 def _written(folder: str) -> list:
@@ -135,7 +124,8 @@ def passage_copies(job, paths: list, work: str, ray) -> None:
 
     totals = {"key_rows": 0, "shuffle_bytes": 0, "later_copies": 0, "refused_anchors": 0,
               "refused_bytes": 0}
-    partitions = _r._partitions(paths, job.block_bytes, _anchor_bytes_per_byte(job))
+    partitions = _r._partitions(paths, job.block_bytes,
+                                ray_passage_anchor_bytes(job.deduper()))
     with _r._shuffle_settings(job.block_bytes, ray):
         files = ray.data.from_items([{"file": i, "path": p} for i, p in enumerate(paths)],
                                     override_num_blocks=len(paths))

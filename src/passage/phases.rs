@@ -210,6 +210,24 @@ pub struct Applied<'t> {
 }
 
 impl Deduper {
+    /// The winnowing window `w` of this deduper's anchors, in k-grams: a
+    /// window of `min_len` bytes holds `w` of them, and novel text has
+    /// about `2 / (w + 1)` anchors a byte (one row each in
+    /// [`Deduper::anchor_rows`], of up to `2 min_len` bytes). It shrinks
+    /// with `min_len`, as the k-grams do more slowly.
+    ///
+    /// ```
+    /// use textdedup::passage::{Config, Deduper};
+    ///
+    /// let window = |m| Deduper::new(Config::new().min_len(m)).unwrap().anchor_window();
+    /// assert!(window(16) >= 6);
+    /// assert!(window(16) < window(32) && window(32) < window(100));
+    /// assert!(window(100) <= 100);
+    /// ```
+    pub fn anchor_window(&self) -> usize {
+        self.params.w
+    }
+
     /// Phase 1: the anchors of document `doc` (its key in corpus order),
     /// appended to `out`. A document shorter than `min_len` has none.
     ///
