@@ -401,40 +401,47 @@ pub(crate) fn ray_passage_doc_rows<'py>(
     batches: Vec<Bound<'py, PyAny>>,
     first_start: u64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut out = JoinRows::default();
-    for batch in &batches {
-        let batch = RecordBatch::from_pyarrow_bound(batch)?;
-        let column = |name: &str| {
-            batch
-                .column_by_name(name)
-                .ok_or_else(|| PyValueError::new_err(format!("document rows: no column `{name}`")))
-        };
-        let wrong =
-            |name: &str| PyValueError::new_err(format!("document rows: `{name}` of a wrong type"));
-        let doc = column("doc")?
-            .as_primitive_opt::<UInt64Type>()
-            .ok_or_else(|| wrong("doc"))?;
-        let local = column("local")?
-            .as_primitive_opt::<UInt64Type>()
-            .ok_or_else(|| wrong("local"))?;
-        let text = column("text")?
-            .as_binary_opt::<i64>()
-            .ok_or_else(|| wrong("text"))?;
-        let name = column("name")?
-            .as_string_opt::<i32>()
-            .ok_or_else(|| wrong("name"))?;
-        for i in 0..batch.num_rows() {
-            out.push(Row {
-                g: doc.value(i),
-                kind: DOC,
-                start: first_start + local.value(i),
-                text: text.value(i),
-                name: name.value(i),
-                ..Row::default()
-            });
+    let batches: Vec<RecordBatch> = batches
+        .iter()
+        .map(RecordBatch::from_pyarrow_bound)
+        .collect::<PyResult<_>>()?;
+    let rows = py.detach(|| {
+        let mut out = JoinRows::default();
+        for batch in &batches {
+            let column = |name: &str| {
+                batch
+                    .column_by_name(name)
+                    .ok_or_else(|| format!("document rows: no column `{name}`"))
+            };
+            let wrong = |name: &str| format!("document rows: `{name}` of a wrong type");
+            let doc = column("doc")?
+                .as_primitive_opt::<UInt64Type>()
+                .ok_or_else(|| wrong("doc"))?;
+            let local = column("local")?
+                .as_primitive_opt::<UInt64Type>()
+                .ok_or_else(|| wrong("local"))?;
+            let text = column("text")?
+                .as_binary_opt::<i64>()
+                .ok_or_else(|| wrong("text"))?;
+            let name = column("name")?
+                .as_string_opt::<i32>()
+                .ok_or_else(|| wrong("name"))?;
+            for i in 0..batch.num_rows() {
+                out.push(Row {
+                    g: doc.value(i),
+                    kind: DOC,
+                    start: first_start + local.value(i),
+                    text: text.value(i),
+                    name: name.value(i),
+                    ..Row::default()
+                });
+            }
         }
-    }
-    out.finish()?.to_pyarrow(py)
+        Ok::<_, String>(out)
+    });
+    rows.map_err(PyValueError::new_err)?
+        .finish()?
+        .to_pyarrow(py)
 }
 
 /// Entries packed as [`ENTRY_BYTES`] each.
