@@ -4,7 +4,8 @@ alternating, on one local Ray (2 CPUs).
 
     python bench/key_check_bench.py [ROWS [ROUNDS]] [--shuffled]
 
-The rows (12 words each, a quarter repeating earlier ones) are in key order
+The rows (12 words each; a quarter are drawn from a pool of ROWS / 4
+lines, so some repeat) are in key order
 unless ``--shuffled`` is given; then the blocks' key ranges overlap and the
 check sorts the keys across blocks.
 """

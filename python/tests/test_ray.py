@@ -398,6 +398,9 @@ def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
     context = ray.data.DataContext.get_current()
     before = context.target_max_block_size
     context.target_max_block_size = 64
+    overlaps = []
+    ranges_overlap = tray._ranges_overlap
+    tray._ranges_overlap = lambda blocks: overlaps.append(ranges_overlap(blocks)) or overlaps[-1]
     try:
         many = ray.data.from_items([{"k": k, "text": f"document {k}\n"}
                                     for k in [*range(0, 300, 2), *range(1, 300, 2), 150]])
@@ -409,9 +412,15 @@ def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
             tray.clean(in_order, key_field="k")
     finally:
         context.target_max_block_size = before
+        tray._ranges_overlap = ranges_overlap
+    assert overlaps == [True, False], "sorted across blocks for the first only"
     negative = ray.data.from_items([{"k": -1, "text": "text\n"}])
     with pytest.raises(Exception, match="negative"):
         tray.clean(negative, key_field="k")
+    null = ray.data.from_arrow(pa.table({"k": pa.array([1, None], pa.int64()),
+                                         "text": ["text\n", "more text\n"]}))
+    with pytest.raises(Exception, match="null"):
+        tray.clean(null, key_field="k")
     assert not (tmp_path / "r.jsonl").exists()
 
 

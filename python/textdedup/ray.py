@@ -778,6 +778,8 @@ def _keyed(table, job: _Job, key_field: str):
     keys = table.column(key_field)
     if not pa.types.is_integer(keys.type):
         raise ValueError(f"the key column '{key_field}' is {keys.type}, not an integer")
+    if keys.null_count:
+        raise ValueError(f"the key column '{key_field}' has a null value")
     try:
         keys = keys.cast(pa.uint64())
     except pa.ArrowInvalid as e:
@@ -815,11 +817,12 @@ def _check_distinct_keys(ds, job: _Job, key_field: str) -> None:
         return _keyed(table, job, key_field).select([_DOC])
 
     def block_edges(table: "pa.Table") -> "pa.Table":
-        return edges(keys_only(table).sort_by(_DOC))
+        return edges(table.sort_by(_DOC))
 
-    blocks = ds.map_batches(block_edges, batch_size=None, batch_format="pyarrow").take_all()
+    keys = ds.map_batches(keys_only, batch_format="pyarrow").materialize()
+    blocks = keys.map_batches(block_edges, batch_size=None, batch_format="pyarrow").take_all()
     if _ranges_overlap(blocks):
-        blocks = ds.map_batches(keys_only, batch_format="pyarrow").sort(_DOC).map_batches(
+        blocks = keys.sort(_DOC).map_batches(
             edges, batch_size=None, batch_format="pyarrow").take_all()
     twice = _repeated_key(blocks)
     if twice is not None:

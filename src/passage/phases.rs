@@ -210,19 +210,22 @@ pub struct Applied<'t> {
 }
 
 impl Deduper {
-    /// The winnowing window `w` of this deduper's anchors, in k-grams: a
-    /// window of `min_len` bytes holds `w` of them, and novel text has
-    /// about `2 / (w + 1)` anchors a byte (one row each in
-    /// [`Deduper::anchor_rows`], of up to `2 min_len` bytes). It shrinks
-    /// with `min_len`, as the k-grams do more slowly.
+    /// The winnowing window `w` of this deduper's anchors, in k-grams:
+    /// `min_len - k + 1` (the k-grams in a window of `min_len` bytes), at
+    /// most 4,096, where `k` is 11, 13, 16, 22 or 32 bytes as `min_len`
+    /// reaches 16, 20, 24, 44 or 64. Novel text has about `2 / (w + 1)`
+    /// anchors a byte, one row each in [`Deduper::anchor_rows`] of up to
+    /// `2 min_len` bytes.
     ///
     /// ```
     /// use textdedup::passage::{Config, Deduper};
     ///
     /// let window = |m| Deduper::new(Config::new().min_len(m)).unwrap().anchor_window();
-    /// assert!(window(16) >= 6);
-    /// assert!(window(16) < window(32) && window(32) < window(100));
-    /// assert!(window(100) <= 100);
+    /// assert_eq!(window(16), 6); // 11-byte k-grams
+    /// assert_eq!(window(43), 28); // 16-byte ones
+    /// assert_eq!(window(44), 23); // 22-byte ones: a longer k-gram, a shorter window
+    /// assert_eq!(window(100), 69); // 32-byte ones
+    /// assert_eq!(window(1 << 20), 4096);
     /// ```
     pub fn anchor_window(&self) -> usize {
         self.params.w
