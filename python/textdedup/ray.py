@@ -817,12 +817,13 @@ def _check_distinct_keys(ds, job: _Job, key_field: str) -> None:
         return _keyed(table, job, key_field).select([_DOC])
 
     def block_edges(table: "pa.Table") -> "pa.Table":
-        return edges(table.sort_by(_DOC))
+        return edges(keys_only(table).sort_by(_DOC))
 
-    keys = ds.map_batches(keys_only, batch_format="pyarrow").materialize()
-    blocks = keys.map_batches(block_edges, batch_size=None, batch_format="pyarrow").take_all()
+    # One pass over the Dataset when the ranges are apart. Keeping the keys
+    # for the second pass instead (materialized) cost more than it saved.
+    blocks = ds.map_batches(block_edges, batch_size=None, batch_format="pyarrow").take_all()
     if _ranges_overlap(blocks):
-        blocks = keys.sort(_DOC).map_batches(
+        blocks = ds.map_batches(keys_only, batch_format="pyarrow").sort(_DOC).map_batches(
             edges, batch_size=None, batch_format="pyarrow").take_all()
     twice = _repeated_key(blocks)
     if twice is not None:
