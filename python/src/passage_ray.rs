@@ -117,36 +117,48 @@ struct JoinView<'a> {
     name: &'a arrow_array::StringArray,
 }
 
+/// Column `name` of `batch` as `cast` reads it; an error naming `rows`
+/// (what the batch holds) and the column when it is missing or of another
+/// type.
+fn column<'b, T>(
+    batch: &'b RecordBatch,
+    rows: &str,
+    name: &str,
+    cast: impl FnOnce(&'b ArrayRef) -> Option<T>,
+) -> Result<T, String> {
+    batch
+        .column_by_name(name)
+        .and_then(cast)
+        .ok_or_else(|| format!("{rows}: no column `{name}` of the right type"))
+}
+
 impl<'a> JoinView<'a> {
     /// The columns of `batch`; `ValueError` naming one that is missing or
     /// of another type.
     fn of(batch: &'a RecordBatch) -> PyResult<JoinView<'a>> {
-        fn get<'b, T>(
-            batch: &'b RecordBatch,
-            name: &str,
-            cast: impl FnOnce(&'b ArrayRef) -> Option<T>,
-        ) -> PyResult<T> {
-            batch.column_by_name(name).and_then(cast).ok_or_else(|| {
-                PyValueError::new_err(format!("join rows: no column `{name}` of the right type"))
-            })
-        }
         let u64s = |name| {
-            get(batch, name, |c| {
+            column(batch, "join rows", name, |c| {
                 c.as_primitive_opt::<UInt64Type>().map(|a| a.values())
             })
+            .map_err(PyValueError::new_err)
         };
-        let binary = |name| get(batch, name, |c| c.as_binary_opt::<i64>());
+        let binary = |name| {
+            column(batch, "join rows", name, |c| c.as_binary_opt::<i64>())
+                .map_err(PyValueError::new_err)
+        };
         Ok(JoinView {
             g: u64s("g")?,
-            kind: get(batch, "kind", |c| {
+            kind: column(batch, "join rows", "kind", |c| {
                 c.as_primitive_opt::<UInt8Type>().map(|a| a.values())
-            })?,
+            })
+            .map_err(PyValueError::new_err)?,
             other: u64s("other")?,
             start: u64s("start")?,
             from: u64s("from")?,
             text: binary("text")?,
             entries: binary("entries")?,
-            name: get(batch, "name", |c| c.as_string_opt::<i32>())?,
+            name: column(batch, "join rows", "name", |c| c.as_string_opt::<i32>())
+                .map_err(PyValueError::new_err)?,
         })
     }
 }
@@ -408,24 +420,14 @@ pub(crate) fn ray_passage_doc_rows<'py>(
     let rows = py.detach(|| {
         let mut out = JoinRows::default();
         for batch in &batches {
-            let column = |name: &str| {
-                batch
-                    .column_by_name(name)
-                    .ok_or_else(|| format!("document rows: no column `{name}`"))
+            let u64s = |name| {
+                column(batch, "document rows", name, |c| {
+                    c.as_primitive_opt::<UInt64Type>()
+                })
             };
-            let wrong = |name: &str| format!("document rows: `{name}` of a wrong type");
-            let doc = column("doc")?
-                .as_primitive_opt::<UInt64Type>()
-                .ok_or_else(|| wrong("doc"))?;
-            let local = column("local")?
-                .as_primitive_opt::<UInt64Type>()
-                .ok_or_else(|| wrong("local"))?;
-            let text = column("text")?
-                .as_binary_opt::<i64>()
-                .ok_or_else(|| wrong("text"))?;
-            let name = column("name")?
-                .as_string_opt::<i32>()
-                .ok_or_else(|| wrong("name"))?;
+            let (doc, local) = (u64s("doc")?, u64s("local")?);
+            let text = column(batch, "document rows", "text", |c| c.as_binary_opt::<i64>())?;
+            let name = column(batch, "document rows", "name", |c| c.as_string_opt::<i32>())?;
             for i in 0..batch.num_rows() {
                 out.push(Row {
                     g: doc.value(i),
