@@ -374,7 +374,7 @@ def test_blocks_sorted_across_only_when_their_key_ranges_overlap():
     assert not tray._ranges_overlap([])
 
 
-def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
+def test_a_dataset_needs_a_key_column(local_ray, tmp_path, monkeypatch):
     pa = pytest.importorskip("pyarrow")
     ds = ray.data.from_items([{"text": "a line long enough to repeat\n"}])
     with pytest.raises(ValueError, match="key_field"):
@@ -395,25 +395,21 @@ def test_a_dataset_needs_a_key_column(local_ray, tmp_path):
     # ranges overlap (even keys, then odd ones, then 150), so the keys are
     # sorted across blocks; or they do not (99 at a block's end and the
     # next one's start, or inside one block).
-    context = ray.data.DataContext.get_current()
-    before = context.target_max_block_size
-    context.target_max_block_size = 64
+    monkeypatch.setattr(ray.data.DataContext.get_current(), "target_max_block_size", 64)
     overlaps = []
     ranges_overlap = tray._ranges_overlap
-    tray._ranges_overlap = lambda blocks: overlaps.append(ranges_overlap(blocks)) or overlaps[-1]
-    try:
-        many = ray.data.from_items([{"k": k, "text": f"document {k}\n"}
-                                    for k in [*range(0, 300, 2), *range(1, 300, 2), 150]])
-        with pytest.raises(Exception, match="holds 150 twice"):
-            tray.clean(many, key_field="k")
-        in_order = ray.data.from_items([{"k": k, "text": f"document {k}\n"}
-                                        for k in list(range(100)) + list(range(99, 200))])
-        with pytest.raises(Exception, match="holds 99 twice"):
-            tray.clean(in_order, key_field="k")
-    finally:
-        context.target_max_block_size = before
-        tray._ranges_overlap = ranges_overlap
+    monkeypatch.setattr(tray, "_ranges_overlap",
+                        lambda blocks: overlaps.append(ranges_overlap(blocks)) or overlaps[-1])
+    many = ray.data.from_items([{"k": k, "text": f"document {k}\n"}
+                                for k in [*range(0, 300, 2), *range(1, 300, 2), 150]])
+    with pytest.raises(Exception, match="holds 150 twice"):
+        tray.clean(many, key_field="k")
+    in_order = ray.data.from_items([{"k": k, "text": f"document {k}\n"}
+                                    for k in list(range(100)) + list(range(99, 200))])
+    with pytest.raises(Exception, match="holds 99 twice"):
+        tray.clean(in_order, key_field="k")
     assert overlaps == [True, False], "sorted across blocks for the first only"
+    monkeypatch.undo()
     negative = ray.data.from_items([{"k": -1, "text": "text\n"}])
     with pytest.raises(Exception, match="negative"):
         tray.clean(negative, key_field="k")

@@ -33,10 +33,10 @@ impl Deduper {
         // thus holds at most about 55 MiB of events at `min_len` 16 (in
         // documents of about 44 bytes) and 36 MiB at the default (11 MiB
         // typical); a document larger than `cap` is winnowed as it is
-        // matched. About 32
-        // rounds per batch keep the two stages overlapping even for a small
-        // batch, and leave little of the first round's winnowing and the
-        // last round's matching without the other to overlap.
+        // matched. About 32 rounds per batch keep the two stages
+        // overlapping even for a small batch, and leave little of the first
+        // round's winnowing and the last round's matching without the other
+        // to overlap.
         let cap = ((self.params.w + 1) << 19).min(16 << 20);
         let total: usize = texts.iter().map(|t| t.len()).sum();
         corpus.text.reserve_documents(texts.len());

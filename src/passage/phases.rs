@@ -10,8 +10,8 @@
 //!
 //! 1. **anchors** ([`Deduper::anchor_rows`], a map over documents): one
 //!    [`AnchorRow`] per anchor of the document, with its hash (which gives
-//!    its table list) and the `min_len` bytes either side of its k-gram, which hold the windows
-//!    that select it (its *charge*).
+//!    its table list) and the `min_len` bytes either side of its k-gram,
+//!    which hold the windows that select it (its *charge*).
 //! 2. **resolve** ([`Deduper::resolve_anchors`], one call per table list,
 //!    the rows of the list together): two equal windows select the same
 //!    anchor, so every earlier copy of a window sits in the same list. From
