@@ -55,16 +55,21 @@ impl Context {
         let end = pos + self.k + d;
         let left = left_room >= d && pos >= d;
         let right = end <= text.len();
+        // The side's `g` bytes as the low bytes of a word, the others 0:
+        // one 4-byte load, masked when `g < 4` (`min_len` 16 and 17) and
+        // the text goes on; byte by byte only at its very end.
+        let keep = u32::MAX
+            .checked_shr(8 * (SIDE_BYTES - g) as u32)
+            .unwrap_or(0);
         let side = |from: usize| {
-            if g == SIDE_BYTES {
-                // The usual case (`min_len` 23 and up): one 4-byte load.
-                let word = text[from..from + SIDE_BYTES].try_into().unwrap_or_default();
-                hash_side(u32::from_le_bytes(word))
-            } else {
-                let mut word = [0u8; SIDE_BYTES];
-                word[..g].copy_from_slice(&text[from..from + g]);
-                hash_side(u32::from_le_bytes(word))
-            }
+            let word = match text.get(from..from + SIDE_BYTES) {
+                Some(four) => u32::from_le_bytes(four.try_into().unwrap_or_default()) & keep,
+                None => text[from..from + g]
+                    .iter()
+                    .rev()
+                    .fold(0, |word, &b| word << 8 | u32::from(b)),
+            };
+            hash_side(word)
         };
         let left = if left { side(pos - d) } else { 0 };
         let right = if right { side(end - g) } else { 0 };
@@ -132,6 +137,45 @@ mod tests {
                         c.of(&text, pos, room),
                         "{m} {pos} {room}"
                     );
+                }
+            }
+        }
+    }
+
+    /// The context as defined: each side's bytes copied into a zeroed
+    /// word, whatever follows them in the text.
+    fn by_definition(c: &Context, text: &[u8], pos: usize, left_room: usize) -> u16 {
+        let side = |from: usize| {
+            let mut word = [0u8; SIDE_BYTES];
+            word[..c.g].copy_from_slice(&text[from..from + c.g]);
+            hash_side(u32::from_le_bytes(word))
+        };
+        let end = pos + c.k + c.d;
+        let left = if left_room >= c.d && pos >= c.d {
+            side(pos - c.d)
+        } else {
+            0
+        };
+        let right = if end <= text.len() {
+            side(end - c.g)
+        } else {
+            0
+        };
+        u16::from(left) << 8 | u16::from(right)
+    }
+
+    #[test]
+    fn the_masked_load_gives_the_defined_context() {
+        let mut state = 11u64;
+        let text: Vec<u8> = (0..300)
+            .map(|_| crate::gear::splitmix64(&mut state) as u8)
+            .collect();
+        // Sides of 3 (`min_len` 16 and 17), 4 and 0 bytes, up to the text's end.
+        for (m, k) in [(16, 11), (17, 11), (18, 11), (100, 32), (16, 16)] {
+            let c = Context::new(m, k);
+            for pos in 0..=text.len() - k {
+                for room in [0, c.d, pos] {
+                    assert_eq!(c.of(&text, pos, room), by_definition(&c, &text, pos, room));
                 }
             }
         }
