@@ -53,6 +53,17 @@ fn clean_output_file() {
         tree(dir.path()),
         [PathBuf::from("article.txt"), "out.txt".into()]
     );
+    // `-` is standard output, for every subcommand's --output.
+    assert_eq!(
+        ok(dir.path(), &["clean", "article.txt", "-o", "-"]),
+        article_clean()
+    );
+    let found = ok(dir.path(), &["find", "article.txt", "--output", "-"]);
+    assert_eq!(found, ok(dir.path(), &["find", "article.txt"]));
+    assert!(!lines(&found).is_empty());
+    let chunks = ok(dir.path(), &["chunk", "article.txt", "-o", "-"]);
+    assert_eq!(chunks, ok(dir.path(), &["chunk", "article.txt"]));
+    assert!(!dir.path().join("-").exists());
     // An input as output is refused; --in-place replaces it.
     let err = fails(dir.path(), &["clean", "article.txt", "-o", "article.txt"]);
     assert!(err.contains("--in-place"), "{err}");

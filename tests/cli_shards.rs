@@ -142,6 +142,73 @@ fn compressed_shards_give_the_reports_of_their_plain_forms() {
     ok(d, &["clean", "-q", "ztext/article", "-o", "article.txt.gz"]);
     ok(d, &["clean", "-q", "text/article.txt", "-o", "article.txt"]);
     assert_eq!(gunzip(&out("article.txt.gz")), out("article.txt"));
+    // Nor against the name of --output or --report: the tool could not
+    // read such a file back.
+    for (how, name) in [
+        ("zstd", "o.jsonl.gz"),
+        ("gzip", "o.jsonl.zst"),
+        ("none", "o.jsonl.gz"),
+    ] {
+        let args = [
+            "clean",
+            "--jsonl",
+            "plain/1.jsonl",
+            "--compress",
+            how,
+            "-o",
+            name,
+        ];
+        let err = fails(d, &args);
+        assert!(
+            err.starts_with("textdedup: error: --compress ")
+                && err.contains(&format!("the output '{name}' is named as")),
+            "{err}"
+        );
+        assert!(!d.join(name).exists());
+        let args = [
+            "find",
+            "--jsonl",
+            "plain/1.jsonl",
+            "--compress",
+            how,
+            "-o",
+            name,
+        ];
+        assert!(fails(d, &args).contains("is named as"));
+        let report = [
+            "clean",
+            "--jsonl",
+            "plain/1.jsonl",
+            "--compress",
+            how,
+            "-o",
+            "c.jsonl",
+            "--report",
+            name,
+        ];
+        assert!(fails(d, &report).contains(&format!("'{name}' is named as")));
+        assert!(!d.join(name).exists() && !d.join("c.jsonl").exists());
+    }
+    // A name that agrees is written as asked, and read back.
+    ok(
+        d,
+        &[
+            "clean",
+            "-q",
+            "--jsonl",
+            "plain/1.jsonl",
+            "--compress",
+            "zstd",
+            "-o",
+            "o.jsonl.zst",
+        ],
+    );
+    ok(
+        d,
+        &["clean", "-q", "--jsonl", "plain/1.jsonl", "-o", "o.jsonl"],
+    );
+    assert_eq!(unzstd(&out("o.jsonl.zst")), out("o.jsonl"));
+    ok(d, &["find", "-q", "--jsonl", "o.jsonl.zst"]);
     // A name that says gzip over plain content is refused, with its name.
     fs::write(d.join("liar.jsonl.gz"), shards[0].as_bytes()).unwrap();
     let err = fails(d, &["find", "--jsonl", "liar.jsonl.gz"]);

@@ -38,8 +38,8 @@ pub(crate) struct CleanArgs {
     #[command(flatten)]
     pub(crate) input: InputArgs,
     /// Write the output to this file instead of standard output (one input
-    /// only). The file appears only when the run succeeds; an input is
-    /// refused (see --in-place).
+    /// only; `-` is standard output). The file appears only when the run
+    /// succeeds; an input is refused (see --in-place).
     #[arg(long, short = 'o', value_name = "PATH", conflicts_with = "out_dir")]
     pub(crate) output: Option<PathBuf>,
     /// Mirror the inputs under this directory (required for several inputs
@@ -73,8 +73,8 @@ pub(crate) struct FindArgs {
     /// Where documents come from.
     #[command(flatten)]
     pub(crate) input: InputArgs,
-    /// Write the report to this file instead of standard output. The file
-    /// appears only when the run succeeds.
+    /// Write the report to this file instead of standard output (`-` is
+    /// standard output). The file appears only when the run succeeds.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
     /// Run options shared by every subcommand.
@@ -100,7 +100,8 @@ pub(crate) struct ChunkArgs {
     /// The seed of the rolling hash.
     #[arg(long, value_name = "N")]
     pub(crate) seed: Option<u64>,
-    /// Write the chunks to this file instead of standard output.
+    /// Write the chunks to this file instead of standard output (`-` is
+    /// standard output).
     #[arg(long, short = 'o', value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
     /// Run options shared by every subcommand.
@@ -200,6 +201,7 @@ pub(crate) struct RunArgs {
     /// Compress output files this way. By default each file under
     /// --out-dir or --in-place is compressed as its input was, and
     /// --output as its name says (`.gz`, `.zst`); standard output is not.
+    /// Refused when an output's name says another compression.
     #[arg(long, value_enum, value_name = "HOW")]
     pub(crate) compress: Option<CompressArg>,
     /// Write the run's summary to this file as JSON (documents, bytes in

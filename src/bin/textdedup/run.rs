@@ -139,15 +139,19 @@ pub(crate) fn chunk(args: ChunkArgs) -> Result<()> {
     finish(totals, &args.run, sink, &engine, started, &inputs)
 }
 
-/// Opens `--output` (or standard output), refusing an input as output
-/// (`hint` says what to do instead) and tidying what killed runs left
-/// beside it.
+/// Opens `--output` (or standard output, also for `-`), refusing an input
+/// as output (`hint` says what to do instead) and a `--compress` its name
+/// contradicts, and tidying what killed runs left beside it.
 fn open_stream(
     path: Option<&Path>,
     inputs: &Inputs,
     compress: Option<Compression>,
     hint: &str,
 ) -> Result<Stream> {
+    let path = path.filter(|p| p.as_os_str() != "-");
+    if let Some(path) = path {
+        names_agree(&[path.to_path_buf()], compress)?;
+    }
     let stream = Stream::open(path, compress)?;
     if let Some(target) = stream.target() {
         output::check_stream(target, inputs, hint)?;
