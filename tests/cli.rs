@@ -64,6 +64,20 @@ fn clean_output_file() {
     let chunks = ok(dir.path(), &["chunk", "article.txt", "-o", "-"]);
     assert_eq!(chunks, ok(dir.path(), &["chunk", "article.txt"]));
     assert!(!dir.path().join("-").exists());
+    // The report to standard output, but not with the cleaned text.
+    let report = ok(
+        dir.path(),
+        &["clean", "article.txt", "-o", "c.txt", "--report", "-"],
+    );
+    assert_eq!(report, found);
+    fs::remove_file(dir.path().join("c.txt")).unwrap();
+    for args in [
+        &["clean", "article.txt", "--report", "-"][..],
+        &["clean", "article.txt", "-o", "-", "--report", "-"],
+    ] {
+        assert!(fails(dir.path(), args)
+            .contains("--report -: the cleaned text goes to standard output"));
+    }
     // An input as output is refused; --in-place replaces it.
     let err = fails(dir.path(), &["clean", "article.txt", "-o", "article.txt"]);
     assert!(err.contains("--in-place"), "{err}");

@@ -56,7 +56,7 @@ pub(crate) struct CleanArgs {
     #[arg(long, conflicts_with_all = ["output", "out_dir"])]
     pub(crate) in_place: bool,
     /// Also write the report `find` would write to this file, in the same
-    /// pass.
+    /// pass (`-`: standard output, when the cleaned text goes elsewhere).
     #[arg(long, value_name = "FILE")]
     pub(crate) report: Option<PathBuf>,
     /// Run options shared by every subcommand.

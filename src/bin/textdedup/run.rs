@@ -26,6 +26,18 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     setup(&args.run)?;
     let filter = Filter::new(&args.input.include, &args.input.exclude)?;
     let inputs = Inputs::resolve(&args.input.inputs, &filter)?;
+    let is_stdout = |path: &Path| path.as_os_str() == "-";
+    let text_to_stdout = !args.in_place && args.out_dir.is_none();
+    if args.report.as_deref().is_some_and(is_stdout)
+        && text_to_stdout
+        && args.output.as_deref().is_none_or(is_stdout)
+    {
+        return Err(CliError::Usage(
+            "--report -: the cleaned text goes to standard output; \
+             give --output or --report a file"
+                .into(),
+        ));
+    }
     let mut sink = match (&args.out_dir, &args.output) {
         _ if args.in_place => {
             let dests = output::check_in_place(&inputs)?;
