@@ -636,3 +636,16 @@ def test_intermediate_files_appear_whole_or_not_at_all(tmp_path):
     (tmp_path / ".b.parquet.cut").write_bytes(b"PAR1 cut short")
     assert _ray_passage._written(str(tmp_path)) == ["a.parquet"]
     assert pq.read_table(tmp_path) == table
+
+
+def test_a_gzip_shard_is_written_without_name_or_time(tmp_path):
+    """Two runs on the same shard write the same bytes: the gzip header
+    holds neither the file name nor the time (flag FNAME unset, MTIME 0)."""
+    src = tmp_path / "clean.jsonl"
+    src.write_bytes(b'{"text": "kept"}\n')
+    dest = tmp_path / "out.jsonl.gz"
+    tray._compress_like(str(src), str(dest), "in.jsonl.gz")
+    header = dest.read_bytes()[:10]
+    assert header[3] & 0x08 == 0
+    assert header[4:8] == bytes(4)
+    assert gzip.decompress(dest.read_bytes()) == src.read_bytes()

@@ -4,8 +4,9 @@
 Lines shards (plain, ``.gz`` or ``.zst``) and Parquet shards (recognised by
 their first bytes, ``PAR1``) and give the answer of ``textdedup clean
 --jsonl`` / ``textdedup find --jsonl`` on the same shards, for any number of
-workers and blocks: JSON Lines output and report rows byte for byte,
-Parquet output with the same schema, column values and row groups.
+workers and blocks: JSON Lines output (decompressed, for ``.gz`` and
+``.zst`` shards, which another compressor writes) and report rows byte for
+byte, Parquet output with the same schema, column values and row groups.
 
 1. **fingerprint**: each shard is read in blocks of whole lines (Parquet:
    of whole row groups, with pyarrow); a Rust
@@ -606,8 +607,11 @@ def _run(inputs: Inputs, find: bool, mode, text_field, id_field, block_bytes, wo
 def _compress_like(src: str, dest: str, like: str) -> None:
     """Copies ``src`` to ``dest``, compressed as the shard ``like`` is."""
     if like.endswith(".gz"):
-        with open(src, "rb") as i, gzip.open(dest, "wb") as o:
-            shutil.copyfileobj(i, o, 1 << 20)
+        # No name and no time in the header, as the command line writes:
+        # the same input gives the same file.
+        with open(src, "rb") as i, open(dest, "wb") as raw:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as o:
+                shutil.copyfileobj(i, o, 1 << 20)
     elif like.endswith(".zst"):
         import zstandard
 
@@ -633,7 +637,8 @@ def clean(
     """Writes the JSON Lines and Parquet shards of ``inputs`` under
     ``out_dir``, each under its own name (its path relative to the folder
     given, or its file name), without their later copies: what ``textdedup
-    clean --jsonl --out-dir`` writes, byte for byte for JSON Lines; a
+    clean --jsonl --out-dir`` writes, byte for byte for JSON Lines (once
+    decompressed, for ``.gz`` and ``.zst`` shards); a
     Parquet shard gets the same schema, the same values in every column but
     ``text_field`` (string or binary; a null text fails the run, naming the
     row), the same row groups and the text column's compression. Returns
