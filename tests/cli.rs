@@ -64,6 +64,23 @@ fn clean_output_file() {
     let chunks = ok(dir.path(), &["chunk", "article.txt", "-o", "-"]);
     assert_eq!(chunks, ok(dir.path(), &["chunk", "article.txt"]));
     assert!(!dir.path().join("-").exists());
+    // --stats is plain JSON whatever its name says.
+    let args = [
+        "find",
+        "article.txt",
+        "-o",
+        "f.jsonl",
+        "--compress",
+        "none",
+        "--stats",
+        "s.json.gz",
+    ];
+    ok(dir.path(), &args);
+    let stats = fs::read(dir.path().join("s.json.gz")).unwrap();
+    let stats: Value = serde_json::from_slice(&stats).unwrap();
+    assert_eq!(stats["bytes_removed"], 2332);
+    fs::remove_file(dir.path().join("s.json.gz")).unwrap();
+    fs::remove_file(dir.path().join("f.jsonl")).unwrap();
     // The report to standard output, but not with the cleaned text.
     let report = ok(
         dir.path(),

@@ -164,6 +164,18 @@ fn open_stream(
     if let Some(path) = path {
         names_agree(&[path.to_path_buf()], compress)?;
     }
+    open_target(path, inputs, compress, hint)
+}
+
+/// [`open_stream`] without its two readings of the name (`-`, and the
+/// compression it says): for `--stats`, always plain JSON in the file
+/// named.
+fn open_target(
+    path: Option<&Path>,
+    inputs: &Inputs,
+    compress: Option<Compression>,
+    hint: &str,
+) -> Result<Stream> {
     let stream = Stream::open(path, compress)?;
     if let Some(target) = stream.target() {
         output::check_stream(target, inputs, hint)?;
@@ -258,7 +270,7 @@ fn finish(
             json["refused_anchors"] = r.anchors.into();
             json["refused_bytes"] = r.bytes.into();
         }
-        let mut stream = open_stream(Some(path), inputs, Some(Compression::None), "")?;
+        let mut stream = open_target(Some(path), inputs, Some(Compression::None), "")?;
         let written = serde_json::to_writer_pretty(stream.writer(), &json)
             .map_err(std::io::Error::from)
             .and_then(|()| stream.writer().write_all(b"\n"));
