@@ -46,6 +46,8 @@ fn main() -> io::Result<()> {
     if let Some(e) = read_error {
         return Err(e);
     }
-    eprintln!("{bytes_removed} of {bytes_in} bytes removed");
+    eprintln!(
+        "{bytes_removed} of {bytes_in} bytes removed (the lines' text, newlines not counted)"
+    );
     Ok(())
 }
