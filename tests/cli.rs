@@ -486,6 +486,31 @@ fn chunk_lists_the_library_chunks() {
             .map(|l| serde_json::from_slice(l).unwrap())
             .collect();
         assert_eq!(got.len(), want.len());
+        // The summary and --stats count the chunks (nothing is removed).
+        let args = [
+            "chunk",
+            "--avg-size",
+            "256",
+            "--seed",
+            "3",
+            file,
+            "-o",
+            "c.jsonl",
+        ];
+        let run = run_in(
+            dir.path(),
+            &[&args[..], &["--stats", "s.json"]].concat(),
+            b"",
+        );
+        let summary = format!(
+            "textdedup: 1 document, {} bytes in, 0 bytes removed (0.0%), {} chunks listed\n",
+            bytes.len(),
+            want.len()
+        );
+        assert_eq!(stderr(&run), summary);
+        let stats: Value =
+            serde_json::from_slice(&fs::read(dir.path().join("s.json")).unwrap()).unwrap();
+        assert_eq!(stats["chunks"], want.len());
         for (g, w) in got.iter().zip(&want) {
             assert_eq!(g["doc"], file);
             assert_eq!(g["offset"], w.offset());

@@ -206,8 +206,8 @@ pub(crate) struct RunArgs {
     pub(crate) compress: Option<CompressArg>,
     /// Write the run's summary to this file as JSON (documents, bytes in
     /// and removed, files not text, bad records skipped, seconds; in
-    /// passage mode also the refused windows and the bytes they may hide),
-    /// with or without --quiet.
+    /// passage mode also the refused windows and the bytes they may hide,
+    /// for `chunk` the chunks listed), with or without --quiet.
     #[arg(long, value_name = "FILE")]
     pub(crate) stats: Option<PathBuf>,
     /// Stop with an error, before the next batch, when the run would hold

@@ -277,6 +277,12 @@ impl Engine {
         }
     }
 
+    /// Whether this is `textdedup chunk`'s engine (it lists chunks and
+    /// removes nothing).
+    pub(crate) fn lists_chunks(&self) -> bool {
+        matches!(self, Engine::Chunk { .. })
+    }
+
     /// Heap bytes of the state carried from one document to the next.
     pub(crate) fn state_bytes(&self) -> usize {
         match self {

@@ -211,7 +211,11 @@ fn dedup_batch(
         doc.index = fed.index;
         doc.removals = fed.removals;
         doc.chunks = fed.chunks;
-        totals.add(text.len(), &removals[doc.removals.clone()]);
+        totals.add(
+            text.len(),
+            &removals[doc.removals.clone()],
+            doc.chunks.len(),
+        );
         progress.document(doc.line.len() as u64);
         held.add_name(doc);
     }
@@ -219,9 +223,10 @@ fn dedup_batch(
 }
 
 impl Totals {
-    /// Counts one document.
-    fn add(&mut self, len: usize, removals: &[Removal]) {
+    /// Counts one document, of `chunks` chunks.
+    fn add(&mut self, len: usize, removals: &[Removal], chunks: usize) {
         self.documents += 1;
+        self.chunks += chunks as u64;
         self.bytes_in += len as u64;
         self.bytes_removed += removals.iter().map(|r| r.span().len() as u64).sum::<u64>();
     }

@@ -21,11 +21,14 @@ pub(crate) struct Totals {
     pub(crate) skipped: u64,
     /// JSON Lines records passed through with `--on-bad-record skip`.
     pub(crate) bad_records: u64,
+    /// Chunks listed (`textdedup chunk`, which removes nothing).
+    pub(crate) chunks: u64,
 }
 
 impl Totals {
-    /// The one-line summary.
-    pub(crate) fn summary(&self) -> String {
+    /// The one-line summary (DESIGN.md section 7), with the chunks listed
+    /// for `textdedup chunk` (`chunking`), which removes nothing.
+    pub(crate) fn summary(&self, chunking: bool) -> String {
         let pct = if self.bytes_in == 0 {
             0.0
         } else {
@@ -44,9 +47,14 @@ impl Totals {
                 if n == 1 { "" } else { "s" }
             ),
         };
+        let chunks = if chunking {
+            format!(", {} chunks listed", self.chunks)
+        } else {
+            String::new()
+        };
         format!(
             "textdedup: {} document{plural}, {} bytes in, {} bytes removed \
-             ({pct:.1}%){skipped}{bad}",
+             ({pct:.1}%){chunks}{skipped}{bad}",
             self.documents, self.bytes_in, self.bytes_removed
         )
     }

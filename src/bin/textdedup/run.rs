@@ -245,7 +245,7 @@ fn finish(
                     r.anchors, r.bytes
                 )
             });
-        eprintln!("{}{refused}", totals.summary());
+        eprintln!("{}{refused}", totals.summary(engine.lists_chunks()));
     }
     if let Some(r) = refusals.filter(|r| r.anchors > 0) {
         warn(format!(
@@ -266,6 +266,9 @@ fn finish(
             "bad_records": totals.bad_records,
             "seconds": started.elapsed().as_secs_f64(),
         });
+        if engine.lists_chunks() {
+            json["chunks"] = totals.chunks.into();
+        }
         if let Some(r) = refusals {
             json["refused_anchors"] = r.anchors.into();
             json["refused_bytes"] = r.bytes.into();
