@@ -149,64 +149,27 @@ fn compressed_shards_give_the_reports_of_their_plain_forms() {
         ("gzip", "o.jsonl.zst"),
         ("none", "o.jsonl.gz"),
     ] {
-        let args = [
-            "clean",
-            "--jsonl",
-            "plain/1.jsonl",
-            "--compress",
-            how,
-            "-o",
-            name,
-        ];
-        let err = fails(d, &args);
+        let shard = ["--jsonl", "plain/1.jsonl", "--compress", how];
+        let err = fails(d, &[&["clean"][..], &shard, &["-o", name]].concat());
         assert!(
             err.starts_with("textdedup: error: --compress ")
                 && err.contains(&format!("the output '{name}' is named as")),
             "{err}"
         );
         assert!(!d.join(name).exists());
-        let args = [
-            "find",
-            "--jsonl",
-            "plain/1.jsonl",
-            "--compress",
-            how,
-            "-o",
-            name,
-        ];
-        assert!(fails(d, &args).contains("is named as"));
-        let report = [
-            "clean",
-            "--jsonl",
-            "plain/1.jsonl",
-            "--compress",
-            how,
-            "-o",
-            "c.jsonl",
-            "--report",
-            name,
-        ];
+        let err = fails(d, &[&["find"][..], &shard, &["-o", name]].concat());
+        assert!(err.contains("is named as"), "{err}");
+        let report = [&["clean"][..], &shard, &["-o", "c.jsonl", "--report", name]].concat();
         assert!(fails(d, &report).contains(&format!("'{name}' is named as")));
         assert!(!d.join(name).exists() && !d.join("c.jsonl").exists());
     }
     // A name that agrees is written as asked, and read back.
+    let shard = ["clean", "-q", "--jsonl", "plain/1.jsonl"];
     ok(
         d,
-        &[
-            "clean",
-            "-q",
-            "--jsonl",
-            "plain/1.jsonl",
-            "--compress",
-            "zstd",
-            "-o",
-            "o.jsonl.zst",
-        ],
+        &[&shard[..], &["--compress", "zstd", "-o", "o.jsonl.zst"]].concat(),
     );
-    ok(
-        d,
-        &["clean", "-q", "--jsonl", "plain/1.jsonl", "-o", "o.jsonl"],
-    );
+    ok(d, &[&shard[..], &["-o", "o.jsonl"]].concat());
     assert_eq!(unzstd(&out("o.jsonl.zst")), out("o.jsonl"));
     ok(d, &["find", "-q", "--jsonl", "o.jsonl.zst"]);
     // A name that says gzip over plain content is refused, with its name.
