@@ -152,8 +152,9 @@ fn compressed_shards_give_the_reports_of_their_plain_forms() {
         let shard = ["--jsonl", "plain/1.jsonl", "--compress", how];
         let err = fails(d, &[&["clean"][..], &shard, &["-o", name]].concat());
         assert!(
-            err.starts_with("textdedup: error: --compress ")
-                && err.contains(&format!("the output '{name}' is named as")),
+            err.starts_with(&format!(
+                "textdedup: error: --compress {how}: the output '{name}' is named as"
+            )),
             "{err}"
         );
         assert!(!d.join(name).exists());

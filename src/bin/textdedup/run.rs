@@ -193,9 +193,13 @@ fn names_agree(dests: &[PathBuf], compress: Option<Compression>) -> Result<()> {
     };
     for dest in dests {
         if let Some(said) = Compression::of_name(dest).filter(|&c| c != compress) {
+            // The option's value as typed (`none`, not "uncompressed").
+            let asked = match compress {
+                Compression::None => "none",
+                other => other.name(),
+            };
             return Err(CliError::Usage(format!(
-                "--compress {}: the output '{}' is named as {} data",
-                compress.name(),
+                "--compress {asked}: the output '{}' is named as {} data",
                 dest.display(),
                 said.name()
             )));
