@@ -95,6 +95,72 @@ fn clean_output_file() {
         assert!(fails(dir.path(), args)
             .contains("--report -: the cleaned text goes to standard output"));
     }
+    // Several inputs need --out-dir first.
+    let args = ["clean", "article.txt", "article.txt", "--report", "-"];
+    assert!(fails(dir.path(), &args).contains("give --out-dir DIR"));
+    // Two output options never name one file: the second would replace
+    // the first. Nothing is written.
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    for (args, said) in [
+        (
+            &["clean", "article.txt", "-o", "c.txt", "--report", "./c.txt"][..],
+            "--output and --report",
+        ),
+        (
+            &[
+                "clean",
+                "article.txt",
+                "-o",
+                "sub/../c.txt",
+                "--stats",
+                "c.txt",
+            ],
+            "--output and --stats",
+        ),
+        (
+            &[
+                "clean",
+                "article.txt",
+                "--out-dir",
+                "od",
+                "--report",
+                "r",
+                "--stats",
+                "r",
+            ],
+            "--report and --stats",
+        ),
+        (
+            &[
+                "find",
+                "article.txt",
+                "-o",
+                "f.jsonl",
+                "--stats",
+                "./f.jsonl",
+            ],
+            "--output and --stats",
+        ),
+        (
+            &[
+                "chunk",
+                "article.txt",
+                "-o",
+                "k.jsonl",
+                "--stats",
+                "k.jsonl",
+            ],
+            "--output and --stats",
+        ),
+    ] {
+        let err = fails(dir.path(), args);
+        assert!(err.contains(&format!("{said} both name")), "{err}");
+    }
+    assert_eq!(
+        tree(dir.path()),
+        [PathBuf::from("article.txt"), "out.txt".into()]
+    );
+    fs::remove_dir(dir.path().join("sub")).unwrap();
     // An input as output is refused; --in-place replaces it.
     let err = fails(dir.path(), &["clean", "article.txt", "-o", "article.txt"]);
     assert!(err.contains("--in-place"), "{err}");

@@ -26,8 +26,14 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     setup(&args.run)?;
     let filter = Filter::new(&args.input.include, &args.input.exclude)?;
     let inputs = Inputs::resolve(&args.input.inputs, &filter)?;
+    distinct_outputs(&[
+        ("--output", args.output.as_deref()),
+        ("--report", args.report.as_deref()),
+        ("--stats", args.run.stats.as_deref()),
+    ])?;
     let is_stdout = |path: &Path| path.as_os_str() == "-";
-    let text_to_stdout = !args.in_place && args.out_dir.is_none();
+    // Several inputs without --out-dir or --in-place are refused below.
+    let text_to_stdout = !args.in_place && args.out_dir.is_none() && !inputs.many;
     if args.report.as_deref().is_some_and(is_stdout)
         && text_to_stdout
         && args.output.as_deref().is_none_or(is_stdout)
@@ -113,6 +119,10 @@ pub(crate) fn find(args: FindArgs) -> Result<()> {
     setup(&args.run)?;
     let filter = Filter::new(&args.input.include, &args.input.exclude)?;
     let inputs = Inputs::resolve(&args.input.inputs, &filter)?;
+    distinct_outputs(&[
+        ("--output", args.output.as_deref()),
+        ("--stats", args.run.stats.as_deref()),
+    ])?;
     let mut sink = Sink::Find {
         stream: open_stream(
             args.output.as_deref(),
@@ -138,6 +148,10 @@ pub(crate) fn chunk(args: ChunkArgs) -> Result<()> {
     setup(&args.run)?;
     let filter = Filter::new(&args.input.include, &args.input.exclude)?;
     let inputs = Inputs::resolve(&args.input.inputs, &filter)?;
+    distinct_outputs(&[
+        ("--output", args.output.as_deref()),
+        ("--stats", args.run.stats.as_deref()),
+    ])?;
     let mut sink = Sink::Chunks {
         stream: open_stream(
             args.output.as_deref(),
@@ -182,6 +196,39 @@ fn open_target(
         temp::sweep([output::parent_of(target)], &mut warn);
     }
     Ok(stream)
+}
+
+/// Refuses two output options naming one file (`-o c.txt --report c.txt`):
+/// the second written would replace the first. Names are compared
+/// resolved (links followed; for a file not there yet, its folder), so
+/// `c.txt` and `./c.txt` are one file; standard output (`-`) is left to
+/// the callers.
+fn distinct_outputs(outputs: &[(&str, Option<&Path>)]) -> Result<()> {
+    let resolved = |path: &Path| {
+        let in_folder = || {
+            let folder = std::fs::canonicalize(output::parent_of(path)).ok()?;
+            Some(folder.join(path.file_name()?))
+        };
+        std::fs::canonicalize(path)
+            .ok()
+            .or_else(in_folder)
+            .unwrap_or_else(|| path.to_path_buf())
+    };
+    let named: Vec<(&str, &Path, PathBuf)> = outputs
+        .iter()
+        .filter_map(|&(option, path)| Some((option, path?)))
+        .filter(|(_, path)| path.as_os_str() != "-")
+        .map(|(option, path)| (option, path, resolved(path)))
+        .collect();
+    for (i, (first, path, file)) in named.iter().enumerate() {
+        if let Some((second, ..)) = named[i + 1..].iter().find(|(.., other)| other == file) {
+            return Err(CliError::Usage(format!(
+                "{first} and {second} both name '{}': give each its own file",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses `--compress` when an output's name says another compression
