@@ -95,6 +95,9 @@ fn clean_output_file() {
         assert!(fails(dir.path(), args)
             .contains("--report -: the cleaned text goes to standard output"));
     }
+    // --stats is always a file.
+    let err = fails(dir.path(), &["find", "article.txt", "--stats", "-"]);
+    assert!(err.contains("give a file name"), "{err}");
     // Several inputs need --out-dir first.
     let args = ["clean", "article.txt", "article.txt", "--report", "-"];
     assert!(fails(dir.path(), &args).contains("give --out-dir DIR"));

@@ -199,16 +199,19 @@ pub(crate) struct RunArgs {
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
     /// Compress output files this way. By default each file under
-    /// --out-dir or --in-place is compressed as its input was, and
-    /// --output as its name says (`.gz`, `.zst`); standard output is not.
-    /// Refused when an output's name says another compression.
+    /// --out-dir or --in-place is compressed as its input was, --output
+    /// and --report as their names say (`.gz`, `.zst`), and standard
+    /// output is not. Given, it applies to every output, standard output
+    /// included, and is refused when an output's name says another
+    /// compression.
     #[arg(long, value_enum, value_name = "HOW")]
     pub(crate) compress: Option<CompressArg>,
     /// Write the run's summary to this file as JSON (documents, bytes in
     /// and removed, files not text, bad records skipped, seconds; in
     /// passage mode also the refused windows and the bytes they may hide,
-    /// for `chunk` the chunks listed), with or without --quiet.
-    #[arg(long, value_name = "FILE")]
+    /// for `chunk` the chunks listed), with or without --quiet. Always a
+    /// file, plain JSON whatever its name.
+    #[arg(long, value_name = "FILE", value_parser = parse_file_name)]
     pub(crate) stats: Option<PathBuf>,
     /// Stop with an error, before the next batch, when the run would hold
     /// more than this: the corpus state, `find`'s document names, and the
@@ -225,6 +228,15 @@ pub(crate) struct RunArgs {
     /// fits in half of it.
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     pub(crate) max_record_size: Option<u64>,
+}
+
+/// Parses the name of a file to write, refusing `-` (which would make a
+/// file of that name where other options mean standard output).
+pub(crate) fn parse_file_name(s: &str) -> Result<PathBuf, String> {
+    if s == "-" {
+        return Err("give a file name: this output cannot go to standard output".into());
+    }
+    Ok(PathBuf::from(s))
 }
 
 /// Parses a size of at least one byte: `123`, `64K`, `512M`, `1.5G`, `2T`,
