@@ -140,26 +140,23 @@ impl<'a> JoinView<'a> {
             column(batch, "join rows", name, |c| {
                 c.as_primitive_opt::<UInt64Type>().map(|a| a.values())
             })
-            .map_err(PyValueError::new_err)
         };
-        let binary = |name| {
-            column(batch, "join rows", name, |c| c.as_binary_opt::<i64>())
-                .map_err(PyValueError::new_err)
-        };
-        Ok(JoinView {
-            g: u64s("g")?,
-            kind: column(batch, "join rows", "kind", |c| {
-                c.as_primitive_opt::<UInt8Type>().map(|a| a.values())
+        let binary = |name| column(batch, "join rows", name, |c| c.as_binary_opt::<i64>());
+        let view = || -> Result<JoinView<'a>, String> {
+            Ok(JoinView {
+                g: u64s("g")?,
+                kind: column(batch, "join rows", "kind", |c| {
+                    c.as_primitive_opt::<UInt8Type>().map(|a| a.values())
+                })?,
+                other: u64s("other")?,
+                start: u64s("start")?,
+                from: u64s("from")?,
+                text: binary("text")?,
+                entries: binary("entries")?,
+                name: column(batch, "join rows", "name", |c| c.as_string_opt::<i32>())?,
             })
-            .map_err(PyValueError::new_err)?,
-            other: u64s("other")?,
-            start: u64s("start")?,
-            from: u64s("from")?,
-            text: binary("text")?,
-            entries: binary("entries")?,
-            name: column(batch, "join rows", "name", |c| c.as_string_opt::<i32>())
-                .map_err(PyValueError::new_err)?,
-        })
+        };
+        view().map_err(PyValueError::new_err)
     }
 }
 
