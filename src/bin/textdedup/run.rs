@@ -31,7 +31,6 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
         ("--report", args.report.as_deref()),
         ("--stats", args.run.stats.as_deref()),
     ])?;
-    let is_stdout = |path: &Path| path.as_os_str() == "-";
     // Several inputs without --out-dir or --in-place are refused below.
     let text_to_stdout = !args.in_place && args.out_dir.is_none() && !inputs.many;
     if args.report.as_deref().is_some_and(is_stdout)
@@ -49,7 +48,10 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
             let dests = output::check_in_place(&inputs)?;
             let mut staging = Staging::in_place();
             staging.plan(dests.iter().map(PathBuf::as_path))?;
-            names_agree(&dests, args.run.compress.map(Into::into))?;
+            names_agree(
+                dests.iter().map(PathBuf::as_path),
+                args.run.compress.map(Into::into),
+            )?;
             temp::sweep(staging.temp_dirs().iter().map(PathBuf::as_path), &mut warn);
             Sink::CleanMirror {
                 staging: Box::new(staging),
@@ -72,7 +74,10 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
                 .collect::<Result<Vec<PathBuf>>>()?;
             let mut staging = Staging::out_dir(dir)?;
             staging.plan(dests.iter().map(PathBuf::as_path))?;
-            names_agree(&dests, args.run.compress.map(Into::into))?;
+            names_agree(
+                dests.iter().map(PathBuf::as_path),
+                args.run.compress.map(Into::into),
+            )?;
             let targets: Vec<PathBuf> = dests.iter().map(|d| staging.final_path(d)).collect();
             output::check_out_dir(dir, &targets, &inputs)?;
             temp::sweep(staging.temp_dirs().iter().map(PathBuf::as_path), &mut warn);
@@ -174,10 +179,8 @@ fn open_stream(
     compress: Option<Compression>,
     hint: &str,
 ) -> Result<Stream> {
-    let path = path.filter(|p| p.as_os_str() != "-");
-    if let Some(path) = path {
-        names_agree(&[path.to_path_buf()], compress)?;
-    }
+    let path = path.filter(|&p| !is_stdout(p));
+    names_agree(path, compress)?;
     open_target(path, inputs, compress, hint)
 }
 
@@ -196,6 +199,11 @@ fn open_target(
         temp::sweep([output::parent_of(target)], &mut warn);
     }
     Ok(stream)
+}
+
+/// Whether an output option's `path` is `-`, standard output.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// Refuses two output options naming one file (`-o c.txt --report c.txt`):
@@ -217,7 +225,7 @@ fn distinct_outputs(outputs: &[(&str, Option<&Path>)]) -> Result<()> {
     let named: Vec<(&str, &Path, PathBuf)> = outputs
         .iter()
         .filter_map(|&(option, path)| Some((option, path?)))
-        .filter(|(_, path)| path.as_os_str() != "-")
+        .filter(|&(_, path)| !is_stdout(path))
         .map(|(option, path)| (option, path, resolved(path)))
         .collect();
     for (i, (first, path, file)) in named.iter().enumerate() {
@@ -234,7 +242,10 @@ fn distinct_outputs(outputs: &[(&str, Option<&Path>)]) -> Result<()> {
 /// Refuses `--compress` when an output's name says another compression
 /// (`--compress zstd` onto `a.jsonl.gz`): the file would not be what its
 /// name says.
-fn names_agree(dests: &[PathBuf], compress: Option<Compression>) -> Result<()> {
+fn names_agree<'p>(
+    dests: impl IntoIterator<Item = &'p Path>,
+    compress: Option<Compression>,
+) -> Result<()> {
     let Some(compress) = compress else {
         return Ok(());
     };
