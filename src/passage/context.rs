@@ -33,16 +33,23 @@ pub(crate) struct Context {
     d: usize,
     /// Bytes per side: `min(SIDE_BYTES, d)`.
     g: usize,
+    /// The low `g` bytes of a word: a 4-byte load masked with it reads one
+    /// side.
+    keep: u32,
 }
 
 impl Context {
     /// The rule for `min_len` `m` and k-gram length `k <= m`.
     pub(crate) fn new(m: usize, k: usize) -> Context {
         let d = (m - k).div_ceil(2);
+        let g = d.min(SIDE_BYTES);
         Context {
             k,
             d,
-            g: d.min(SIDE_BYTES),
+            g,
+            keep: u32::MAX
+                .checked_shr(8 * (SIDE_BYTES - g) as u32)
+                .unwrap_or(0),
         }
     }
 
@@ -51,16 +58,13 @@ impl Context {
     /// stored anchor, to the window's start for a lookup).
     #[inline]
     pub(crate) fn of(&self, text: &[u8], pos: usize, left_room: usize) -> u16 {
-        let (d, g) = (self.d, self.g);
+        let (d, g, keep) = (self.d, self.g, self.keep);
         let end = pos + self.k + d;
         let left = left_room >= d && pos >= d;
         let right = end <= text.len();
         // The side's `g` bytes as the low bytes of a word, the others 0:
         // one 4-byte load, masked when `g < 4` (`min_len` 16 and 17) and
         // the text goes on; byte by byte only at its very end.
-        let keep = u32::MAX
-            .checked_shr(8 * (SIDE_BYTES - g) as u32)
-            .unwrap_or(0);
         let side = |from: usize| {
             let word = match text.get(from..from + SIDE_BYTES) {
                 Some(four) => u32::from_le_bytes(four.try_into().unwrap_or_default()) & keep,
