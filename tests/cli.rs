@@ -53,6 +53,20 @@ fn clean_output_file() {
         tree(dir.path()),
         [PathBuf::from("article.txt"), "out.txt".into()]
     );
+    // An input as output is refused; --in-place replaces it.
+    let err = fails(dir.path(), &["clean", "article.txt", "-o", "article.txt"]);
+    assert!(err.contains("--in-place"), "{err}");
+    assert_eq!(fs::read(dir.path().join("article.txt")).unwrap(), ARTICLE);
+    ok(dir.path(), &["clean", "-q", "--in-place", "article.txt"]);
+    assert_eq!(
+        fs::read(dir.path().join("article.txt")).unwrap(),
+        article_clean()
+    );
+}
+
+#[test]
+fn a_dash_is_standard_output() {
+    let dir = fixture(&[("article.txt", ARTICLE)]);
     // `-` is standard output, for every subcommand's --output.
     assert_eq!(
         ok(dir.path(), &["clean", "article.txt", "-o", "-"]),
@@ -64,23 +78,6 @@ fn clean_output_file() {
     let chunks = ok(dir.path(), &["chunk", "article.txt", "-o", "-"]);
     assert_eq!(chunks, ok(dir.path(), &["chunk", "article.txt"]));
     assert!(!dir.path().join("-").exists());
-    // --stats is plain JSON whatever its name says.
-    let args = [
-        "find",
-        "article.txt",
-        "-o",
-        "f.jsonl",
-        "--compress",
-        "none",
-        "--stats",
-        "s.json.gz",
-    ];
-    ok(dir.path(), &args);
-    let stats = fs::read(dir.path().join("s.json.gz")).unwrap();
-    let stats: Value = serde_json::from_slice(&stats).unwrap();
-    assert_eq!(stats["bytes_removed"], 2332);
-    fs::remove_file(dir.path().join("s.json.gz")).unwrap();
-    fs::remove_file(dir.path().join("f.jsonl")).unwrap();
     // The report to standard output, but not with the cleaned text.
     let report = ok(
         dir.path(),
@@ -101,6 +98,28 @@ fn clean_output_file() {
     // Several inputs need --out-dir first.
     let args = ["clean", "article.txt", "article.txt", "--report", "-"];
     assert!(fails(dir.path(), &args).contains("give --out-dir DIR"));
+}
+
+#[test]
+fn output_names() {
+    let dir = fixture(&[("article.txt", ARTICLE)]);
+    // --stats is plain JSON whatever its name says.
+    let args = [
+        "find",
+        "article.txt",
+        "-o",
+        "f.jsonl",
+        "--compress",
+        "none",
+        "--stats",
+        "s.json.gz",
+    ];
+    ok(dir.path(), &args);
+    let stats = fs::read(dir.path().join("s.json.gz")).unwrap();
+    let stats: Value = serde_json::from_slice(&stats).unwrap();
+    assert_eq!(stats["bytes_removed"], 2332);
+    fs::remove_file(dir.path().join("s.json.gz")).unwrap();
+    fs::remove_file(dir.path().join("f.jsonl")).unwrap();
     // Two output options never name one file: the second would replace
     // the first. Nothing is written.
     fs::create_dir(dir.path().join("sub")).unwrap();
@@ -159,20 +178,7 @@ fn clean_output_file() {
         let err = fails(dir.path(), args);
         assert!(err.contains(&format!("{said} both name")), "{err}");
     }
-    assert_eq!(
-        tree(dir.path()),
-        [PathBuf::from("article.txt"), "out.txt".into()]
-    );
-    fs::remove_dir(dir.path().join("sub")).unwrap();
-    // An input as output is refused; --in-place replaces it.
-    let err = fails(dir.path(), &["clean", "article.txt", "-o", "article.txt"]);
-    assert!(err.contains("--in-place"), "{err}");
-    assert_eq!(fs::read(dir.path().join("article.txt")).unwrap(), ARTICLE);
-    ok(dir.path(), &["clean", "-q", "--in-place", "article.txt"]);
-    assert_eq!(
-        fs::read(dir.path().join("article.txt")).unwrap(),
-        article_clean()
-    );
+    assert_eq!(tree(dir.path()), [PathBuf::from("article.txt")]);
 }
 
 #[test]
